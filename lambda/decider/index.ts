@@ -1,0 +1,11 @@
+export { retryDelaySeconds } from './backoff.js';
+export {
+  type CompensationFailure,
+  type DecideResult,
+  decide,
+  type StepFailure,
+  type WorkflowState,
+} from './decide.js';
+export { MalformedHistoryError, UnknownWorkflowTypeError } from './errors.js';
+export { activityIdFor, parseActivityId, retryTimerIdFor } from './ids.js';
+export type { Decision, HistoryEvent } from './swf-types.js';

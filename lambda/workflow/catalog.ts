@@ -1,0 +1,295 @@
+import { z } from 'zod';
+import { parseDuration } from './durations.js';
+import { ALWAYS_NON_RETRYABLE, CatalogError } from './errors.js';
+import { swfNameProblem } from './swf-names.js';
+import type {
+  ActivityFunction,
+  ActivityTimeouts,
+  ActivityType,
+  Catalog,
+  RetryPolicy,
+  Step,
+  WorkflowDefinition,
+} from './types.js';
+
+/** SWF names: 1..256 characters, no ':', '/', '|', control characters, and not the literal "arn". */
+const swfNameOf = (maxLength: number) =>
+  z.string().superRefine((value, context) => {
+    const problem = swfNameProblem(value, maxLength);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+const swfName = swfNameOf(256);
+/** Step names become part of activity and timer ids, so they are kept short and plain. */
+const stepName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, "_" or "-"');
+const version = swfNameOf(64);
+const durationInput = z.union([z.string(), z.number()]);
+
+const timeoutsSpec = z
+  .object({
+    scheduleToStart: durationInput,
+    scheduleToClose: durationInput,
+    startToClose: durationInput,
+    heartbeat: durationInput,
+  })
+  .partial();
+
+const retrySpec = z
+  .object({
+    maximumAttempts: z.number().int().min(1).max(100),
+    initialIntervalSeconds: z.number().int().min(0).max(86_400),
+    backoffCoefficient: z.number().min(1).max(10),
+    maximumIntervalSeconds: z.number().int().min(0).max(86_400),
+    nonRetryableErrors: z.array(z.string().min(1).max(256)),
+  })
+  .partial();
+
+const activitySpec = z.object({
+  name: swfName.optional(),
+  version: version.optional(),
+  taskList: swfName.optional(),
+  description: z.string().max(1024).optional(),
+  timeouts: timeoutsSpec.optional(),
+  run: z.custom<ActivityFunction>((value) => typeof value === 'function', 'must be a function'),
+});
+
+const stepSpec = z.object({
+  name: stepName,
+  activity: activitySpec,
+  retry: retrySpec.optional(),
+  compensation: z.object({ activity: activitySpec.optional(), retry: retrySpec.optional() }).optional(),
+});
+
+const workflowSpec = z.object({
+  name: swfName,
+  version,
+  description: z.string().max(1024).default(''),
+  taskList: swfName,
+  executionStartToCloseTimeout: durationInput,
+  taskStartToCloseTimeout: durationInput,
+  childPolicy: z.enum(['TERMINATE', 'REQUEST_CANCEL', 'ABANDON']).default('TERMINATE'),
+  defaults: z
+    .object({
+      activityVersion: version.optional(),
+      activityTaskList: swfName.optional(),
+      timeouts: timeoutsSpec.optional(),
+      retry: retrySpec.optional(),
+    })
+    .default({}),
+  steps: z.array(stepSpec).min(1),
+});
+
+const catalogSpec = z.object({
+  domain: z.object({
+    name: swfName,
+    description: z.string().max(1024).default(''),
+    retentionDays: z.number().int().min(0).max(90),
+  }),
+  workflows: z.array(workflowSpec).min(1),
+});
+
+/** The authoring form of a catalog: what `defineCatalog` accepts. */
+export type CatalogSpec = z.input<typeof catalogSpec>;
+export type ActivitySpec = z.input<typeof activitySpec>;
+export type StepSpec = z.input<typeof stepSpec>;
+export type WorkflowSpec = z.input<typeof workflowSpec>;
+
+/** The original FAQ's rule: three consecutive failures of a step trigger the rollback. */
+export const DEFAULT_RETRY: RetryPolicy = {
+  maximumAttempts: 3,
+  initialIntervalSeconds: 1,
+  backoffCoefficient: 2,
+  maximumIntervalSeconds: 60,
+  nonRetryableErrors: [],
+};
+
+export const DEFAULT_ACTIVITY_TIMEOUTS = {
+  scheduleToStart: '300',
+  scheduleToClose: '600',
+  startToClose: '120',
+  heartbeat: 'NONE',
+} as const satisfies ActivityTimeouts;
+
+/** Validates a catalog spec and resolves every default; throws `CatalogError` naming the bad entry. */
+export function defineCatalog(spec: CatalogSpec): Catalog {
+  const parsed = catalogSpec.safeParse(spec);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${describePath(spec, issue.path)}: ${issue.message}`,
+    );
+    throw new CatalogError(`Invalid catalog: ${problems.join('; ')}`);
+  }
+  const { domain } = parsed.data;
+  const workflows = parsed.data.workflows.map(resolveWorkflow);
+
+  const workflowKeys = new Set<string>();
+  const activities = new Map<string, ActivityType>();
+  for (const workflow of workflows) {
+    const key = `${workflow.name}@${workflow.version}`;
+    if (workflowKeys.has(key)) throw new CatalogError(`Workflow ${key} is declared twice`);
+    workflowKeys.add(key);
+    for (const step of workflow.steps) {
+      for (const activity of [step.activity, step.compensation?.activity]) {
+        if (!activity) continue;
+        const activityKey = `${activity.name}@${activity.version}`;
+        const known = activities.get(activityKey);
+        if (known && !sameActivityType(known, activity)) {
+          throw new CatalogError(
+            `Activity type ${activityKey} (workflow ${key}, step "${step.name}") is declared twice with different settings; ` +
+              'SWF types are immutable, so give the changed one a new version',
+          );
+        }
+        activities.set(activityKey, known ?? activity);
+      }
+    }
+  }
+
+  return {
+    domain,
+    workflows,
+    workflow: (name, workflowVersion) =>
+      workflows.find((w) => w.name === name && w.version === workflowVersion),
+    activityTypes: () => [...activities.values()],
+    activity: (name, activityVersion) => activities.get(`${name}@${activityVersion}`),
+  };
+}
+
+type ParsedWorkflow = z.output<typeof workflowSpec>;
+
+function resolveWorkflow(spec: ParsedWorkflow): WorkflowDefinition {
+  const where = `workflow ${spec.name}@${spec.version}`;
+  const seen = new Set<string>();
+  const steps: Step[] = spec.steps.map((step) => {
+    const stepWhere = `${where}, step "${step.name}"`;
+    if (seen.has(step.name)) throw new CatalogError(`${stepWhere}: the step name appears twice`);
+    seen.add(step.name);
+    const resolved: Step = {
+      name: step.name,
+      activity: resolveActivity(step.activity, step.name, spec, stepWhere),
+      retry: resolveRetry(spec.defaults.retry, step.retry, stepWhere),
+    };
+    if (step.compensation) {
+      if (!step.compensation.activity) {
+        throw new CatalogError(`${stepWhere}: the compensation has no activity`);
+      }
+      resolved.compensation = {
+        activity: resolveActivity(
+          step.compensation.activity,
+          `Compensate${step.name}`,
+          spec,
+          `${stepWhere} compensation`,
+        ),
+        retry: resolveRetry(spec.defaults.retry, step.compensation.retry, `${stepWhere} compensation`),
+      };
+    }
+    return resolved;
+  });
+  const executionTimeout = duration(
+    spec.executionStartToCloseTimeout,
+    false,
+    `${where}: executionStartToCloseTimeout`,
+  );
+  const taskTimeout = duration(spec.taskStartToCloseTimeout, true, `${where}: taskStartToCloseTimeout`);
+  return {
+    name: spec.name,
+    version: spec.version,
+    description: spec.description,
+    taskList: spec.taskList,
+    executionStartToCloseTimeout: executionTimeout,
+    taskStartToCloseTimeout: taskTimeout,
+    childPolicy: spec.childPolicy,
+    steps,
+  };
+}
+
+function resolveActivity(
+  spec: z.output<typeof activitySpec>,
+  defaultName: string,
+  workflow: ParsedWorkflow,
+  where: string,
+): ActivityType {
+  const merged = { ...DEFAULT_ACTIVITY_TIMEOUTS, ...workflow.defaults.timeouts, ...spec.timeouts };
+  const timeouts: ActivityTimeouts = {
+    scheduleToStart: duration(merged.scheduleToStart, true, `${where}: scheduleToStart timeout`),
+    scheduleToClose: duration(merged.scheduleToClose, true, `${where}: scheduleToClose timeout`),
+    startToClose: duration(merged.startToClose, true, `${where}: startToClose timeout`),
+    heartbeat: duration(merged.heartbeat, true, `${where}: heartbeat timeout`),
+  };
+  const seconds = (value: string) => (value === 'NONE' ? Number.POSITIVE_INFINITY : Number(value));
+  if (seconds(timeouts.scheduleToClose) < seconds(timeouts.startToClose)) {
+    throw new CatalogError(
+      `${where}: scheduleToClose (${timeouts.scheduleToClose}s) is shorter than startToClose (${timeouts.startToClose}s)`,
+    );
+  }
+  if (timeouts.heartbeat !== 'NONE' && seconds(timeouts.heartbeat) > seconds(timeouts.startToClose)) {
+    throw new CatalogError(
+      `${where}: heartbeat (${timeouts.heartbeat}s) exceeds startToClose (${timeouts.startToClose}s)`,
+    );
+  }
+  const taskList = spec.taskList ?? workflow.defaults.activityTaskList;
+  if (!taskList)
+    throw new CatalogError(`${where}: no task list (set activity.taskList or defaults.activityTaskList)`);
+  return {
+    name: spec.name ?? defaultName,
+    version: spec.version ?? workflow.defaults.activityVersion ?? '1',
+    taskList,
+    description: spec.description ?? '',
+    timeouts,
+    run: spec.run,
+  };
+}
+
+function resolveRetry(
+  defaults: Partial<RetryPolicy> | undefined,
+  override: Partial<RetryPolicy> | undefined,
+  where: string,
+): RetryPolicy {
+  const policy = { ...DEFAULT_RETRY, ...defaults, ...override };
+  // A step's own list adds to the workflow's default list rather than replacing it.
+  policy.nonRetryableErrors = [
+    ...(defaults?.nonRetryableErrors ?? []),
+    ...(override?.nonRetryableErrors ?? []),
+  ];
+  if (policy.maximumIntervalSeconds < policy.initialIntervalSeconds) {
+    throw new CatalogError(
+      `${where}: retry.maximumIntervalSeconds (${policy.maximumIntervalSeconds}) is below initialIntervalSeconds (${policy.initialIntervalSeconds})`,
+    );
+  }
+  const nonRetryableErrors = [...new Set([...ALWAYS_NON_RETRYABLE, ...policy.nonRetryableErrors])];
+  return { ...policy, nonRetryableErrors };
+}
+
+function duration(value: unknown, allowNone: boolean, where: string): string {
+  const parsed = parseDuration(value, { allowNone });
+  if (!parsed.ok) throw new CatalogError(`${where}: ${parsed.error}`);
+  return parsed.value;
+}
+
+function sameActivityType(a: ActivityType, b: ActivityType): boolean {
+  return (
+    a.taskList === b.taskList &&
+    a.run === b.run &&
+    JSON.stringify(a.timeouts) === JSON.stringify(b.timeouts) &&
+    a.description === b.description
+  );
+}
+
+/** Turns a zod issue path into words that name the entry: `workflow OrderProcessing@1 > step "X" > ...`. */
+function describePath(spec: unknown, path: readonly PropertyKey[]): string {
+  const words: string[] = [];
+  let node: unknown = spec;
+  path.forEach((key, index) => {
+    const child = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    const named =
+      child && typeof child === 'object' ? (child as { name?: unknown; version?: unknown }) : undefined;
+    if (typeof key === 'number' && typeof named?.name === 'string') {
+      const isWorkflow = path[index - 1] === 'workflows';
+      words.push(isWorkflow ? `workflow ${named.name}@${String(named.version)}` : `step "${named.name}"`);
+    } else {
+      words.push(typeof key === 'number' ? `[${key}]` : String(key));
+    }
+    node = child;
+  });
+  return words.join(' > ') || 'catalog';
+}

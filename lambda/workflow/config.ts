@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { swfNameProblem } from './swf-names.js';
+
+const name = z.string().superRefine((value, context) => {
+  const problem = swfNameProblem(value) ?? (/\s/.test(value) ? 'must not contain whitespace' : undefined);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** The environment variables the catalog reads, with their defaults. */
+export const configSchema = z.object({
+  SWF_DOMAIN: name.default('order-processing-dev'),
+  SWF_DOMAIN_RETENTION_DAYS: z.coerce.number().int().min(0).max(90).default(30),
+  SWF_DECISION_TASK_LIST: name.default('order-decisions'),
+  SWF_ACTIVITY_TASK_LIST: name.default('order-activities'),
+  SWF_WORKFLOW_VERSION: name.refine((v) => v.length <= 64, 'must be at most 64 characters').default('1'),
+  SWF_ALLOW_FAILURE_INJECTION: booleanFlag.default(false),
+});
+
+/** Validated settings every part of the system shares. */
+export interface WorkflowConfig {
+  domain: string;
+  domainRetentionDays: number;
+  decisionTaskList: string;
+  activityTaskList: string;
+  workflowVersion: string;
+  /** Lets order inputs carry a `simulate` block; off unless explicitly enabled (demos and tests). */
+  allowFailureInjection: boolean;
+}
+
+/** Reads and validates the configuration from an environment map (pass `process.env` at the edge only). */
+export function loadConfig(env: Record<string, string | undefined> = {}): WorkflowConfig {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(defined);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const c = parsed.data;
+  return {
+    domain: c.SWF_DOMAIN,
+    domainRetentionDays: c.SWF_DOMAIN_RETENTION_DAYS,
+    decisionTaskList: c.SWF_DECISION_TASK_LIST,
+    activityTaskList: c.SWF_ACTIVITY_TASK_LIST,
+    workflowVersion: c.SWF_WORKFLOW_VERSION,
+    allowFailureInjection: c.SWF_ALLOW_FAILURE_INJECTION,
+  };
+}

@@ -1,0 +1,83 @@
+import type { ActivityFunction, ActivityPayload, Json } from '../types.js';
+import { enrichOrder, type OrderTotals, priceOrder } from './pricing.js';
+import { type Order, parseOrder } from './schema.js';
+
+/** The validated order, re-derived from the original input (cheap, and safe after a resume). */
+function orderOf(payload: ActivityPayload): Order {
+  return parseOrder(payload.input, { allowFailureInjection: true });
+}
+
+function totalsOf(payload: ActivityPayload): OrderTotals {
+  const recorded = payload.previousResults.ProcessData as { totals?: OrderTotals } | undefined;
+  return recorded?.totals ?? priceOrder(orderOf(payload));
+}
+
+/** Checks the order; invalid input is a non-retryable `ValidationError` listing every problem. */
+export const validateInput: ActivityFunction = (payload, context) => {
+  const order = parseOrder(payload.input, { allowFailureInjection: context.allowFailureInjection });
+  return {
+    valid: true,
+    orderId: order.orderId,
+    customerId: order.customerId,
+    itemCount: order.items.length,
+    currency: order.currency,
+  };
+};
+
+/** Prices the order and reserves stock for its lines (idempotent by orderId). */
+export const processData: ActivityFunction = async (payload, context) => {
+  const order = orderOf(payload);
+  const totals = priceOrder(order);
+  const reserved = await context.ports.orderStore.reserveStock(
+    order.orderId,
+    totals.lines as unknown as Json,
+  );
+  return { totals: totals as unknown as Json, stockReserved: true, newReservation: reserved };
+};
+
+/** Compensation of ProcessData: releases the stock reservation. */
+export const releaseProcessData: ActivityFunction = async (payload, context) => {
+  const order = orderOf(payload);
+  const released = await context.ports.orderStore.releaseStock(order.orderId);
+  return { released, orderId: order.orderId };
+};
+
+/** Adds customer tier, loyalty points and a shipping estimate. */
+export const enrichData: ActivityFunction = (payload) => {
+  const order = orderOf(payload);
+  return enrichOrder(order, totalsOf(payload)) as unknown as Json;
+};
+
+/** Writes the order record; a retried save never duplicates it. */
+export const saveResults: ActivityFunction = async (payload, context) => {
+  const order = orderOf(payload);
+  const totals = totalsOf(payload);
+  const created = await context.ports.orderStore.saveOrder({
+    orderId: order.orderId,
+    customerId: order.customerId,
+    currency: order.currency,
+    total: totals.total,
+    details: { totals, enrichment: payload.previousResults.EnrichData ?? null } as unknown as Json,
+  });
+  return { saved: true, orderId: order.orderId, alreadySaved: !created };
+};
+
+/** Compensation of SaveResults: deletes the saved record. */
+export const deleteSavedResults: ActivityFunction = async (payload, context) => {
+  const order = orderOf(payload);
+  const deleted = await context.ports.orderStore.deleteOrder(order.orderId);
+  return { deleted, orderId: order.orderId };
+};
+
+/** Tells the customer the order is confirmed; one notification per order, however often retried. */
+export const notifyCompletion: ActivityFunction = async (payload, context) => {
+  const order = orderOf(payload);
+  const totals = totalsOf(payload);
+  const sent = await context.ports.notifier.send({
+    key: `order-confirmed:${order.orderId}`,
+    recipient: order.customerEmail ?? order.customerId,
+    subject: `Order ${order.orderId} confirmed`,
+    body: `Your order ${order.orderId} for ${totals.total.toFixed(2)} ${totals.currency} is confirmed.`,
+  });
+  return { notified: true, duplicate: !sent };
+};

@@ -1,0 +1,91 @@
+import type { StepSpec, WorkflowSpec } from '../catalog.js';
+import type { WorkflowConfig } from '../config.js';
+import {
+  deleteSavedResults,
+  enrichData,
+  notifyCompletion,
+  processData,
+  releaseProcessData,
+  saveResults,
+  validateInput,
+} from './activities.js';
+import { withCompensationSimulation, withSimulation } from './simulate.js';
+
+export const ORDER_WORKFLOW_NAME = 'OrderProcessing';
+
+/**
+ * The order workflow's steps, in order. Adding a step is one function plus one entry here;
+ * changing a timeout or a task list means bumping `activity.version` (SWF types are immutable).
+ */
+export function orderSteps(): StepSpec[] {
+  return [
+    {
+      name: 'ValidateInput',
+      activity: { run: withSimulation('ValidateInput', validateInput), timeouts: { startToClose: '30s' } },
+      retry: { maximumAttempts: 3 },
+    },
+    {
+      name: 'ProcessData',
+      // Long enough for a slow pricing call; the heartbeat timeout catches a worker that died mid-task.
+      activity: {
+        run: withSimulation('ProcessData', processData),
+        timeouts: { startToClose: '5m', scheduleToClose: '10m', heartbeat: '30s' },
+      },
+      compensation: {
+        activity: {
+          name: 'ReleaseProcessData',
+          run: withCompensationSimulation('ProcessData', releaseProcessData),
+        },
+        retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
+      },
+    },
+    {
+      name: 'EnrichData',
+      activity: { run: withSimulation('EnrichData', enrichData) },
+    },
+    {
+      name: 'SaveResults',
+      activity: { run: withSimulation('SaveResults', saveResults) },
+      retry: { maximumAttempts: 5 },
+      compensation: {
+        activity: {
+          name: 'DeleteSavedResults',
+          run: withCompensationSimulation('SaveResults', deleteSavedResults),
+        },
+        retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
+      },
+    },
+    {
+      name: 'NotifyCompletion',
+      activity: { run: withSimulation('NotifyCompletion', notifyCompletion) },
+      retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
+    },
+  ];
+}
+
+/** The `OrderProcessing` workflow type at the configured version. */
+export function orderWorkflow(config: WorkflowConfig): WorkflowSpec {
+  return {
+    name: ORDER_WORKFLOW_NAME,
+    version: config.workflowVersion,
+    description: 'Validates, prices, enriches, saves and confirms an order; compensates on failure.',
+    taskList: config.decisionTaskList,
+    executionStartToCloseTimeout: '1h',
+    taskStartToCloseTimeout: '30s',
+    childPolicy: 'TERMINATE',
+    defaults: {
+      activityVersion: '1',
+      activityTaskList: config.activityTaskList,
+      timeouts: { scheduleToStart: '5m', scheduleToClose: '10m', startToClose: '2m', heartbeat: 'NONE' },
+      retry: {
+        maximumAttempts: 3,
+        initialIntervalSeconds: 1,
+        backoffCoefficient: 2,
+        maximumIntervalSeconds: 60,
+        // The decider sees only the failure's name: a NonRetryableError subclass must be named here.
+        nonRetryableErrors: ['SimulatedPermanentFailure'],
+      },
+    },
+    steps: orderSteps(),
+  };
+}

@@ -1,0 +1,107 @@
+import type { SwfDuration } from './durations.js';
+
+/** Any JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** What every activity receives: the workflow's original input, earlier steps' results, and the attempt. */
+export interface ActivityPayload {
+  input: JsonObject;
+  previousResults: Record<string, Json>;
+  attempt: number;
+  /** Present when the activity runs as the compensation of `step`. */
+  compensation?: { step: string };
+}
+
+/** Side-effect ports an activity may use; adapters are chosen by the worker (in-memory locally). */
+export interface ActivityPorts {
+  orderStore: import('./order/ports.js').OrderStore;
+  notifier: import('./order/ports.js').Notifier;
+}
+
+/** Runtime services the worker hands to a running activity. */
+export interface ActivityContext {
+  attempt: number;
+  workflowId: string;
+  runId: string;
+  activityId: string;
+  /** Records a heartbeat (details ≤ 2,048 characters); resolves even when SWF is unreachable. */
+  heartbeat(details?: string): Promise<void>;
+  /** Fires when SWF reports that cancellation of this activity was requested. */
+  signal: AbortSignal;
+  /** Waits, waking early (with an AbortError) when `signal` fires. */
+  sleep(milliseconds: number): Promise<void>;
+  ports: ActivityPorts;
+  /** Whether inputs may carry a `simulate` block (demos and tests only). */
+  allowFailureInjection: boolean;
+}
+
+/** An activity implementation: plain async code that returns JSON or throws a named error. */
+export type ActivityFunction = (payload: ActivityPayload, context: ActivityContext) => Promise<Json> | Json;
+
+/** The four SWF activity timeouts. */
+export interface ActivityTimeouts {
+  scheduleToStart: SwfDuration;
+  scheduleToClose: SwfDuration;
+  startToClose: SwfDuration;
+  heartbeat: SwfDuration;
+}
+
+/** A registered SWF activity type plus the function that implements it. */
+export interface ActivityType {
+  name: string;
+  version: string;
+  taskList: string;
+  description: string;
+  timeouts: ActivityTimeouts;
+  run: ActivityFunction;
+}
+
+/** How failed attempts of an activity are retried, on SWF timers with exponential backoff. */
+export interface RetryPolicy {
+  maximumAttempts: number;
+  initialIntervalSeconds: number;
+  backoffCoefficient: number;
+  maximumIntervalSeconds: number;
+  /** Error names (the SWF `reason`) that end the step at once. `ValidationError` always does. */
+  nonRetryableErrors: string[];
+}
+
+export interface Compensation {
+  activity: ActivityType;
+  retry: RetryPolicy;
+}
+
+export interface Step {
+  name: string;
+  activity: ActivityType;
+  retry: RetryPolicy;
+  compensation?: Compensation;
+}
+
+export interface WorkflowDefinition {
+  name: string;
+  version: string;
+  description: string;
+  taskList: string;
+  executionStartToCloseTimeout: SwfDuration;
+  taskStartToCloseTimeout: SwfDuration;
+  childPolicy: 'TERMINATE' | 'REQUEST_CANCEL' | 'ABANDON';
+  steps: Step[];
+}
+
+export interface DomainDefinition {
+  name: string;
+  description: string;
+  retentionDays: number;
+}
+
+/** The single source of truth read by registration, the decider and the activity worker. */
+export interface Catalog {
+  domain: DomainDefinition;
+  workflows: WorkflowDefinition[];
+  workflow(name: string, version: string): WorkflowDefinition | undefined;
+  /** Every distinct activity type (steps and compensations) across all workflows. */
+  activityTypes(): ActivityType[];
+  activity(name: string, version: string): ActivityType | undefined;
+}

@@ -1,0 +1,35 @@
+import { InMemoryNotifier, InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
+import type { ActivityContext, ActivityPayload, Json } from '../../lambda/workflow/types.js';
+
+/** An activity context with in-memory ports, an instant clock and recorded heartbeats. */
+export function testContext(overrides: Partial<ActivityContext> = {}) {
+  const orderStore = new InMemoryOrderStore();
+  const notifier = new InMemoryNotifier();
+  const heartbeats: (string | undefined)[] = [];
+  const slept: number[] = [];
+  const context: ActivityContext = {
+    attempt: 1,
+    workflowId: 'order-A-1001',
+    runId: 'run-1',
+    activityId: 'Step#1',
+    heartbeat: async (details) => {
+      heartbeats.push(details);
+    },
+    signal: new AbortController().signal,
+    sleep: async (ms) => {
+      slept.push(ms);
+    },
+    ports: { orderStore, notifier },
+    allowFailureInjection: false,
+    ...overrides,
+  };
+  return { context, orderStore, notifier, heartbeats, slept };
+}
+
+export function payload(
+  input: Record<string, unknown>,
+  previousResults: Record<string, Json> = {},
+  attempt = 1,
+): ActivityPayload {
+  return { input: input as ActivityPayload['input'], previousResults, attempt };
+}

@@ -1,0 +1,94 @@
+import type { HistoryEvent } from '../../lambda/decider/index.js';
+import { type Decision, decide, parseActivityId } from '../../lambda/decider/index.js';
+import type { Catalog } from '../../lambda/workflow/types.js';
+import { HistoryBuilder } from './history-builder.js';
+
+export type Outcome =
+  | { type: 'complete'; result?: unknown }
+  | { type: 'fail'; reason?: string; details?: string }
+  | { type: 'timeout'; timeoutType?: string };
+
+export interface DecisionRecord {
+  /** The history the decider saw. */
+  events: HistoryEvent[];
+  decisions: Decision[];
+}
+
+export interface SimulationOptions {
+  /** What the worker does with each activity attempt it picks up. */
+  outcome: (activityId: string) => Outcome;
+  /**
+   * Picks which ready thing happens next (index into the ready list), so tests can interleave
+   * completions, timers and cancel requests into batched decision tasks. Defaults to the first.
+   */
+  choose?: (readyCount: number) => number;
+  /** Requests cancellation of the workflow after this many decision tasks. */
+  cancelAfterDecisionTasks?: number;
+  maxRounds?: number;
+}
+
+export interface SimulationResult {
+  history: HistoryBuilder;
+  decisionTasks: DecisionRecord[];
+  closeEvent: HistoryEvent | undefined;
+}
+
+/** Runs a workflow to its end with the real decider and an in-memory SWF that follows the service's rules. */
+export function simulateWorkflow(
+  catalog: Catalog,
+  workflow: { name: string; version: string },
+  input: unknown,
+  options: SimulationOptions,
+): SimulationResult {
+  const history = new HistoryBuilder().started(workflow, input);
+  const decisionTasks: DecisionRecord[] = [];
+  const choose = options.choose ?? (() => 0);
+  let canceled = false;
+  for (let round = 0; round < (options.maxRounds ?? 2_000) && !history.isClosed(); round++) {
+    const ready: (() => void)[] = [];
+    if (history.hasPendingDecisionTask) {
+      ready.push(() => {
+        history.decisionTaskStarted();
+        const events = structuredClone(history.events);
+        const { decisions } = decide(events, catalog);
+        decisionTasks.push({ events, decisions });
+        history.completeDecisionTask(decisions);
+      });
+    }
+    for (const activityId of history.openActivities()) {
+      ready.push(() => {
+        history.activityStarted(activityId);
+        const outcome = options.outcome(activityId);
+        if (outcome.type === 'complete')
+          history.activityCompleted(activityId, outcome.result ?? { activityId });
+        else if (outcome.type === 'fail') history.activityFailed(activityId, outcome.reason, outcome.details);
+        else history.activityTimedOut(activityId, outcome.timeoutType);
+      });
+    }
+    for (const timerId of history.openTimers()) ready.push(() => history.timerFired(timerId));
+    if (
+      !canceled &&
+      options.cancelAfterDecisionTasks !== undefined &&
+      decisionTasks.length >= options.cancelAfterDecisionTasks
+    ) {
+      ready.push(() => {
+        canceled = true;
+        history.cancelRequested();
+      });
+    }
+    if (ready.length === 0) break;
+    const pick = Math.min(ready.length - 1, Math.max(0, choose(ready.length)));
+    (ready[pick] as () => void)();
+  }
+  const closeEvent = history.events.find((e) =>
+    /^WorkflowExecution(Completed|Failed|Canceled|Terminated|TimedOut)$/.test(e.eventType ?? ''),
+  );
+  return { history, decisionTasks, closeEvent };
+}
+
+/** The step (or `Step.compensate`) an activity id belongs to. */
+export function activityName(activityId: string): string {
+  const key = parseActivityId(activityId);
+  if (!key) throw new Error(`not one of our activity ids: ${activityId}`);
+  return key.kind === 'compensation' ? `${key.step}.compensate` : key.step;
+}

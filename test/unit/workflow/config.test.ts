@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../../../lambda/workflow/durations.js';
+import { buildCatalog, ConfigError, loadConfig } from '../../../lambda/workflow/index.js';
+
+describe('loadConfig', () => {
+  it('has defaults for a fresh checkout', () => {
+    expect(loadConfig({})).toEqual({
+      domain: 'order-processing-dev',
+      domainRetentionDays: 30,
+      decisionTaskList: 'order-decisions',
+      activityTaskList: 'order-activities',
+      workflowVersion: '1',
+      allowFailureInjection: false,
+    });
+  });
+
+  it('reads the domain, task lists and version from the environment, and the catalog follows', () => {
+    const config = loadConfig({
+      SWF_DOMAIN: 'orders-prod',
+      SWF_DECISION_TASK_LIST: 'prod-decisions',
+      SWF_ACTIVITY_TASK_LIST: 'prod-activities',
+      SWF_WORKFLOW_VERSION: '2',
+      SWF_DOMAIN_RETENTION_DAYS: '7',
+      SWF_ALLOW_FAILURE_INJECTION: 'true',
+    });
+    const catalog = buildCatalog(config);
+    expect(catalog.domain.name).toBe('orders-prod');
+    expect(catalog.domain.retentionDays).toBe(7);
+    expect(catalog.workflow('OrderProcessing', '2')?.taskList).toBe('prod-decisions');
+    expect(catalog.activityTypes().every((a) => a.taskList === 'prod-activities')).toBe(true);
+    expect(config.allowFailureInjection).toBe(true);
+  });
+
+  it('names every invalid variable', () => {
+    expect(() =>
+      loadConfig({
+        SWF_DOMAIN: 'bad:name',
+        SWF_DOMAIN_RETENTION_DAYS: 'lots',
+        SWF_ALLOW_FAILURE_INJECTION: 'maybe',
+      }),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig({ SWF_DOMAIN: 'bad:name', SWF_DOMAIN_RETENTION_DAYS: 'lots' })).toThrow(
+      /SWF_DOMAIN: must not contain ":".*; SWF_DOMAIN_RETENTION_DAYS: /,
+    );
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    [300, '300'],
+    ['300', '300'],
+    ['90s', '90'],
+    ['5m', '300'],
+    ['2h', '7200'],
+    ['1d', '86400'],
+  ])('parses %j as %s seconds', (input, expected) => {
+    expect(parseDuration(input, { allowNone: false })).toEqual({ ok: true, value: expected });
+  });
+
+  it('honours NONE only where allowed, and rejects nonsense and out-of-range values', () => {
+    expect(parseDuration('NONE', { allowNone: true })).toEqual({ ok: true, value: 'NONE' });
+    expect(parseDuration('NONE', { allowNone: false }).ok).toBe(false);
+    expect(parseDuration('soon', { allowNone: true }).ok).toBe(false);
+    expect(parseDuration(-5, { allowNone: true }).ok).toBe(false);
+    expect(parseDuration('400d', { allowNone: true }).ok).toBe(false);
+    expect(parseDuration(1.5, { allowNone: true }).ok).toBe(false);
+  });
+});
