@@ -1,0 +1,405 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Clock, DeadlineScheduler } from '../clock.js';
+import { SwfFault, unknownDomain, validation } from '../protocol/faults.js';
+import type { ChangeSet, Store } from '../store/store.js';
+import type {
+  ActivityTaskRecord,
+  DomainRecord,
+  EventRecord,
+  ExecutionRecord,
+  TypeKind,
+  TypeRecord,
+} from './records.js';
+
+export type TaskKind = 'decision' | 'activity';
+
+/** A task waiting in a task list: a decision task of an execution, or one activity task. */
+export interface QueuedTask {
+  runId: string;
+  scheduledEventId: number;
+}
+
+/** A long poll waiting for a task. `take` hands it one; `isGone` tells if its connection already closed. */
+export interface Waiter {
+  isGone(): boolean;
+  take(task: QueuedTask): void;
+}
+
+const lcFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** Seconds of an SWF duration string, or undefined for "NONE". */
+export function seconds(duration: string | undefined): number | undefined {
+  if (duration === undefined || duration === 'NONE') return undefined;
+  const value = Number(duration);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The server's state and the mechanics every operation shares: change tracking (one store transaction per
+ * request), history events, decision-task scheduling, task queues, long-poll waiters, deadlines and tokens.
+ */
+export class Core {
+  readonly domains = new Map<string, DomainRecord>();
+  readonly types = new Map<string, TypeRecord>();
+  readonly executions = new Map<string, ExecutionRecord>();
+  /** Open executions by `domain|workflowId`. */
+  readonly openByWorkflowId = new Map<string, string>();
+  readonly events = new Map<string, EventRecord[]>();
+  readonly queues = new Map<string, Map<string, QueuedTask>>();
+  readonly waiters = new Map<string, Waiter[]>();
+  readonly scheduler: DeadlineScheduler;
+  private secret: Buffer;
+  private changes: ChangeSet | undefined;
+  private dirtyExecutions = new Set<ExecutionRecord>();
+  /** Set by the engine: processes an execution's due timeouts. */
+  onDeadline: (execution: ExecutionRecord) => void = () => {};
+
+  constructor(
+    readonly clock: Clock,
+    readonly store: Store,
+    readonly region = 'us-east-1',
+    readonly accountId = '000000000000',
+  ) {
+    this.scheduler = new DeadlineScheduler(clock, (runId) => {
+      const execution = this.executions.get(runId);
+      if (execution?.status !== 'OPEN') return;
+      this.transaction(() => this.onDeadline(execution));
+    });
+    const state = store.load();
+    this.secret = state.secret ? Buffer.from(state.secret, 'base64') : randomBytes(32);
+    if (!state.secret) store.saveSecret(this.secret.toString('base64'));
+    for (const domain of state.domains) this.domains.set(domain.name, domain);
+    for (const type of state.types)
+      this.types.set(typeKey(type.domain, type.kind, type.name, type.version), type);
+    for (const [runId, list] of state.events) this.events.set(runId, list);
+    for (const execution of state.executions) {
+      this.executions.set(execution.runId, execution);
+      if (execution.status === 'OPEN')
+        this.openByWorkflowId.set(`${execution.domain}|${execution.workflowId}`, execution.runId);
+    }
+    // Rebuild task lists in the order tasks were scheduled, then re-arm every deadline.
+    const pending: { at: number; kind: TaskKind; domain: string; taskList: string; task: QueuedTask }[] = [];
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'OPEN') continue;
+      if (execution.decision.state === 'scheduled') {
+        pending.push({
+          at: execution.decision.scheduledAt,
+          kind: 'decision',
+          domain: execution.domain,
+          taskList: execution.decision.taskList,
+          task: { runId: execution.runId, scheduledEventId: execution.decision.scheduledEventId },
+        });
+      }
+      for (const activity of Object.values(execution.activities)) {
+        if (activity.status !== 'scheduled') continue;
+        pending.push({
+          at: activity.scheduledAt,
+          kind: 'activity',
+          domain: execution.domain,
+          taskList: activity.taskList,
+          task: { runId: execution.runId, scheduledEventId: activity.scheduledEventId },
+        });
+      }
+    }
+    pending.sort((a, b) => a.at - b.at);
+    for (const p of pending) this.queueFor(p.kind, p.domain, p.taskList).set(taskKey(p.task), p.task);
+  }
+
+  /** Re-arms every open execution's deadline; timeouts that fell due while the server was down fire now. */
+  armDeadlines(): void {
+    for (const execution of this.executions.values()) {
+      if (execution.status === 'OPEN') this.refreshDeadline(execution);
+    }
+  }
+
+  /** Runs `work` with change tracking; commits everything it changed in one store transaction. */
+  transaction<T>(work: () => T): T {
+    if (this.changes) return work();
+    this.changes = { domains: [], types: [], deletedTypes: [], executions: [], events: [] };
+    try {
+      const result = work();
+      for (const execution of this.dirtyExecutions) {
+        this.changes.executions.push(execution);
+        if (execution.status === 'OPEN') this.refreshDeadline(execution);
+        else this.scheduler.set(execution.runId, undefined);
+      }
+      this.store.commit(this.changes);
+      return result;
+    } finally {
+      this.changes = undefined;
+      this.dirtyExecutions = new Set();
+    }
+  }
+
+  private get tx(): ChangeSet {
+    if (!this.changes) throw new Error('state changed outside a transaction');
+    return this.changes;
+  }
+
+  saveDomain(domain: DomainRecord): void {
+    this.domains.set(domain.name, domain);
+    this.tx.domains.push(domain);
+  }
+
+  saveType(type: TypeRecord): void {
+    this.types.set(typeKey(type.domain, type.kind, type.name, type.version), type);
+    this.tx.types.push(type);
+  }
+
+  deleteType(type: TypeRecord): void {
+    this.types.delete(typeKey(type.domain, type.kind, type.name, type.version));
+    this.tx.deletedTypes.push(type);
+  }
+
+  touch(execution: ExecutionRecord): void {
+    this.dirtyExecutions.add(execution);
+  }
+
+  /** A registered domain (deprecated ones too); UnknownResourceFault otherwise. */
+  domain(name: string): DomainRecord {
+    const domain = this.domains.get(name);
+    if (!domain) throw unknownDomain(name);
+    return domain;
+  }
+
+  type(domain: string, kind: TypeKind, name: string, version: string): TypeRecord | undefined {
+    return this.types.get(typeKey(domain, kind, name, version));
+  }
+
+  domainArn(name: string): string {
+    return `arn:aws:swf:${this.region}:${this.accountId}:/domain/${name}`;
+  }
+
+  openExecution(domain: string, workflowId: string): ExecutionRecord | undefined {
+    const runId = this.openByWorkflowId.get(`${domain}|${workflowId}`);
+    return runId === undefined ? undefined : this.executions.get(runId);
+  }
+
+  /** Appends a history event and returns its id. */
+  addEvent(execution: ExecutionRecord, eventType: string, attributes: Record<string, unknown>): number {
+    execution.eventCount += 1;
+    const event: EventRecord = {
+      eventId: execution.eventCount,
+      eventType,
+      eventTimestamp: this.clock.now() / 1000,
+      [`${lcFirst(eventType)}EventAttributes`]: dropUndefined(attributes),
+    };
+    let list = this.events.get(execution.runId);
+    if (!list) {
+      list = [];
+      this.events.set(execution.runId, list);
+    }
+    list.push(event);
+    this.tx.events.push({ runId: execution.runId, event });
+    this.touch(execution);
+    return event.eventId;
+  }
+
+  /**
+   * Makes sure a decision task will see the latest events: schedules one if none is pending, or, while one
+   * is running, marks that another is due when it completes (SWF keeps at most one open decision task).
+   */
+  scheduleDecision(execution: ExecutionRecord): void {
+    if (execution.status !== 'OPEN') return;
+    const decision = execution.decision;
+    if (decision.state === 'scheduled') return;
+    if (decision.state === 'started') {
+      decision.needsAnother = true;
+      this.touch(execution);
+      return;
+    }
+    const scheduledEventId = this.addEvent(execution, 'DecisionTaskScheduled', {
+      taskList: { name: execution.taskList },
+      taskPriority: execution.taskPriority,
+      startToCloseTimeout: execution.taskStartToCloseTimeout,
+    });
+    execution.decision = {
+      state: 'scheduled',
+      scheduledEventId,
+      scheduledAt: this.clock.now(),
+      startedEventId: 0,
+      startedAt: 0,
+      needsAnother: false,
+      nonce: '',
+      taskList: execution.taskList,
+    };
+    this.enqueue('decision', execution.domain, execution.taskList, {
+      runId: execution.runId,
+      scheduledEventId,
+    });
+  }
+
+  /** Puts a task on its task list, or hands it straight to a waiting long poll. */
+  enqueue(kind: TaskKind, domain: string, taskList: string, task: QueuedTask): void {
+    const key = queueKey(kind, domain, taskList);
+    const waiting = this.waiters.get(key);
+    while (waiting && waiting.length > 0) {
+      const waiter = waiting.shift() as Waiter;
+      if (waiter.isGone()) continue;
+      // Queue first so the waiter's take() finds it through the normal path.
+      this.queueFor(kind, domain, taskList).set(taskKey(task), task);
+      waiter.take(task);
+      return;
+    }
+    this.queueFor(kind, domain, taskList).set(taskKey(task), task);
+  }
+
+  dequeue(kind: TaskKind, domain: string, taskList: string, task: QueuedTask): void {
+    this.queues.get(queueKey(kind, domain, taskList))?.delete(taskKey(task));
+  }
+
+  queueFor(kind: TaskKind, domain: string, taskList: string): Map<string, QueuedTask> {
+    const key = queueKey(kind, domain, taskList);
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = new Map();
+      this.queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  /** Re-computes when this execution next needs attention (its earliest timeout or timer). */
+  refreshDeadline(execution: ExecutionRecord): void {
+    this.scheduler.set(execution.runId, nextDeadline(execution));
+  }
+
+  newRunId(): string {
+    return randomBytes(32).toString('base64url');
+  }
+
+  newNonce(): string {
+    return randomBytes(9).toString('base64url');
+  }
+
+  /** An opaque, signed task token naming the execution, the task and its current hand-out. */
+  taskToken(kind: TaskKind, runId: string, scheduledEventId: number, nonce: string): string {
+    return this.sign({ k: kind === 'decision' ? 'd' : 'a', r: runId, s: scheduledEventId, n: nonce });
+  }
+
+  readTaskToken(token: string): { kind: TaskKind; runId: string; scheduledEventId: number; nonce: string } {
+    const body = this.verify(token, 'taskToken') as { k?: string; r?: string; s?: number; n?: string };
+    if (
+      (body.k !== 'd' && body.k !== 'a') ||
+      typeof body.r !== 'string' ||
+      typeof body.s !== 'number' ||
+      typeof body.n !== 'string'
+    ) {
+      throw validation('Invalid taskToken: it was not issued by this server');
+    }
+    return {
+      kind: body.k === 'd' ? 'decision' : 'activity',
+      runId: body.r,
+      scheduledEventId: body.s,
+      nonce: body.n,
+    };
+  }
+
+  /** A signed page token that expires after 24 hours, as SWF's do. */
+  pageToken(scope: string, payload: Record<string, unknown>): string {
+    return this.sign({ p: scope, t: this.clock.now(), ...payload });
+  }
+
+  readPageToken(token: string, scope: string): Record<string, unknown> {
+    const body = this.verify(token, 'nextPageToken') as { p?: string; t?: number };
+    if (body.p !== scope) throw validation('Invalid nextPageToken: it belongs to another request');
+    if (typeof body.t !== 'number' || this.clock.now() - body.t > 24 * 3600 * 1000) {
+      throw validation('Specified token has exceeded its maximum lifetime');
+    }
+    return body;
+  }
+
+  private sign(payload: Record<string, unknown>): string {
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    const mac = createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 22);
+    return `${body}.${mac}`;
+  }
+
+  private verify(token: string, member: string): Record<string, unknown> {
+    const [body, mac, extra] = token.split('.');
+    if (!body || !mac || extra !== undefined)
+      throw validation(`Invalid ${member}: it was not issued by this server`);
+    const expected = createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 22);
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
+      throw validation(`Invalid ${member}: it was not issued by this server`);
+    }
+    try {
+      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      throw validation(`Invalid ${member}: it was not issued by this server`);
+    }
+  }
+}
+
+export const typeKey = (domain: string, kind: TypeKind, name: string, version: string) =>
+  `${domain}|${kind}|${name}|${version}`;
+export const queueKey = (kind: TaskKind, domain: string, taskList: string) => `${kind}|${domain}|${taskList}`;
+export const taskKey = (task: QueuedTask) => `${task.runId}|${task.scheduledEventId}`;
+
+function dropUndefined(attributes: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(attributes)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** Every pending deadline of an execution, earliest first considered by the caller. */
+export function deadlinesOf(execution: ExecutionRecord): { at: number; what: Deadline }[] {
+  const list: { at: number; what: Deadline }[] = [];
+  const add = (at: number | undefined, what: Deadline) => {
+    if (at !== undefined && Number.isFinite(at)) list.push({ at, what });
+  };
+  const ms = (duration: string | undefined) => {
+    const s = seconds(duration);
+    return s === undefined ? undefined : s * 1000;
+  };
+  const plus = (base: number | undefined, duration: string | undefined) => {
+    const d = ms(duration);
+    return base === undefined || d === undefined ? undefined : base + d;
+  };
+  add(plus(execution.startTimestamp, execution.executionStartToCloseTimeout), { kind: 'workflow' });
+  if (execution.decision.state === 'started') {
+    add(plus(execution.decision.startedAt, execution.taskStartToCloseTimeout), { kind: 'decision' });
+  }
+  for (const activity of Object.values(execution.activities)) {
+    add(plus(activity.scheduledAt, activity.scheduleToCloseTimeout), {
+      kind: 'activity',
+      activity,
+      timeoutType: 'SCHEDULE_TO_CLOSE',
+    });
+    if (activity.status === 'scheduled') {
+      add(plus(activity.scheduledAt, activity.scheduleToStartTimeout), {
+        kind: 'activity',
+        activity,
+        timeoutType: 'SCHEDULE_TO_START',
+      });
+    } else {
+      add(plus(activity.startedAt, activity.startToCloseTimeout), {
+        kind: 'activity',
+        activity,
+        timeoutType: 'START_TO_CLOSE',
+      });
+      add(plus(activity.lastHeartbeatAt ?? activity.startedAt, activity.heartbeatTimeout), {
+        kind: 'activity',
+        activity,
+        timeoutType: 'HEARTBEAT',
+      });
+    }
+  }
+  for (const timer of Object.values(execution.timers))
+    add(timer.fireAt, { kind: 'timer', timerId: timer.timerId });
+  return list;
+}
+
+export type Deadline =
+  | { kind: 'workflow' }
+  | { kind: 'decision' }
+  | { kind: 'activity'; activity: ActivityTaskRecord; timeoutType: string }
+  | { kind: 'timer'; timerId: string };
+
+function nextDeadline(execution: ExecutionRecord): number | undefined {
+  let next: number | undefined;
+  for (const { at } of deadlinesOf(execution)) if (next === undefined || at < next) next = at;
+  return next;
+}
+
+export { SwfFault };

@@ -1,0 +1,454 @@
+import { unknownResource, validation } from '../protocol/faults.js';
+import { type Core, seconds } from './core.js';
+import { closeExecution, StartFailure, type StartRequest, startExecution } from './executions.js';
+import type { Input } from './input.js';
+import type { ActivityTaskRecord, ExecutionRecord } from './records.js';
+
+const CLOSE_DECISIONS = new Set([
+  'CompleteWorkflowExecution',
+  'FailWorkflowExecution',
+  'CancelWorkflowExecution',
+  'ContinueAsNewWorkflowExecution',
+]);
+const MAX_OPEN_ACTIVITIES = 1000;
+const MAX_OPEN_TIMERS = 1000;
+const MAX_OPEN_CHILDREN = 1000;
+
+const attributesKey = (decisionType: string) =>
+  `${decisionType.charAt(0).toLowerCase()}${decisionType.slice(1)}DecisionAttributes`;
+
+/**
+ * Checks a decision list the way SWF does before applying any of it: a close decision must be last and each
+ * decision must carry its own attributes. A rejected list changes nothing and the task token stays valid.
+ */
+function validateDecisions(decisions: Input[]): void {
+  decisions.forEach((decision, index) => {
+    const member = `decisions.${index + 1}.member`;
+    if (CLOSE_DECISIONS.has(decision.decisionType) && index !== decisions.length - 1) {
+      throw validation('Close must be last decision in list');
+    }
+    const key = attributesKey(decision.decisionType);
+    const needsAttributes = ![
+      'CompleteWorkflowExecution',
+      'CancelWorkflowExecution',
+      'ContinueAsNewWorkflowExecution',
+    ].includes(decision.decisionType);
+    if (needsAttributes && decision[key] === undefined) {
+      throw validation(
+        `1 validation error detected: Value null at '${member}.${key}' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    for (const other of Object.keys(decision)) {
+      if (other.endsWith('DecisionAttributes') && other !== key) {
+        throw validation(`${member}: ${other} does not belong to a ${decision.decisionType} decision`);
+      }
+    }
+  });
+}
+
+export function respondDecisionTaskCompleted(core: Core, input: Input): void {
+  const token = core.readTaskToken(input.taskToken);
+  const execution = core.executions.get(token.runId);
+  if (token.kind !== 'decision' || !execution) {
+    throw unknownResource(`Unknown decision task, scheduledEventId = ${token.scheduledEventId}`);
+  }
+  if (execution.status !== 'OPEN') {
+    throw unknownResource(
+      `Unknown execution: WorkflowExecution=[workflowId=${execution.workflowId}, runId=${execution.runId}]`,
+    );
+  }
+  const decision = execution.decision;
+  if (
+    decision.state !== 'started' ||
+    decision.scheduledEventId !== token.scheduledEventId ||
+    decision.nonce !== token.nonce
+  ) {
+    throw unknownResource(`Unknown decision task, scheduledEventId = ${token.scheduledEventId}`);
+  }
+  const decisions: Input[] = input.decisions ?? [];
+  validateDecisions(decisions);
+
+  const completedEventId = core.addEvent(execution, 'DecisionTaskCompleted', {
+    scheduledEventId: decision.scheduledEventId,
+    startedEventId: decision.startedEventId,
+    executionContext: input.executionContext,
+  });
+  if (input.executionContext !== undefined) execution.latestExecutionContext = input.executionContext;
+  execution.previousStartedEventId = decision.startedEventId;
+  // Until every decision is applied the task counts as running, so new events queue exactly one more task.
+  const unhandled = decision.needsAnother;
+  for (const entry of decisions) {
+    if (execution.status !== 'OPEN') break;
+    applyDecision(core, execution, entry, completedEventId, unhandled);
+  }
+  if (execution.status === 'OPEN') {
+    const again = execution.decision.needsAnother;
+    execution.decision = { ...execution.decision, state: 'none', needsAnother: false };
+    if (again) core.scheduleDecision(execution);
+  }
+}
+
+function applyDecision(
+  core: Core,
+  execution: ExecutionRecord,
+  decision: Input,
+  completedEventId: number,
+  unhandled: boolean,
+) {
+  const type: string = decision.decisionType;
+  const a: Input = decision[attributesKey(type)] ?? {};
+  const base = { decisionTaskCompletedEventId: completedEventId };
+  const failed = (eventType: string, attributes: Input) => {
+    core.addEvent(execution, eventType, { ...attributes, ...base });
+    core.scheduleDecision(execution);
+  };
+  if (CLOSE_DECISIONS.has(type) && (unhandled || execution.decision.needsAnother)) {
+    failed(`${type}Failed`, { cause: 'UNHANDLED_DECISION' });
+    return;
+  }
+  switch (type) {
+    case 'ScheduleActivityTask':
+      return scheduleActivity(core, execution, a, base, failed);
+    case 'RequestCancelActivityTask': {
+      const activity = Object.values(execution.activities).find((x) => x.activityId === a.activityId);
+      if (!activity)
+        return failed('RequestCancelActivityTaskFailed', {
+          activityId: a.activityId,
+          cause: 'ACTIVITY_ID_UNKNOWN',
+        });
+      const requestedId = core.addEvent(execution, 'ActivityTaskCancelRequested', {
+        activityId: a.activityId,
+        ...base,
+      });
+      activity.cancelRequested = true;
+      activity.latestCancelRequestedEventId = requestedId;
+      if (activity.status === 'scheduled') {
+        // Not yet handed to a worker: SWF cancels it outright.
+        core.dequeue('activity', execution.domain, activity.taskList, {
+          runId: execution.runId,
+          scheduledEventId: activity.scheduledEventId,
+        });
+        delete execution.activities[String(activity.scheduledEventId)];
+        core.addEvent(execution, 'ActivityTaskCanceled', {
+          scheduledEventId: activity.scheduledEventId,
+          startedEventId: 0,
+          latestCancelRequestedEventId: requestedId,
+        });
+        core.scheduleDecision(execution);
+      }
+      return;
+    }
+    case 'RecordMarker':
+      core.addEvent(execution, 'MarkerRecorded', { markerName: a.markerName, details: a.details, ...base });
+      return;
+    case 'StartTimer': {
+      if (execution.timers[a.timerId])
+        return failed('StartTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_ALREADY_IN_USE' });
+      if (Object.keys(execution.timers).length >= MAX_OPEN_TIMERS) {
+        return failed('StartTimerFailed', { timerId: a.timerId, cause: 'OPEN_TIMERS_LIMIT_EXCEEDED' });
+      }
+      const fireSeconds = seconds(a.startToFireTimeout);
+      if (fireSeconds === undefined)
+        throw validation(
+          `startToFireTimeout must be a whole number of seconds (got ${a.startToFireTimeout})`,
+        );
+      const startedEventId = core.addEvent(execution, 'TimerStarted', {
+        timerId: a.timerId,
+        control: a.control,
+        startToFireTimeout: a.startToFireTimeout,
+        ...base,
+      });
+      execution.timers[a.timerId] = {
+        timerId: a.timerId,
+        startedEventId,
+        fireAt: core.clock.now() + fireSeconds * 1000,
+      };
+      return;
+    }
+    case 'CancelTimer': {
+      const timer = execution.timers[a.timerId];
+      if (!timer) return failed('CancelTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_UNKNOWN' });
+      delete execution.timers[a.timerId];
+      core.addEvent(execution, 'TimerCanceled', {
+        timerId: a.timerId,
+        startedEventId: timer.startedEventId,
+        ...base,
+      });
+      return;
+    }
+    case 'CompleteWorkflowExecution':
+      core.addEvent(execution, 'WorkflowExecutionCompleted', { result: a.result, ...base });
+      return closeExecution(core, execution, 'COMPLETED', { result: a.result });
+    case 'FailWorkflowExecution':
+      core.addEvent(execution, 'WorkflowExecutionFailed', { reason: a.reason, details: a.details, ...base });
+      return closeExecution(core, execution, 'FAILED', { reason: a.reason, details: a.details });
+    case 'CancelWorkflowExecution':
+      core.addEvent(execution, 'WorkflowExecutionCanceled', { details: a.details, ...base });
+      return closeExecution(core, execution, 'CANCELED', { details: a.details });
+    case 'ContinueAsNewWorkflowExecution':
+      return continueAsNew(core, execution, a, base, failed);
+    case 'SignalExternalWorkflowExecution':
+      return signalExternal(core, execution, a, base);
+    case 'RequestCancelExternalWorkflowExecution':
+      return cancelExternal(core, execution, a, base);
+    case 'StartChildWorkflowExecution':
+      return startChild(core, execution, a, base, failed);
+    case 'ScheduleLambdaFunction':
+      // swf-local runs no Lambda functions: say so in the history instead of hanging.
+      return failed('ScheduleLambdaFunctionFailed', {
+        id: a.id,
+        name: a.name,
+        cause: 'LAMBDA_SERVICE_NOT_AVAILABLE_IN_REGION',
+      });
+    default:
+      throw validation(`Unknown decisionType ${type}`);
+  }
+}
+
+type Failed = (eventType: string, attributes: Input) => void;
+
+function scheduleActivity(core: Core, execution: ExecutionRecord, a: Input, base: Input, failed: Failed) {
+  const fail = (cause: string) =>
+    failed('ScheduleActivityTaskFailed', { activityType: a.activityType, activityId: a.activityId, cause });
+  const type = core.type(execution.domain, 'activity', a.activityType.name, a.activityType.version);
+  if (!type) return fail('ACTIVITY_TYPE_DOES_NOT_EXIST');
+  if (type.status === 'DEPRECATED') return fail('ACTIVITY_TYPE_DEPRECATED');
+  if (Object.values(execution.activities).some((x) => x.activityId === a.activityId))
+    return fail('ACTIVITY_ID_ALREADY_IN_USE');
+  if (Object.keys(execution.activities).length >= MAX_OPEN_ACTIVITIES)
+    return fail('OPEN_ACTIVITIES_LIMIT_EXCEEDED');
+  const defaults = type.configuration as Input;
+  const taskList: string | undefined = a.taskList?.name ?? defaults.defaultTaskList?.name;
+  if (!taskList) return fail('DEFAULT_TASK_LIST_UNDEFINED');
+  const timeouts: Record<string, string | undefined> = {
+    scheduleToStartTimeout: a.scheduleToStartTimeout ?? defaults.defaultTaskScheduleToStartTimeout,
+    scheduleToCloseTimeout: a.scheduleToCloseTimeout ?? defaults.defaultTaskScheduleToCloseTimeout,
+    startToCloseTimeout: a.startToCloseTimeout ?? defaults.defaultTaskStartToCloseTimeout,
+    heartbeatTimeout: a.heartbeatTimeout ?? defaults.defaultTaskHeartbeatTimeout,
+  };
+  const causes: Record<string, string> = {
+    scheduleToStartTimeout: 'DEFAULT_SCHEDULE_TO_START_TIMEOUT_UNDEFINED',
+    scheduleToCloseTimeout: 'DEFAULT_SCHEDULE_TO_CLOSE_TIMEOUT_UNDEFINED',
+    startToCloseTimeout: 'DEFAULT_START_TO_CLOSE_TIMEOUT_UNDEFINED',
+    heartbeatTimeout: 'DEFAULT_HEARTBEAT_TIMEOUT_UNDEFINED',
+  };
+  for (const [member, value] of Object.entries(timeouts)) {
+    if (value === undefined) return fail(causes[member] as string);
+    if (value !== 'NONE' && seconds(value) === undefined)
+      throw validation(`${member} must be a whole number of seconds or NONE (got ${value})`);
+  }
+  const scheduledEventId = core.addEvent(execution, 'ActivityTaskScheduled', {
+    activityType: a.activityType,
+    activityId: a.activityId,
+    input: a.input,
+    control: a.control,
+    ...timeouts,
+    taskList: { name: taskList },
+    taskPriority: a.taskPriority ?? defaults.defaultTaskPriority,
+    ...base,
+  });
+  const activity: ActivityTaskRecord = {
+    scheduledEventId,
+    activityId: a.activityId,
+    activityType: a.activityType,
+    input: a.input,
+    control: a.control,
+    taskList,
+    taskPriority: a.taskPriority ?? defaults.defaultTaskPriority,
+    scheduleToStartTimeout: timeouts.scheduleToStartTimeout as string,
+    scheduleToCloseTimeout: timeouts.scheduleToCloseTimeout as string,
+    startToCloseTimeout: timeouts.startToCloseTimeout as string,
+    heartbeatTimeout: timeouts.heartbeatTimeout as string,
+    status: 'scheduled',
+    scheduledAt: core.clock.now(),
+    cancelRequested: false,
+    nonce: '',
+  };
+  execution.activities[String(scheduledEventId)] = activity;
+  core.enqueue('activity', execution.domain, taskList, { runId: execution.runId, scheduledEventId });
+}
+
+function continueAsNew(core: Core, execution: ExecutionRecord, a: Input, base: Input, failed: Failed) {
+  const workflowType = {
+    name: execution.workflowType.name,
+    version: a.workflowTypeVersion ?? execution.workflowType.version,
+  };
+  const defaults = (core.type(execution.domain, 'workflow', workflowType.name, workflowType.version)
+    ?.configuration ?? {}) as Input;
+  // Unset members fall back to the type's defaults, then to the current run's settings.
+  const inherit = <T>(given: T | undefined, typeDefault: unknown, current: T): T | undefined =>
+    given ?? (typeDefault === undefined ? current : undefined);
+  let next: ExecutionRecord;
+  try {
+    next = startExecution(
+      core,
+      {
+        domain: execution.domain,
+        workflowId: execution.workflowId,
+        workflowType,
+        taskList: inherit(a.taskList, defaults.defaultTaskList, { name: execution.taskList }),
+        taskPriority: a.taskPriority,
+        input: a.input,
+        executionStartToCloseTimeout: inherit(
+          a.executionStartToCloseTimeout,
+          defaults.defaultExecutionStartToCloseTimeout,
+          execution.executionStartToCloseTimeout,
+        ),
+        taskStartToCloseTimeout: inherit(
+          a.taskStartToCloseTimeout,
+          defaults.defaultTaskStartToCloseTimeout,
+          execution.taskStartToCloseTimeout,
+        ),
+        childPolicy: inherit(a.childPolicy, defaults.defaultChildPolicy, execution.childPolicy),
+        tagList: a.tagList,
+        lambdaRole: a.lambdaRole,
+      },
+      { parent: execution.parent, continuedExecutionRunId: execution.runId, replacing: execution.runId },
+    );
+  } catch (error) {
+    if (error instanceof StartFailure)
+      return failed('ContinueAsNewWorkflowExecutionFailed', { cause: error.failureCause });
+    throw error;
+  }
+  core.addEvent(execution, 'WorkflowExecutionContinuedAsNew', {
+    input: a.input,
+    newExecutionRunId: next.runId,
+    executionStartToCloseTimeout: next.executionStartToCloseTimeout,
+    taskList: { name: next.taskList },
+    taskPriority: next.taskPriority,
+    taskStartToCloseTimeout: next.taskStartToCloseTimeout,
+    childPolicy: next.childPolicy,
+    tagList: next.tagList.length > 0 ? next.tagList : undefined,
+    workflowType: next.workflowType,
+    lambdaRole: next.lambdaRole,
+    ...base,
+  });
+  closeExecution(core, execution, 'CONTINUED_AS_NEW');
+  if (execution.parent) {
+    const record = core.executions.get(execution.parent.runId)?.children[
+      String(execution.parent.initiatedEventId)
+    ];
+    if (record) record.runId = next.runId;
+  }
+}
+
+function signalExternal(core: Core, execution: ExecutionRecord, a: Input, base: Input): void {
+  const initiatedEventId = core.addEvent(execution, 'SignalExternalWorkflowExecutionInitiated', {
+    workflowId: a.workflowId,
+    runId: a.runId,
+    signalName: a.signalName,
+    input: a.input,
+    control: a.control,
+    ...base,
+  });
+  const target = a.runId ? core.executions.get(a.runId) : core.openExecution(execution.domain, a.workflowId);
+  if (target?.status !== 'OPEN' || target.domain !== execution.domain || target.workflowId !== a.workflowId) {
+    core.addEvent(execution, 'SignalExternalWorkflowExecutionFailed', {
+      workflowId: a.workflowId,
+      runId: a.runId,
+      cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION',
+      initiatedEventId,
+      control: a.control,
+      ...base,
+    });
+    core.scheduleDecision(execution);
+    return;
+  }
+  core.addEvent(target, 'WorkflowExecutionSignaled', {
+    signalName: a.signalName,
+    input: a.input,
+    externalWorkflowExecution: { workflowId: execution.workflowId, runId: execution.runId },
+    externalInitiatedEventId: initiatedEventId,
+  });
+  core.scheduleDecision(target);
+  core.addEvent(execution, 'ExternalWorkflowExecutionSignaled', {
+    workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+    initiatedEventId,
+  });
+  core.scheduleDecision(execution);
+}
+
+function cancelExternal(core: Core, execution: ExecutionRecord, a: Input, base: Input): void {
+  const initiatedEventId = core.addEvent(execution, 'RequestCancelExternalWorkflowExecutionInitiated', {
+    workflowId: a.workflowId,
+    runId: a.runId,
+    control: a.control,
+    ...base,
+  });
+  const target = a.runId ? core.executions.get(a.runId) : core.openExecution(execution.domain, a.workflowId);
+  if (target?.status !== 'OPEN' || target.domain !== execution.domain || target.workflowId !== a.workflowId) {
+    core.addEvent(execution, 'RequestCancelExternalWorkflowExecutionFailed', {
+      workflowId: a.workflowId,
+      runId: a.runId,
+      cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION',
+      initiatedEventId,
+      control: a.control,
+      ...base,
+    });
+    core.scheduleDecision(execution);
+    return;
+  }
+  if (!target.cancelRequested) {
+    target.cancelRequested = true;
+    core.addEvent(target, 'WorkflowExecutionCancelRequested', {
+      externalWorkflowExecution: { workflowId: execution.workflowId, runId: execution.runId },
+      externalInitiatedEventId: initiatedEventId,
+    });
+    core.scheduleDecision(target);
+  }
+  core.addEvent(execution, 'ExternalWorkflowExecutionCancelRequested', {
+    workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+    initiatedEventId,
+  });
+  core.scheduleDecision(execution);
+}
+
+function startChild(core: Core, execution: ExecutionRecord, a: Input, base: Input, failed: Failed) {
+  const failure = (cause: string, initiatedEventId: number) =>
+    failed('StartChildWorkflowExecutionFailed', {
+      workflowType: a.workflowType,
+      cause,
+      workflowId: a.workflowId,
+      initiatedEventId,
+      control: a.control,
+    });
+  if (Object.keys(execution.children).length >= MAX_OPEN_CHILDREN)
+    return failure('OPEN_CHILDREN_LIMIT_EXCEEDED', 0);
+  const initiatedEventId = core.addEvent(execution, 'StartChildWorkflowExecutionInitiated', {
+    workflowId: a.workflowId,
+    workflowType: a.workflowType,
+    control: a.control,
+    input: a.input,
+    executionStartToCloseTimeout: a.executionStartToCloseTimeout,
+    taskList: a.taskList,
+    taskPriority: a.taskPriority,
+    taskStartToCloseTimeout: a.taskStartToCloseTimeout,
+    childPolicy: a.childPolicy,
+    tagList: a.tagList,
+    lambdaRole: a.lambdaRole,
+    ...base,
+  });
+  let child: ExecutionRecord;
+  try {
+    child = startExecution(core, { ...a, domain: execution.domain } as StartRequest, {
+      parent: { workflowId: execution.workflowId, runId: execution.runId, initiatedEventId },
+    });
+  } catch (error) {
+    if (error instanceof StartFailure) return failure(error.failureCause, initiatedEventId);
+    throw error;
+  }
+  const startedEventId = core.addEvent(execution, 'ChildWorkflowExecutionStarted', {
+    workflowExecution: { workflowId: child.workflowId, runId: child.runId },
+    workflowType: child.workflowType,
+    initiatedEventId,
+  });
+  execution.children[String(initiatedEventId)] = {
+    initiatedEventId,
+    workflowId: child.workflowId,
+    workflowType: child.workflowType,
+    runId: child.runId,
+    startedEventId,
+    control: a.control,
+  };
+  core.scheduleDecision(execution);
+}

@@ -1,0 +1,115 @@
+import type { Clock } from '../clock.js';
+import { unknownOperation } from '../protocol/faults.js';
+import { OPERATIONS, validateInput } from '../protocol/model.js';
+import type { Store } from '../store/store.js';
+import { Core } from './core.js';
+import { respondDecisionTaskCompleted } from './decisions.js';
+import * as executions from './executions.js';
+import type { Input } from './input.js';
+import * as registry from './registry.js';
+import * as tasks from './tasks.js';
+import { processDeadlines } from './timeouts.js';
+
+type Output = Input | undefined;
+type SyncOperation = (core: Core, input: Input) => unknown;
+type PollOperation = (core: Core, input: Input, context: tasks.PollContext) => Promise<Input>;
+
+const SYNC_OPERATIONS: Record<string, SyncOperation> = {
+  RegisterDomain: registry.registerDomain,
+  DescribeDomain: registry.describeDomain,
+  ListDomains: registry.listDomains,
+  DeprecateDomain: registry.deprecateDomain,
+  UndeprecateDomain: registry.undeprecateDomain,
+  RegisterActivityType: (core, input) => registry.registerType(core, 'activity', input),
+  DescribeActivityType: (core, input) => registry.describeType(core, 'activity', input),
+  ListActivityTypes: (core, input) => registry.listTypes(core, 'activity', input),
+  DeprecateActivityType: (core, input) => registry.deprecateType(core, 'activity', input),
+  UndeprecateActivityType: (core, input) => registry.undeprecateType(core, 'activity', input),
+  DeleteActivityType: (core, input) => registry.deleteType(core, 'activity', input),
+  RegisterWorkflowType: (core, input) => registry.registerType(core, 'workflow', input),
+  DescribeWorkflowType: (core, input) => registry.describeType(core, 'workflow', input),
+  ListWorkflowTypes: (core, input) => registry.listTypes(core, 'workflow', input),
+  DeprecateWorkflowType: (core, input) => registry.deprecateType(core, 'workflow', input),
+  UndeprecateWorkflowType: (core, input) => registry.undeprecateType(core, 'workflow', input),
+  DeleteWorkflowType: (core, input) => registry.deleteType(core, 'workflow', input),
+  StartWorkflowExecution: (core, input) => {
+    try {
+      return { runId: executions.startExecution(core, input as executions.StartRequest).runId };
+    } catch (error) {
+      if (error instanceof executions.StartFailure) throw error.fault;
+      throw error;
+    }
+  },
+  DescribeWorkflowExecution: executions.describeExecution,
+  GetWorkflowExecutionHistory: executions.getHistory,
+  ListOpenWorkflowExecutions: (core, input) => executions.listExecutions(core, input, true),
+  ListClosedWorkflowExecutions: (core, input) => executions.listExecutions(core, input, false),
+  CountOpenWorkflowExecutions: (core, input) => ({
+    count: executions.selectExecutions(core, input, true).length,
+    truncated: false,
+  }),
+  CountClosedWorkflowExecutions: (core, input) => ({
+    count: executions.selectExecutions(core, input, false).length,
+    truncated: false,
+  }),
+  SignalWorkflowExecution: executions.signalExecution,
+  RequestCancelWorkflowExecution: executions.requestCancel,
+  TerminateWorkflowExecution: executions.terminate,
+  RespondDecisionTaskCompleted: respondDecisionTaskCompleted,
+  CountPendingDecisionTasks: (core, input) => tasks.countPending(core, 'decision', input),
+  RespondActivityTaskCompleted: tasks.respondActivityCompleted,
+  RespondActivityTaskFailed: tasks.respondActivityFailed,
+  RespondActivityTaskCanceled: tasks.respondActivityCanceled,
+  RecordActivityTaskHeartbeat: tasks.recordHeartbeat,
+  CountPendingActivityTasks: (core, input) => tasks.countPending(core, 'activity', input),
+  TagResource: registry.tagResource,
+  UntagResource: registry.untagResource,
+  ListTagsForResource: registry.listTags,
+};
+
+const POLL_OPERATIONS: Record<string, PollOperation> = {
+  PollForDecisionTask: tasks.pollForDecisionTask,
+  PollForActivityTask: tasks.pollForActivityTask,
+};
+
+/** The SWF service in one object: every operation of the API, over a store and a clock. */
+export class SwfEngine {
+  readonly core: Core;
+
+  constructor(clock: Clock, store: Store) {
+    this.core = new Core(clock, store);
+    this.core.onDeadline = (execution) => processDeadlines(this.core, execution);
+    this.core.armDeadlines();
+    // Timeouts that fell due while the server was down fire now (the virtual clock waits to be advanced).
+    if (!clock.virtual) this.core.scheduler.fireDue();
+  }
+
+  /** Runs one API operation; throws `SwfFault` for anything the caller got wrong. */
+  async handle(operation: string, input: unknown, poll: tasks.PollContext): Promise<Output> {
+    const sync = SYNC_OPERATIONS[operation];
+    const longPoll = POLL_OPERATIONS[operation];
+    if (!sync && !longPoll) {
+      throw unknownOperation(
+        `Unknown operation ${operation.slice(0, 100)}; SWF has ${OPERATIONS.length} operations`,
+      );
+    }
+    validateInput(operation, input);
+    if (longPoll) return longPoll(this.core, input as Input, poll);
+    return this.core.transaction(() => ((sync as SyncOperation)(this.core, input as Input) ?? undefined) as Output);
+  }
+
+  /** Virtual clock only: moves time forward, firing every timeout and timer that falls due, each at its instant. */
+  advanceClock(milliseconds: number): { now: number; fired: number } {
+    if (!this.core.clock.virtual)
+      throw new Error('The clock is real; start the server with --virtual-clock to move time');
+    const fired = this.core.scheduler.advance(this.core.clock.now() + milliseconds);
+    return { now: this.core.clock.now(), fired };
+  }
+
+  close(): void {
+    this.core.scheduler.stop();
+    this.core.store.close();
+  }
+}
+
+export { POLL_OPERATIONS, SYNC_OPERATIONS };

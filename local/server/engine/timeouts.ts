@@ -1,0 +1,67 @@
+import { type Core, deadlinesOf } from './core.js';
+import { closeExecution } from './executions.js';
+import type { ExecutionRecord } from './records.js';
+
+/**
+ * Fires an execution's due deadlines in time order: the workflow's start-to-close, the decision task's
+ * start-to-close, the four activity timeouts and timers. Each records the event SWF records.
+ */
+export function processDeadlines(core: Core, execution: ExecutionRecord): void {
+  const now = core.clock.now();
+  for (let guard = 0; guard < 10_000 && execution.status === 'OPEN'; guard++) {
+    const due = deadlinesOf(execution)
+      .filter((d) => d.at <= now)
+      .sort((a, b) => a.at - b.at)[0];
+    if (!due) return;
+    const what = due.what;
+    switch (what.kind) {
+      case 'workflow':
+        core.addEvent(execution, 'WorkflowExecutionTimedOut', {
+          timeoutType: 'START_TO_CLOSE',
+          childPolicy: execution.childPolicy,
+        });
+        closeExecution(core, execution, 'TIMED_OUT', { timeoutType: 'START_TO_CLOSE' });
+        return;
+      case 'decision': {
+        const decision = execution.decision;
+        core.addEvent(execution, 'DecisionTaskTimedOut', {
+          timeoutType: 'START_TO_CLOSE',
+          scheduledEventId: decision.scheduledEventId,
+          startedEventId: decision.startedEventId,
+        });
+        execution.decision = { ...decision, state: 'none', needsAnother: false };
+        core.scheduleDecision(execution);
+        break;
+      }
+      case 'activity': {
+        const { activity, timeoutType } = what;
+        if (activity.status === 'scheduled') {
+          core.dequeue('activity', execution.domain, activity.taskList, {
+            runId: execution.runId,
+            scheduledEventId: activity.scheduledEventId,
+          });
+        }
+        delete execution.activities[String(activity.scheduledEventId)];
+        core.addEvent(execution, 'ActivityTaskTimedOut', {
+          timeoutType,
+          scheduledEventId: activity.scheduledEventId,
+          startedEventId: activity.startedEventId ?? 0,
+          details: activity.heartbeatDetails,
+        });
+        core.scheduleDecision(execution);
+        break;
+      }
+      case 'timer': {
+        const timer = execution.timers[what.timerId];
+        if (!timer) break;
+        delete execution.timers[what.timerId];
+        core.addEvent(execution, 'TimerFired', {
+          timerId: timer.timerId,
+          startedEventId: timer.startedEventId,
+        });
+        core.scheduleDecision(execution);
+        break;
+      }
+    }
+  }
+}

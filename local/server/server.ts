@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Clock, RealClock, VirtualClock } from './clock.js';
+import { SwfEngine } from './engine/engine.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import { createRequestListener } from './protocol/http.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import { MemoryStore, type Store } from './store/store.js';
+
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** 127.0.0.1 unless told otherwise: the server has no authentication. */
+  host?: string;
+  /** SQLite database path; ignored with `memory`. */
+  dbPath?: string;
+  memory?: boolean;
+  virtualClock?: boolean;
+  /** How long an empty long poll is held, in seconds (SWF: 60). */
+  pollHoldSeconds?: number;
+  logLevel?: LogLevel;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  endpoint: string;
+  host: string;
+  port: number;
+  engine: SwfEngine;
+  clock: Clock;
+  store: Store;
+  /** Virtual clock only: moves time forward and fires what falls due. */
+  advanceClock(milliseconds: number): { now: number; fired: number };
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 7654;
+export const DEFAULT_DB_PATH = join('.swf-local', 'swf-local.db');
+
+/** Starts swf-local: an SWF-compatible HTTP server any AWS SDK can point at. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const clock = options.virtualClock ? new VirtualClock() : new RealClock();
+  const store = options.memory ? new MemoryStore() : new SqliteStore(options.dbPath ?? DEFAULT_DB_PATH);
+  const engine = new SwfEngine(clock, store);
+  const holdMs = Math.round((options.pollHoldSeconds ?? 60) * 1000);
+  const advanceClock = (ms: number) => engine.advanceClock(ms);
+
+  const adminRoutes = (request: IncomingMessage, response: ServerResponse, body: Buffer): boolean => {
+    const url = request.url ?? '/';
+    const reply = (status: number, payload: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(payload));
+    };
+    if (url === '/_admin/health') {
+      reply(200, { status: 'ok', store: store.kind, virtualClock: clock.virtual, now: clock.now() / 1000 });
+      return true;
+    }
+    if (url === '/_admin/clock/advance' && request.method === 'POST') {
+      try {
+        const { seconds } = JSON.parse(body.toString('utf8') || '{}') as { seconds?: unknown };
+        if (typeof seconds !== 'number' || !(seconds >= 0)) throw new Error('Send {"seconds": <number ≥ 0>}');
+        const result = advanceClock(seconds * 1000);
+        reply(200, { now: result.now / 1000, fired: result.fired });
+      } catch (error) {
+        reply(400, { message: (error as Error).message });
+      }
+      return true;
+    }
+    if (url.startsWith('/_admin')) {
+      reply(404, {
+        message: 'Admin endpoints: GET /_admin/health, POST /_admin/clock/advance {"seconds": N}',
+      });
+      return true;
+    }
+    return false;
+  };
+
+  const server: Server = createServer(createRequestListener(engine, { holdMs, logger, routes: adminRoutes }));
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 80_000;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info('swf-local listening', {
+    endpoint,
+    store: store.kind,
+    db: options.memory ? undefined : (options.dbPath ?? DEFAULT_DB_PATH),
+    virtualClock: clock.virtual,
+    pollHoldSeconds: holdMs / 1000,
+  });
+
+  return {
+    endpoint,
+    host,
+    port,
+    engine,
+    clock,
+    store,
+    advanceClock,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      engine.close();
+    },
+  };
+}
