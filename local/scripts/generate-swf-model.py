@@ -9,10 +9,13 @@ source = os.path.join(os.path.dirname(botocore.__file__), 'data/swf/2012-01-25/s
 model = json.load(gzip.open(source))
 keep = ('type', 'required', 'members', 'member', 'min', 'max', 'enum', 'exception', 'shape')
 
-def strip(node):
-    if isinstance(node, dict):
-        return {k: strip(v) for k, v in node.items() if k in keep}
-    return node
+def strip(shape):
+    out = {k: v for k, v in shape.items() if k in keep}
+    if 'members' in out:
+        out['members'] = {name: {'shape': ref['shape']} for name, ref in out['members'].items()}
+    if 'member' in out:
+        out['member'] = {'shape': out['member']['shape']}
+    return out
 
 out = {
     'source': f'botocore {botocore.__version__} data/swf/2012-01-25/service-2.json (Apache-2.0)',

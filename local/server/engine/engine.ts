@@ -95,7 +95,9 @@ export class SwfEngine {
     }
     validateInput(operation, input);
     if (longPoll) return longPoll(this.core, input as Input, poll);
-    return this.core.transaction(() => ((sync as SyncOperation)(this.core, input as Input) ?? undefined) as Output);
+    return this.core.transaction(
+      () => ((sync as SyncOperation)(this.core, input as Input) ?? undefined) as Output,
+    );
   }
 
   /** Virtual clock only: moves time forward, firing every timeout and timer that falls due, each at its instant. */

@@ -75,6 +75,15 @@ export function startExecution(
     'executionStartToCloseTimeout',
     'DEFAULT_EXECUTION_START_TO_CLOSE_TIMEOUT_UNDEFINED',
   );
+  const executionSeconds = seconds(executionStartToCloseTimeout);
+  if (executionSeconds === undefined || executionSeconds <= 0 || executionSeconds > ONE_YEAR_SECONDS) {
+    throw new StartFailure(
+      'OPERATION_NOT_PERMITTED',
+      validation(
+        `executionStartToCloseTimeout must be a number of seconds from 1 to ${ONE_YEAR_SECONDS} (got ${executionStartToCloseTimeout})`,
+      ),
+    );
+  }
   const taskList = pick(
     request.taskList?.name,
     defaults.defaultTaskList?.name,
@@ -93,15 +102,6 @@ export function startExecution(
     'childPolicy',
     'DEFAULT_CHILD_POLICY_UNDEFINED',
   );
-  const executionSeconds = seconds(executionStartToCloseTimeout);
-  if (executionSeconds === undefined || executionSeconds <= 0 || executionSeconds > ONE_YEAR_SECONDS) {
-    throw new StartFailure(
-      'OPERATION_NOT_PERMITTED',
-      validation(
-        `executionStartToCloseTimeout must be a number of seconds from 1 to ${ONE_YEAR_SECONDS} (got ${executionStartToCloseTimeout})`,
-      ),
-    );
-  }
   if (taskStartToCloseTimeout !== 'NONE' && seconds(taskStartToCloseTimeout) === undefined) {
     throw new StartFailure(
       'OPERATION_NOT_PERMITTED',

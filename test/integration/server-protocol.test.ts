@@ -1,0 +1,147 @@
+import * as S from '@aws-sdk/client-swf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../local/server/server.js';
+import { expectFault, setupDomain, startLocal } from '../support/swf-local.js';
+
+let server: RunningServer;
+let swf: S.SWFClient;
+let domain: string;
+
+beforeAll(async () => {
+  ({ server, swf } = await startLocal());
+  domain = await setupDomain(swf);
+});
+afterAll(() => server.close());
+
+/** A raw request, as any SDK would send it. */
+async function call(target: string | undefined, body: string, method = 'POST') {
+  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0' };
+  if (target) headers['x-amz-target'] = target;
+  const response = await fetch(`${server.endpoint}/`, {
+    method,
+    headers,
+    body: method === 'POST' ? body : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+describe('wire protocol', () => {
+  it('answers with a request id, the JSON 1.0 content type, and epoch-second timestamps', async () => {
+    const response = await call(
+      'SimpleWorkflowService.DescribeWorkflowType',
+      JSON.stringify({ domain, workflowType: { name: 'W', version: '1' } }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.0');
+    expect(typeof response.body.typeInfo.creationDate).toBe('number');
+    expect(Math.abs(response.body.typeInfo.creationDate - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('answers faults with HTTP 400, a namespaced __type and a message', async () => {
+    const response = await call('SimpleWorkflowService.DescribeDomain', JSON.stringify({ name: 'missing' }));
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      __type: 'com.amazonaws.swf.base.model#UnknownResourceFault',
+      message: 'Unknown domain: missing',
+    });
+    expect(response.headers.get('x-amzn-requestid')).toBeTruthy();
+  });
+
+  it('rejects malformed JSON, unknown targets, a missing target and wrong methods without a 5xx', async () => {
+    expect(await call('SimpleWorkflowService.ListDomains', '{not json')).toMatchObject({
+      status: 400,
+      body: { __type: 'com.amazon.coral.service#SerializationException' },
+    });
+    expect(await call('SimpleWorkflowService.LaunchRockets', '{}')).toMatchObject({
+      status: 400,
+      body: { __type: 'com.amazon.coral.service#UnknownOperationException' },
+    });
+    expect(await call(undefined, '{}')).toMatchObject({
+      status: 400,
+      body: { __type: 'com.amazon.coral.service#UnknownOperationException' },
+    });
+    expect((await call('SimpleWorkflowService.ListDomains', '', 'GET')).status).toBe(404);
+    expect(await call('SimpleWorkflowService.ListDomains', '[1,2]')).toMatchObject({
+      status: 400,
+      body: { __type: 'com.amazon.coral.validate#ValidationException' },
+    });
+  });
+
+  it('names the member for missing, mistyped, oversized and out-of-enum values', async () => {
+    const poll = await call(
+      'SimpleWorkflowService.PollForActivityTask',
+      JSON.stringify({ domain, taskList: {} }),
+    );
+    expect(poll.body.message).toBe(
+      "1 validation error detected: Value null at 'taskList.name' failed to satisfy constraint: Member must not be null",
+    );
+    const typed = await call(
+      'SimpleWorkflowService.ListDomains',
+      JSON.stringify({ registrationStatus: 'REGISTERED', maximumPageSize: 'ten' }),
+    );
+    expect(typed.body.message).toMatch(
+      /at 'maximumPageSize' failed to satisfy constraint: Member must be an integer/,
+    );
+    const big = await call(
+      'SimpleWorkflowService.SignalWorkflowExecution',
+      JSON.stringify({ domain, workflowId: 'w', signalName: 's', input: 'x'.repeat(32_769) }),
+    );
+    expect(big.body.message).toMatch(
+      /at 'input' failed to satisfy constraint: Member must have length less than or equal to 32768/,
+    );
+    const enumValue = await call(
+      'SimpleWorkflowService.ListDomains',
+      JSON.stringify({ registrationStatus: 'MAYBE' }),
+    );
+    expect(enumValue.body.message).toMatch(/Member must satisfy enum value set: \[REGISTERED, DEPRECATED\]/);
+  });
+
+  it('rejects forged and malformed task tokens, and tokens of tasks that are gone', async () => {
+    await expectFault(
+      swf.send(new S.RespondActivityTaskCompletedCommand({ taskToken: 'forged-token' })),
+      'ValidationException',
+      /Invalid taskToken/,
+    );
+    const forged = `${Buffer.from(JSON.stringify({ k: 'a', r: 'x', s: 5, n: 'n' })).toString('base64url')}.AAAAAAAAAAAAAAAAAAAAAA`;
+    await expectFault(
+      swf.send(new S.RecordActivityTaskHeartbeatCommand({ taskToken: forged })),
+      'ValidationException',
+    );
+  });
+
+  it('answers an empty long poll without a taskToken', async () => {
+    const decision = await call(
+      'SimpleWorkflowService.PollForDecisionTask',
+      JSON.stringify({ domain, taskList: { name: 'idle' } }),
+    );
+    expect(decision.body).toEqual({ previousStartedEventId: 0, startedEventId: 0 });
+    const activity = await swf.send(new S.PollForActivityTaskCommand({ domain, taskList: { name: 'idle' } }));
+    expect(activity.taskToken).toBeUndefined();
+  });
+
+  it('rejects a body over 1 MB with a clear message', async () => {
+    const response = await call(
+      'SimpleWorkflowService.ListDomains',
+      JSON.stringify({ registrationStatus: 'REGISTERED', pad: 'x'.repeat(1_100_000) }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/SWF accepts at most 1048576/);
+  });
+
+  it('serves a health endpoint and refuses to move a real clock', async () => {
+    const health = await fetch(`${server.endpoint}/_admin/health`).then((r) => r.json());
+    expect(health).toMatchObject({ status: 'ok', store: 'memory', virtualClock: true });
+    const advanced = await fetch(`${server.endpoint}/_admin/clock/advance`, {
+      method: 'POST',
+      body: JSON.stringify({ seconds: 5 }),
+    }).then((r) => r.json());
+    expect(advanced.fired).toBe(0);
+    const bad = await fetch(`${server.endpoint}/_admin/clock/advance`, {
+      method: 'POST',
+      body: '{"seconds":"soon"}',
+    });
+    expect(bad.status).toBe(400);
+  });
+});
