@@ -92,7 +92,7 @@ export function scheduleA(
 export async function history(
   swf: SWFClient,
   domain: string,
-  execution: { workflowId: string; runId?: string },
+  execution: { workflowId?: string; runId?: string },
 ) {
   const out = await swf.send(
     new S.GetWorkflowExecutionHistoryCommand({ domain, execution: execution as S.WorkflowExecution }),
