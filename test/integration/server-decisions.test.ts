@@ -82,6 +82,27 @@ describe('activity decisions', () => {
     expect(next.previousStartedEventId).toBe(3);
   });
 
+  it('records a failed activity with its reason and details, then schedules a decision task', async () => {
+    const { execution, task } = await begin('worker-fails');
+    await respond(swf, task.taskToken, [scheduleA('flaky', { taskList: { name: 'worker-fails' } })]);
+    const work = await pollActivity(swf, domain, 'worker-fails');
+    await swf.send(
+      new S.RespondActivityTaskFailedCommand({
+        taskToken: work.taskToken,
+        reason: 'Boom',
+        details: 'disk full',
+      }),
+    );
+    const events = await history(swf, domain, execution);
+    expect(types(events).slice(-2)).toEqual(['ActivityTaskFailed', 'DecisionTaskScheduled']);
+    expect(events.at(-2)?.activityTaskFailedEventAttributes).toEqual({
+      reason: 'Boom',
+      details: 'disk full',
+      scheduledEventId: 5,
+      startedEventId: 6,
+    });
+  });
+
   it('records ScheduleActivityTaskFailed with the cause SWF gives', async () => {
     await swf.send(new S.RegisterActivityTypeCommand({ domain, name: 'NoDefaults', version: '1' }));
     await swf.send(new S.RegisterActivityTypeCommand({ domain, name: 'Retired', version: '1' }));

@@ -86,8 +86,9 @@ export class SwfEngine {
 
   /** Runs one API operation; throws `SwfFault` for anything the caller got wrong. */
   async handle(operation: string, input: unknown, poll: tasks.PollContext): Promise<Output> {
-    const sync = SYNC_OPERATIONS[operation];
-    const longPoll = POLL_OPERATIONS[operation];
+    // Own properties only: an operation named "valueOf" or "constructor" must not reach Object.prototype.
+    const sync = Object.hasOwn(SYNC_OPERATIONS, operation) ? SYNC_OPERATIONS[operation] : undefined;
+    const longPoll = Object.hasOwn(POLL_OPERATIONS, operation) ? POLL_OPERATIONS[operation] : undefined;
     if (!sync && !longPoll) {
       throw unknownOperation(
         `Unknown operation ${operation.slice(0, 100)}; SWF has ${OPERATIONS.length} operations`,

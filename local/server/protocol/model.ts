@@ -44,7 +44,9 @@ const MAX_PROBLEMS = 10;
  * 'taskList.name' failed to satisfy constraint: Member must not be null").
  */
 export function validateInput(operation: string, body: unknown): void {
-  const inputShape = swfModel.operations[operation]?.input;
+  const inputShape = Object.hasOwn(swfModel.operations, operation)
+    ? swfModel.operations[operation]?.input
+    : undefined;
   if (!inputShape) return;
   const problems: string[] = [];
   checkShape(inputShape, body, '', problems, true);
@@ -63,7 +65,7 @@ function describe(value: unknown): string {
 }
 
 function checkShape(shapeName: string, value: unknown, path: string, problems: string[], root = false): void {
-  const shape = swfModel.shapes[shapeName];
+  const shape = Object.hasOwn(swfModel.shapes, shapeName) ? swfModel.shapes[shapeName] : undefined;
   if (!shape || problems.length >= MAX_PROBLEMS * 2) return;
   const at = (message: string) =>
     problems.push(`Value ${describe(value)} at '${path}' failed to satisfy constraint: ${message}`);
