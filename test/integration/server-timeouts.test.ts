@@ -182,6 +182,40 @@ describe('timeouts fire on time, on the virtual clock', () => {
     );
   });
 
+  it('forgets closed runs once their domain retention period has passed', async () => {
+    await swf.send(
+      new S.RegisterDomainCommand({ name: 'short-memory', workflowExecutionRetentionPeriodInDays: '1' }),
+    );
+    await swf.send(
+      new S.RegisterWorkflowTypeCommand({
+        domain: 'short-memory',
+        ...W,
+        defaultTaskList: { name: 'm' },
+        defaultExecutionStartToCloseTimeout: '60',
+        defaultTaskStartToCloseTimeout: '10',
+        defaultChildPolicy: 'TERMINATE',
+      }),
+    );
+    const { runId } = await swf.send(
+      new S.StartWorkflowExecutionCommand({
+        domain: 'short-memory',
+        workflowId: 'fleeting',
+        workflowType: W,
+      }),
+    );
+    await swf.send(
+      new S.TerminateWorkflowExecutionCommand({ domain: 'short-memory', workflowId: 'fleeting' }),
+    );
+    const execution = { workflowId: 'fleeting', runId: runId as string };
+    server.advanceClock(seconds(86_399));
+    expect(await history(swf, 'short-memory', execution)).not.toHaveLength(0);
+    server.advanceClock(seconds(1));
+    await expectFault(
+      swf.send(new S.DescribeWorkflowExecutionCommand({ domain: 'short-memory', execution })),
+      'UnknownResourceFault',
+    );
+  });
+
   it('stamps each timeout at its own deadline when time jumps past several', async () => {
     const execution = await withActivity('jump', { scheduleToStartTimeout: '5' });
     server.advanceClock(seconds(3600));

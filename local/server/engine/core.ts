@@ -115,7 +115,7 @@ export class Core {
   /** Runs `work` with change tracking; commits everything it changed in one store transaction. */
   transaction<T>(work: () => T): T {
     if (this.changes) return work();
-    this.changes = { domains: [], types: [], deletedTypes: [], executions: [], events: [] };
+    this.changes = { domains: [], types: [], deletedTypes: [], executions: [], events: [], purgedRuns: [] };
     try {
       const result = work();
       for (const execution of this.dirtyExecutions) {
@@ -123,7 +123,19 @@ export class Core {
         if (execution.status === 'OPEN') this.refreshDeadline(execution);
         else this.scheduler.set(execution.runId, undefined);
       }
-      this.store.commit(this.changes);
+      const c = this.changes;
+      // Reads and empty polls change nothing: no transaction at all.
+      if (
+        c.domains.length +
+          c.types.length +
+          c.deletedTypes.length +
+          c.executions.length +
+          c.events.length +
+          c.purgedRuns.length >
+        0
+      ) {
+        this.store.commit(c);
+      }
       return result;
     } finally {
       this.changes = undefined;
@@ -149,6 +161,30 @@ export class Core {
   deleteType(type: TypeRecord): void {
     this.types.delete(typeKey(type.domain, type.kind, type.name, type.version));
     this.tx.deletedTypes.push(type);
+  }
+
+  /**
+   * Forgets closed runs older than their domain's retention period, as SWF does ("NONE" keeps them;
+   * 0 days means as soon as they close). Returns how many were purged.
+   */
+  purgeExpired(): number {
+    const now = this.clock.now();
+    const purged: string[] = [];
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'CLOSED' || execution.closeTimestamp === undefined) continue;
+      const retention = this.domains.get(execution.domain)?.retentionDays;
+      if (retention === undefined || retention === 'NONE') continue;
+      if (now - execution.closeTimestamp >= Number(retention) * 86_400_000) purged.push(execution.runId);
+    }
+    if (purged.length === 0) return 0;
+    this.transaction(() => {
+      for (const runId of purged) {
+        this.executions.delete(runId);
+        this.events.delete(runId);
+        this.tx.purgedRuns.push(runId);
+      }
+    });
+    return purged.length;
   }
 
   touch(execution: ExecutionRecord): void {

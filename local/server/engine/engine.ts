@@ -82,7 +82,14 @@ export class SwfEngine {
     this.core.armDeadlines();
     // Timeouts that fell due while the server was down fire now (the virtual clock waits to be advanced).
     if (!clock.virtual) this.core.scheduler.fireDue();
+    this.core.purgeExpired();
+    if (!clock.virtual) {
+      this.retention = setInterval(() => this.core.purgeExpired(), 3_600_000);
+      this.retention.unref();
+    }
   }
+
+  private retention: NodeJS.Timeout | undefined;
 
   /** Runs one API operation; throws `SwfFault` for anything the caller got wrong. */
   async handle(operation: string, input: unknown, poll: tasks.PollContext): Promise<Output> {
@@ -106,10 +113,12 @@ export class SwfEngine {
     if (!this.core.clock.virtual)
       throw new Error('The clock is real; start the server with --virtual-clock to move time');
     const fired = this.core.scheduler.advance(this.core.clock.now() + milliseconds);
+    this.core.purgeExpired();
     return { now: this.core.clock.now(), fired };
   }
 
   close(): void {
+    if (this.retention) clearInterval(this.retention);
     this.core.scheduler.stop();
     this.core.store.close();
   }

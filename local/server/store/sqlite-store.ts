@@ -47,6 +47,8 @@ export class SqliteStore implements Store {
       ),
       putEvent: this.db.prepare('INSERT OR REPLACE INTO events (run_id, event_id, body) VALUES (?, ?, ?)'),
       putMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      purgeExecution: this.db.prepare('DELETE FROM executions WHERE run_id = ?'),
+      purgeEvents: this.db.prepare('DELETE FROM events WHERE run_id = ?'),
     };
     this.commitTransaction = this.db.transaction((changes: ChangeSet) => {
       for (const d of changes.domains) this.statements.putDomain.run(d.name, JSON.stringify(d));

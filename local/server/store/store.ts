@@ -7,6 +7,8 @@ export interface ChangeSet {
   deletedTypes: TypeRecord[];
   executions: ExecutionRecord[];
   events: { runId: string; event: EventRecord }[];
+  /** Closed runs past their domain's retention period, removed with their history. */
+  purgedRuns: string[];
 }
 
 export interface StoredState {
