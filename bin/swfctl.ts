@@ -1,27 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type * as S from '@aws-sdk/client-swf';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { runActivityWorker } from '../lambda/worker/activity-worker.js';
+import { NO_DEADLINE } from '../lambda/worker/deadline.js';
+import { runDecider } from '../lambda/worker/decider-worker.js';
+import {
+  cancelRun,
+  findRun,
+  listRuns,
+  resumeRun,
+  runHistory,
+  signalRun,
+  startOrder,
+  terminateRun,
+} from '../lambda/worker/operations.js';
+import { registerCatalog } from '../lambda/worker/registration.js';
+import { InMemoryNotifier, InMemoryOrderStore } from '../lambda/workflow/order/memory-adapters.js';
+import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
+import { consoleTelemetry } from '../local/cli/console-telemetry.js';
+import { renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
+import { progressBar, renderDemoSummary, runDemo } from '../local/runtime/demo.js';
+import { startLocalStack } from '../local/runtime/local-stack.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
 
+loadDotEnv();
+// Node 20 is supported until the SDK's January 2027 cut-off (see the README); the warning is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const program = new Command();
 program
   .name('swfctl')
   .description('Run and drive SWF order workflows, locally (swf-local) or on AWS')
+  .option('--endpoint <url>', 'SWF endpoint (default: SWF_ENDPOINT, else AWS)')
   .showHelpAfterError('(add --help for usage)');
 
-const positiveNumber = (label: string) => (value: string) => {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError(`${label} must be a number ≥ 0`);
-  return parsed;
-};
+const number =
+  (label: string, min = 0) =>
+  (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min)
+      throw new InvalidArgumentError(`${label} must be a number ≥ ${min}`);
+    return parsed;
+  };
+const context = () => cliContext({ endpoint: program.opts().endpoint });
+const print = (text: string) => process.stdout.write(`${text}\n`);
+const json = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+/** Stops on the first Ctrl+C (or SIGTERM): in-flight work finishes, nothing new starts. */
+function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => {
+    if (!controller.signal.aborted) process.stderr.write('\nstopping: finishing in-flight tasks…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
 
 program
   .command('server')
   .description('Start swf-local, an SWF-compatible server any AWS SDK, the aws CLI or boto3 can use')
-  .option('--port <port>', 'port to listen on (0 picks a free one)', positiveNumber('--port'), DEFAULT_PORT)
+  .option('--port <port>', 'port to listen on (0 picks a free one)', number('--port'), DEFAULT_PORT)
   .option('--host <host>', 'address to bind; the server has no authentication, so keep it local', '127.0.0.1')
   .addOption(new Option('--db <path>', 'SQLite database file').default(DEFAULT_DB_PATH).conflicts('memory'))
   .option('--memory', 'keep everything in memory (lost on exit)')
   .option('--virtual-clock', 'time moves only when told to (POST /_admin/clock/advance)')
-  .option('--poll-hold <seconds>', 'how long an empty long poll is held', positiveNumber('--poll-hold'), 60)
+  .option('--poll-hold <seconds>', 'how long an empty long poll is held', number('--poll-hold'), 60)
   .addOption(
     new Option('--log-level <level>', 'log detail')
       .choices(['debug', 'info', 'warn', 'error', 'silent'])
@@ -37,26 +82,288 @@ program
       pollHoldSeconds: options.pollHold,
       logLevel: options.logLevel,
     });
-    process.stdout.write(`swf-local listening on ${server.endpoint}\n`);
-    process.stdout.write(`  export SWF_ENDPOINT=${server.endpoint}\n`);
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await server.close();
-      process.exit(0);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    print(`swf-local listening on ${server.endpoint}`);
+    print(`  export SWF_ENDPOINT=${server.endpoint}`);
+    stopSignal().addEventListener('abort', () => void server.close().then(() => process.exit(0)));
+  });
+
+program
+  .command('register')
+  .description(
+    'Register the domain and every workflow and activity type of the catalog (idempotent; undeprecates)',
+  )
+  .action(async () => {
+    const ctx = context();
+    const report = await registerCatalog(ctx.swf, ctx.catalog);
+    print(`domain ${report.domain.name}: ${report.domain.action}`);
+    for (const t of report.workflowTypes) print(`workflow ${t.name}@${t.version}: ${t.action}`);
+    for (const t of report.activityTypes) print(`activity ${t.name}@${t.version}: ${t.action}`);
+    for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+  });
+
+program
+  .command('worker')
+  .description('Run a decider or an activity worker until Ctrl+C (the same loops the Lambda handlers run)')
+  .addArgument(new Command().createArgument('<kind>', 'decider or activity').choices(['decider', 'activity']))
+  .option('--concurrency <n>', 'pollers in this process', number('--concurrency', 1), 1)
+  .option('--poll-hold <seconds>', "the service's long-poll hold (60 on SWF)", number('--poll-hold'), 60)
+  .addOption(
+    new Option('--log-level <level>', 'log detail')
+      .choices(['debug', 'info', 'warn', 'error'])
+      .default('info'),
+  )
+  .action(async (kind: 'decider' | 'activity', options) => {
+    const ctx = context();
+    const signal = stopSignal();
+    const { telemetry, counts } = consoleTelemetry(options.logLevel);
+    const ports = { orderStore: new InMemoryOrderStore(), notifier: new InMemoryNotifier() };
+    process.stderr.write(
+      `${kind} worker: ${options.concurrency} poller(s) on ${ctx.endpoint}, domain ${ctx.config.domain}\n`,
+    );
+    const loops = Array.from({ length: options.concurrency }, (_, index) => {
+      const common = {
+        swf: ctx.swf,
+        catalog: ctx.catalog,
+        domain: ctx.config.domain,
+        identity: `${hostname()}:${process.pid}:${index}`,
+        deadline: NO_DEADLINE,
+        telemetry,
+        signal,
+        pollHoldMs: options.pollHold * 1000,
+      };
+      return kind === 'decider'
+        ? runDecider({ ...common, taskList: ctx.config.decisionTaskList })
+        : runActivityWorker({
+            ...common,
+            taskList: ctx.config.activityTaskList,
+            ports,
+            allowFailureInjection: ctx.config.allowFailureInjection,
+          });
+    });
+    const results = await Promise.all(loops);
+    process.stderr.write(
+      `stopped: ${results.reduce((n, r) => n + r.tasksHandled, 0)} task(s) handled ${JSON.stringify(Object.fromEntries(counts))}\n`,
+    );
+  });
+
+program
+  .command('start')
+  .description(
+    'Start OrderProcessing for an order (idempotent: an order already running returns its open run)',
+  )
+  .requiredOption('--order <file|json>', 'the order, as a JSON file path or inline JSON')
+  .action(async (options) => {
+    const text = options.order.trim().startsWith('{') ? options.order : readFileSync(options.order, 'utf8');
+    const started = await startOrder(context(), JSON.parse(text));
+    print(
+      started.alreadyStarted
+        ? `already running: ${started.workflowId} (run ${started.runId})`
+        : `started ${started.workflowId} (run ${started.runId})`,
+    );
+  });
+
+const CLOSE_STATUSES: Record<string, S.CloseStatus> = {
+  completed: 'COMPLETED',
+  failed: 'FAILED',
+  canceled: 'CANCELED',
+  terminated: 'TERMINATED',
+  'timed-out': 'TIMED_OUT',
+  'continued-as-new': 'CONTINUED_AS_NEW',
+};
+
+program
+  .command('list')
+  .description('List recent runs, newest first')
+  .addOption(
+    new Option('--status <status>', 'which runs')
+      .choices(['all', 'open', 'closed', ...Object.keys(CLOSE_STATUSES)])
+      .default('all'),
+  )
+  .option('--limit <n>', 'at most this many', number('--limit', 1), 50)
+  .option('--json', 'print JSON')
+  .action(async (options) => {
+    const closeStatus = CLOSE_STATUSES[options.status];
+    const runs = await listRuns(context(), {
+      status: closeStatus ? 'closed' : options.status,
+      closeStatus,
+      limit: options.limit,
+    });
+    if (options.json) json(runs);
+    else print(renderRuns(runs));
+  });
+
+program
+  .command('describe')
+  .description('Describe a run (the open one, else the latest, unless --run)')
+  .argument('<workflowId>')
+  .option('--run <runId>', 'a specific run')
+  .action(async (workflowId: string, options) => {
+    const info = await findRun(context(), workflowId, options.run);
+    print(`${workflowId}  ${runStatus(info)}  ${info.workflowType?.name}@${info.workflowType?.version}`);
+    print(`run      ${info.execution?.runId}`);
+    print(`started  ${info.startTimestamp?.toISOString()}`);
+    if (info.closeTimestamp) print(`closed   ${info.closeTimestamp.toISOString()}`);
+    if (info.parent) print(`parent   ${info.parent.workflowId} (${info.parent.runId})`);
+  });
+
+program
+  .command('history')
+  .description('Show a run as a step timeline: attempts, durations, retries, compensations and the outcome')
+  .argument('<workflowId>')
+  .option('--run <runId>', 'a specific run')
+  .option('--json', 'print the timeline and the raw events as JSON')
+  .action(async (workflowId: string, options) => {
+    const result = await runHistory(context(), workflowId, { runId: options.run });
+    if (options.json) json({ execution: result.execution, timeline: result.timeline, events: result.events });
+    else print(renderTimeline(workflowId, result.execution.runId, result.timeline));
+  });
+
+program
+  .command('resume')
+  .description('Start a new run of a closed order from a step, carrying the results of the steps before it')
+  .argument('<workflowId>')
+  .requiredOption('--from <step>', 'the step to resume from')
+  .option('--run <runId>', 'the run to resume (default: the latest)')
+  .option('--clear-simulation', "drop the order's simulate block (demos: the fault is fixed)")
+  .action(async (workflowId: string, options) => {
+    const resumed = await resumeRun(context(), {
+      workflowId,
+      fromStep: options.from,
+      runId: options.run,
+      clearSimulation: options.clearSimulation,
+    });
+    if (resumed.redoing.length > 0) {
+      print(
+        `${resumed.redoing.join(' and ')} were rolled back in run ${resumed.sourceRunId}, so the new run starts at ${resumed.fromStep}.`,
+      );
+    }
+    print(
+      `resumed ${workflowId} from ${resumed.fromStep} (run ${resumed.runId}, source run ${resumed.sourceRunId})`,
+    );
+  });
+
+program
+  .command('signal')
+  .description('Send a signal to an open run')
+  .argument('<workflowId>')
+  .argument('<signalName>')
+  .option('--input <text>', 'signal input')
+  .option('--run <runId>', 'a specific run')
+  .action(async (workflowId: string, signalName: string, options) => {
+    const run = await signalRun(context(), {
+      workflowId,
+      signalName,
+      input: options.input,
+      runId: options.run,
+    });
+    print(`signaled ${workflowId} (run ${run.runId}) with ${signalName}`);
+  });
+
+program
+  .command('cancel')
+  .description('Request cancellation: the decider stops the running step, compensates, and cancels the run')
+  .argument('<workflowId>')
+  .option('--run <runId>', 'a specific run')
+  .action(async (workflowId: string, options) => {
+    const run = await cancelRun(context(), { workflowId, runId: options.run });
+    print(`cancel requested for ${workflowId} (run ${run.runId})`);
+  });
+
+program
+  .command('terminate')
+  .description('Terminate a run at once (no compensation)')
+  .argument('<workflowId>')
+  .option('--reason <text>', 'why')
+  .option('--run <runId>', 'a specific run')
+  .action(async (workflowId: string, options) => {
+    const run = await terminateRun(context(), { workflowId, runId: options.run, reason: options.reason });
+    print(`terminated ${workflowId} (run ${run.runId})`);
+  });
+
+async function demoCommand(
+  options: { orders: number; exit: boolean; port: number; db?: string; verbose?: boolean },
+  keepRunning: boolean,
+) {
+  const stack = await startLocalStack({
+    port: options.port,
+    dbPath: options.db,
+    memory: options.db === undefined,
+    verbose: options.verbose,
+  });
+  const stop = stopSignal();
+  print(`swf-local:  ${stack.endpoint}   (export SWF_ENDPOINT=${stack.endpoint} to use swfctl against it)`);
+  print(`workers:    decider ×2 and activity worker ×4, invoked as the EventBridge schedule would`);
+  print('');
+  const interactive = process.stdout.isTTY;
+  let lastDone = -1;
+  const { ok, outcomes } = await runDemo(stack.runtime.orderContext, {
+    orders: options.orders,
+    tag: `D${Date.now().toString(36).toUpperCase()}`,
+    store: stack.runtime.ports.orderStore,
+    onProgress: (done, total) => {
+      if (interactive) process.stdout.write(`\r${progressBar(done, total)}`);
+      else if (done !== lastDone) print(progressBar(done, total));
+      lastDone = done;
+    },
+  });
+  if (interactive) print('');
+  print('');
+  print(renderDemoSummary(outcomes));
+  print('');
+  print(ok ? 'Every order ended as expected.' : 'Some orders did not end as expected (see ✗ above).');
+  if (keepRunning && !stop.aborted) {
+    print('');
+    print('Still running. Try, in another terminal:');
+    print(`  SWF_ENDPOINT=${stack.endpoint} npx swfctl list`);
+    print(
+      `  SWF_ENDPOINT=${stack.endpoint} npx swfctl history ${outcomes[0] ? `order-${outcomes[0].orderId}` : '<workflowId>'}`,
+    );
+    print(`  SWF_ENDPOINT=${stack.endpoint} npx swfctl start --order examples/order.json`);
+    print('Ctrl+C stops everything.');
+    await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+  }
+  await stack.stop();
+  return ok;
+}
+
+program
+  .command('dev')
+  .description(
+    'The local system in one command: swf-local on SQLite, registration, workers, a demo batch; Ctrl+C stops',
+  )
+  .option('--port <port>', 'swf-local port', number('--port'), DEFAULT_PORT)
+  .option('--db <path>', 'SQLite database file', DEFAULT_DB_PATH)
+  .option('--orders <n>', 'orders in the demo batch', number('--orders', 1), 10)
+  .option('--verbose', 'show the workers’ logs')
+  .action(async (options) => {
+    await demoCommand({ ...options, exit: false }, true);
+  });
+
+program
+  .command('demo')
+  .description(
+    'Run the demo batch against a fresh in-memory swf-local and print a summary; exit 0 only if all is as expected',
+  )
+  .option('--orders <n>', 'orders in the batch', number('--orders', 1), 10)
+  .option('--exit', 'exit when the batch is done (otherwise keep running until Ctrl+C)')
+  .option('--port <port>', 'swf-local port (0 picks a free one)', number('--port'), 0)
+  .option('--db <path>', 'use SQLite at this path instead of memory')
+  .option('--verbose', 'show the workers’ logs')
+  .action(async (options) => {
+    const ok = await demoCommand(options, !options.exit);
+    process.exitCode = ok ? 0 : 1;
   });
 
 program.parseAsync(process.argv).catch((error: Error & { code?: string }) => {
-  const reason =
+  if (process.env.SWFCTL_DEBUG === '1') console.error(error);
+  const endpoint = program.opts().endpoint ?? process.env.SWF_ENDPOINT ?? 'AWS';
+  const { message, exitCode } =
     error.code === 'EADDRINUSE'
-      ? 'the port is already in use; pick another with --port'
-      : error.code === 'EACCES'
-        ? 'permission denied for that port or host'
-        : error.message;
-  process.stderr.write(`swfctl: ${reason}\n`);
-  process.exit(1);
+      ? {
+          message: 'the port is already in use; pick another with --port (or stop the other server)',
+          exitCode: 4,
+        }
+      : describeFailure(error, endpoint);
+  process.stderr.write(`swfctl: ${message}\n`);
+  process.exit(exitCode);
 });

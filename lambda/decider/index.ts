@@ -9,3 +9,4 @@ export {
 export { MalformedHistoryError, UnknownWorkflowTypeError } from './errors.js';
 export { activityIdFor, parseActivityId, retryTimerIdFor } from './ids.js';
 export type { Decision, HistoryEvent } from './swf-types.js';
+export { type AttemptView, buildTimeline, type RunStatus, type StepView, type Timeline } from './timeline.js';

@@ -1,0 +1,21 @@
+import { runActivityWorker } from '../worker/activity-worker.js';
+import { lambdaDeadline } from '../worker/deadline.js';
+import type { LoopResult } from '../worker/poll-loop.js';
+import { catalog, config, pollHoldMs, ports, swf, telemetry } from './function-runtime.js';
+import { identityOf, type LambdaContext } from './lambda-context.js';
+
+/** Scheduled every minute: polls and runs activities until the deadline rule says a new poll could not finish. */
+export const handler = (_event: unknown, context: LambdaContext): Promise<LoopResult> =>
+  runActivityWorker({
+    swf,
+    catalog,
+    domain: config.domain,
+    taskList: config.activityTaskList,
+    identity: identityOf(context),
+    deadline: lambdaDeadline(context),
+    telemetry,
+    pollHoldMs,
+    ports,
+    allowFailureInjection: config.allowFailureInjection,
+    signal: context.abortSignal,
+  });

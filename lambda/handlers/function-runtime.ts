@@ -1,0 +1,28 @@
+import type { OrderContext } from '../worker/operations.js';
+import { createSwfClient, swfClientOptionsFromEnv } from '../worker/swf-client.js';
+import { loadConfig } from '../workflow/config.js';
+import { buildCatalog } from '../workflow/index.js';
+import { InMemoryNotifier, InMemoryOrderStore } from '../workflow/order/memory-adapters.js';
+import type { ActivityPorts } from '../workflow/types.js';
+import { powertoolsTelemetry } from './powertools.js';
+
+/**
+ * What every handler shares, built once per container from the environment (validated here, at the edge).
+ * SWF_POLL_HOLD_SECONDS tells the deadline rule how long the service holds a poll (60 on SWF).
+ */
+const env = process.env;
+export const config = loadConfig(env);
+export const catalog = buildCatalog(config);
+export const swf = createSwfClient(swfClientOptionsFromEnv(env));
+export const telemetry = powertoolsTelemetry();
+export const pollHoldMs = Number(env.SWF_POLL_HOLD_SECONDS ?? 60) * 1000;
+export const orderContext: OrderContext = { swf, config, catalog };
+
+/**
+ * The activities' side effects. In-memory adapters: state lives as long as the container (or the local
+ * process); a deployment that keeps orders plugs a real store in here.
+ */
+export const ports: ActivityPorts & { orderStore: InMemoryOrderStore; notifier: InMemoryNotifier } = {
+  orderStore: new InMemoryOrderStore(),
+  notifier: new InMemoryNotifier(),
+};

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { cancelRun, findRun, resumeRun, runHistory, signalRun, terminateRun } from '../worker/operations.js';
+import { ValidationError } from '../workflow/errors.js';
+import { orderContext } from './function-runtime.js';
+
+const ref = { workflowId: z.string().min(1).max(256), runId: z.string().min(1).max(64).optional() };
+const command = z.discriminatedUnion('command', [
+  z.object({
+    command: z.literal('history'),
+    ...ref,
+    pageSize: z.number().int().min(1).max(1000).optional(),
+    nextPageToken: z.string().optional(),
+  }),
+  z.object({ command: z.literal('describe'), ...ref }),
+  z.object({
+    command: z.literal('resume'),
+    ...ref,
+    fromStep: z.string().min(1),
+    clearSimulation: z.boolean().optional(),
+  }),
+  z.object({
+    command: z.literal('signal'),
+    ...ref,
+    signalName: z.string().min(1).max(256),
+    input: z.string().max(32_768).optional(),
+  }),
+  z.object({ command: z.literal('cancel'), ...ref }),
+  z.object({ command: z.literal('terminate'), ...ref, reason: z.string().max(256).optional() }),
+]);
+
+export type OperationsCommand = z.infer<typeof command>;
+
+/**
+ * A small command API over the order workflows: history (a step timeline plus raw events, paged), describe,
+ * resume from a named step, signal, cancel and terminate. Refusals throw `OperationError` with a reason.
+ */
+export const handler = async (event: unknown) => {
+  const parsed = command.safeParse(event);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`),
+    );
+  }
+  const request = parsed.data;
+  switch (request.command) {
+    case 'history':
+      return runHistory(orderContext, request.workflowId, request);
+    case 'describe':
+      return findRun(orderContext, request.workflowId, request.runId);
+    case 'resume':
+      return resumeRun(orderContext, request);
+    case 'signal':
+      return signalRun(orderContext, request);
+    case 'cancel':
+      return cancelRun(orderContext, request);
+    case 'terminate':
+      return terminateRun(orderContext, request);
+  }
+};

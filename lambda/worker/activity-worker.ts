@@ -1,0 +1,238 @@
+import * as S from '@aws-sdk/client-swf';
+import { durationSeconds } from '../workflow/durations.js';
+import type {
+  ActivityContext,
+  ActivityPayload,
+  ActivityPorts,
+  ActivityType,
+  Catalog,
+  Json,
+} from '../workflow/types.js';
+import type { Deadline } from './deadline.js';
+import { errorName, isGone } from './errors.js';
+import { type LoopResult, respondWithRetry, runPollLoop } from './poll-loop.js';
+import type { WorkerTelemetry } from './telemetry.js';
+
+export interface ActivityWorkerOptions {
+  swf: S.SWFClient;
+  catalog: Catalog;
+  domain: string;
+  taskList: string;
+  identity: string;
+  deadline: Deadline;
+  telemetry: WorkerTelemetry;
+  ports: ActivityPorts;
+  allowFailureInjection: boolean;
+  signal?: AbortSignal;
+  pollHoldMs?: number;
+  marginMs?: number;
+  maxTasks?: number;
+}
+
+type ActivityTask = S.PollForActivityTaskCommandOutput & { taskToken: string };
+
+/** SWF's limits on a failure's reason and details, a result, and heartbeat details. */
+const LIMITS = { reason: 256, details: 32_768, result: 32_768, heartbeat: 2_048 } as const;
+/** Used when an activity's start-to-close timeout is "NONE": the longest a Lambda invocation may run. */
+const UNBOUNDED_TASK_MS = 15 * 60_000;
+
+/** The longest an activity task on this task list may run once received. */
+export function activityBudgetMs(catalog: Catalog, taskList: string): number {
+  const seconds = catalog
+    .activityTypes()
+    .filter((type) => type.taskList === taskList)
+    .map((type) => durationSeconds(type.timeouts.startToClose));
+  if (seconds.length === 0) return UNBOUNDED_TASK_MS;
+  const longest = Math.max(...seconds);
+  return Number.isFinite(longest) ? longest * 1000 : UNBOUNDED_TASK_MS;
+}
+
+class CancelRequested extends Error {
+  override name = 'AbortError';
+}
+
+function truncate(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 14)}…[truncated]`;
+}
+
+/**
+ * Runs one activity task: finds its function in the catalog, runs it with heartbeats (automatic when the type
+ * has a heartbeat timeout) and a cancellation signal, and responds completed, failed or canceled.
+ */
+export async function handleActivityTask(task: ActivityTask, options: ActivityWorkerOptions): Promise<void> {
+  const { telemetry, swf } = options;
+  const execution: Partial<S.WorkflowExecution> = task.workflowExecution ?? {};
+  telemetry.appendKeys({
+    workflowId: execution.workflowId,
+    runId: execution.runId,
+    activityId: task.activityId,
+  });
+  const respond = (send: () => Promise<unknown>, what: string) =>
+    respondWithRetry(send, { deadline: options.deadline, telemetry, what });
+  const fail = async (reason: string, details: string) => {
+    telemetry.count('ActivityFailures');
+    telemetry.warn('activity failed', { reason });
+    await respond(
+      () =>
+        swf.send(
+          new S.RespondActivityTaskFailedCommand({
+            taskToken: task.taskToken,
+            reason: truncate(reason, LIMITS.reason),
+            details: truncate(details, LIMITS.details),
+          }),
+        ),
+      'RespondActivityTaskFailed',
+    );
+  };
+
+  const type: ActivityType | undefined = options.catalog.activity(
+    task.activityType?.name ?? '',
+    task.activityType?.version ?? '',
+  );
+  if (!type) {
+    return fail(
+      'UnknownActivityType',
+      `This worker's catalog has no activity ${task.activityType?.name}@${task.activityType?.version}; deploy a worker that has it.`,
+    );
+  }
+  let payload: ActivityPayload;
+  try {
+    payload = JSON.parse(task.input ?? '') as ActivityPayload;
+    if (!payload || typeof payload !== 'object' || typeof payload.input !== 'object')
+      throw new Error('not an activity payload');
+  } catch {
+    return fail(
+      'InvalidActivityInput',
+      'The activity input is not the JSON { input, previousResults, attempt } the decider sends.',
+    );
+  }
+  telemetry.appendKeys({ attempt: payload.attempt, activity: type.name });
+
+  const controller = new AbortController();
+  let cancelRequested = false;
+  let gone = false;
+  let lastDetails: string | undefined;
+  const heartbeat = async (details?: string) => {
+    if (details !== undefined) lastDetails = truncate(details, LIMITS.heartbeat);
+    if (gone) return;
+    try {
+      const answer = await swf.send(
+        new S.RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken, details: lastDetails }),
+      );
+      if (answer.cancelRequested && !cancelRequested) {
+        cancelRequested = true;
+        controller.abort(new CancelRequested('cancellation was requested'));
+      }
+    } catch (error) {
+      if (isGone(error)) {
+        gone = true;
+        controller.abort(new CancelRequested('the task timed out or its run closed'));
+      } else {
+        telemetry.warn('heartbeat failed; will try again', { error: errorName(error) });
+      }
+    }
+  };
+  const heartbeatSeconds = durationSeconds(type.timeouts.heartbeat);
+  const ticker = Number.isFinite(heartbeatSeconds)
+    ? setInterval(() => void heartbeat(), Math.max(250, (heartbeatSeconds * 1000) / 3))
+    : undefined;
+  const context: ActivityContext = {
+    attempt: payload.attempt,
+    workflowId: execution.workflowId ?? '',
+    runId: execution.runId ?? '',
+    activityId: task.activityId ?? '',
+    heartbeat,
+    signal: controller.signal,
+    sleep: (ms) =>
+      new Promise((resolve, reject) => {
+        if (controller.signal.aborted) return reject(controller.signal.reason);
+        const timer = setTimeout(resolve, ms);
+        controller.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            reject(controller.signal.reason);
+          },
+          { once: true },
+        );
+      }),
+    ports: options.ports,
+    allowFailureInjection: options.allowFailureInjection,
+  };
+
+  let result: Json | undefined;
+  let failure: unknown;
+  try {
+    result = (await type.run(payload, context)) ?? null;
+  } catch (error) {
+    failure = error;
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+
+  if (gone) {
+    telemetry.warn('the task was lost while it ran (timed out or its run closed); dropping its result');
+    return;
+  }
+  if (cancelRequested) {
+    await respond(
+      () =>
+        swf.send(
+          new S.RespondActivityTaskCanceledCommand({
+            taskToken: task.taskToken,
+            details: 'canceled by request',
+          }),
+        ),
+      'RespondActivityTaskCanceled',
+    );
+    telemetry.info('activity canceled');
+    return;
+  }
+  if (failure !== undefined) {
+    const error = failure as Error;
+    return fail(
+      error instanceof Error ? error.name : 'Error',
+      error instanceof Error ? error.message : String(failure),
+    );
+  }
+  const text = JSON.stringify(result);
+  if (text.length > LIMITS.result) {
+    return fail(
+      'ResultTooLarge',
+      `The result is ${text.length} characters; SWF accepts ${LIMITS.result}. Store large data elsewhere and return a reference.`,
+    );
+  }
+  await respond(
+    () => swf.send(new S.RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result: text })),
+    'RespondActivityTaskCompleted',
+  );
+  telemetry.info('activity completed');
+}
+
+/** The activity worker's poll loop, shared by the Lambda handler, `swfctl worker activity` and the local runtime. */
+export function runActivityWorker(options: ActivityWorkerOptions): Promise<LoopResult> {
+  return runPollLoop<ActivityTask>({
+    kind: 'activity',
+    deadline: options.deadline,
+    budget: {
+      pollHoldMs: options.pollHoldMs ?? 60_000,
+      taskBudgetMs: activityBudgetMs(options.catalog, options.taskList),
+      marginMs: options.marginMs ?? 5_000,
+    },
+    telemetry: options.telemetry,
+    signal: options.signal,
+    maxTasks: options.maxTasks,
+    poll: async (signal) => {
+      const task = await options.swf.send(
+        new S.PollForActivityTaskCommand({
+          domain: options.domain,
+          taskList: { name: options.taskList },
+          identity: options.identity,
+        }),
+        { abortSignal: signal },
+      );
+      return task.taskToken ? (task as ActivityTask) : undefined;
+    },
+    handle: (task) => handleActivityTask(task, options),
+  });
+}

@@ -1,0 +1,324 @@
+import * as S from '@aws-sdk/client-swf';
+import { buildTimeline, type HistoryEvent, type Timeline } from '../decider/index.js';
+import type { WorkflowConfig } from '../workflow/config.js';
+import { ValidationError } from '../workflow/errors.js';
+import { parseOrder } from '../workflow/order/schema.js';
+import { ORDER_WORKFLOW_NAME } from '../workflow/order/workflow.js';
+import type { Catalog, Json, JsonObject } from '../workflow/types.js';
+import { errorName } from './errors.js';
+
+/** What every operation needs: a client, the configuration and the catalog. */
+export interface OrderContext {
+  swf: S.SWFClient;
+  config: WorkflowConfig;
+  catalog: Catalog;
+}
+
+/** A refusal a user can act on; `code` is stable for scripts, the message says what to do. */
+export class OperationError extends Error {
+  override name = 'OperationError';
+  constructor(
+    readonly code: 'NotFound' | 'StillOpen' | 'UnknownStep' | 'MissingResults' | 'NotOpen',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunRef {
+  workflowId: string;
+  runId: string;
+}
+
+const SWF_INPUT_LIMIT = 32_768;
+
+export const workflowIdFor = (orderId: string) => `order-${orderId}`;
+
+/**
+ * Validates an order and starts `OrderProcessing` for it, with workflowId `order-<orderId>`. Starting an order
+ * that is already running returns the open run instead of a second one. An invalid order throws `ValidationError`
+ * and starts nothing.
+ */
+export async function startOrder(
+  context: OrderContext,
+  order: unknown,
+): Promise<RunRef & { alreadyStarted: boolean }> {
+  const parsed = parseOrder(order, { allowFailureInjection: context.config.allowFailureInjection });
+  const input = JSON.stringify(parsed);
+  if (input.length > SWF_INPUT_LIMIT) {
+    throw new ValidationError([
+      `the order is ${input.length} characters as JSON; SWF accepts at most ${SWF_INPUT_LIMIT}`,
+    ]);
+  }
+  const workflowId = workflowIdFor(parsed.orderId);
+  try {
+    const { runId } = await context.swf.send(
+      new S.StartWorkflowExecutionCommand({
+        domain: context.config.domain,
+        workflowId,
+        workflowType: { name: ORDER_WORKFLOW_NAME, version: context.config.workflowVersion },
+        input,
+      }),
+    );
+    return { workflowId, runId: runId ?? '', alreadyStarted: false };
+  } catch (error) {
+    if (errorName(error) !== 'WorkflowExecutionAlreadyStartedFault') throw error;
+    const open = await openRun(context, workflowId);
+    if (!open) throw error;
+    return { workflowId, runId: open.runId ?? '', alreadyStarted: true };
+  }
+}
+
+async function openRun(
+  context: OrderContext,
+  workflowId: string,
+): Promise<S.WorkflowExecutionInfo['execution'] | undefined> {
+  const open = await context.swf.send(
+    new S.ListOpenWorkflowExecutionsCommand({
+      domain: context.config.domain,
+      startTimeFilter: { oldestDate: new Date(0) },
+      executionFilter: { workflowId },
+    }),
+  );
+  return open.executionInfos?.[0]?.execution;
+}
+
+/** The run a command means: the given runId, else the open run, else the newest closed one. */
+export async function findRun(
+  context: OrderContext,
+  workflowId: string,
+  runId?: string,
+): Promise<Partial<S.WorkflowExecutionInfo>> {
+  const domain = context.config.domain;
+  if (runId) {
+    try {
+      const described = await context.swf.send(
+        new S.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId, runId } }),
+      );
+      return described.executionInfo ?? {};
+    } catch (error) {
+      if (errorName(error) === 'UnknownResourceFault') {
+        throw new OperationError('NotFound', `No run ${runId} of workflow ${workflowId} in domain ${domain}`);
+      }
+      throw error;
+    }
+  }
+  const filter = { domain, startTimeFilter: { oldestDate: new Date(0) }, executionFilter: { workflowId } };
+  const open = await context.swf.send(new S.ListOpenWorkflowExecutionsCommand(filter));
+  if (open.executionInfos?.[0]) return open.executionInfos[0];
+  const closed = await context.swf.send(
+    new S.ListClosedWorkflowExecutionsCommand({ ...filter, maximumPageSize: 1 }),
+  );
+  if (closed.executionInfos?.[0]) return closed.executionInfos[0];
+  throw new OperationError(
+    'NotFound',
+    `No run of workflow ${workflowId} in domain ${domain}; check the id with "swfctl list"`,
+  );
+}
+
+/** Every event of a run, across all history pages. */
+export async function readEvents(context: OrderContext, execution: RunRef): Promise<S.HistoryEvent[]> {
+  const events: S.HistoryEvent[] = [];
+  let nextPageToken: string | undefined;
+  do {
+    const page = await context.swf.send(
+      new S.GetWorkflowExecutionHistoryCommand({ domain: context.config.domain, execution, nextPageToken }),
+    );
+    events.push(...(page.events ?? []));
+    nextPageToken = page.nextPageToken;
+  } while (nextPageToken);
+  return events;
+}
+
+/** A run's readable timeline (and its raw events, one page at a time when asked). */
+export async function runHistory(
+  context: OrderContext,
+  workflowId: string,
+  options: { runId?: string; pageSize?: number; nextPageToken?: string } = {},
+): Promise<{
+  execution: RunRef;
+  info: Partial<S.WorkflowExecutionInfo>;
+  timeline: Timeline;
+  events: S.HistoryEvent[];
+  nextPageToken?: string;
+}> {
+  const info = await findRun(context, workflowId, options.runId);
+  const execution = { workflowId, runId: info.execution?.runId ?? '' };
+  const all = await readEvents(context, execution);
+  const workflow = context.catalog.workflow(info.workflowType?.name ?? '', info.workflowType?.version ?? '');
+  const timeline = buildTimeline(all as HistoryEvent[], workflow);
+  const size = options.pageSize ?? all.length;
+  const offset = options.nextPageToken
+    ? Number(Buffer.from(options.nextPageToken, 'base64url').toString()) || 0
+    : 0;
+  const events = all.slice(offset, offset + size);
+  const nextPageToken =
+    offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
+  return { execution, info, timeline, events, nextPageToken };
+}
+
+export interface ResumeResult extends RunRef {
+  sourceRunId: string;
+  requestedStep: string;
+  fromStep: string;
+  /** Steps the source run rolled back, which the new run does again before the requested step. */
+  redoing: string[];
+}
+
+/**
+ * Starts a new run of a closed order from a named step, carrying the results of the steps before it. Steps the
+ * source run compensated are done again (the new run starts at the earliest of them), so an order is never
+ * resumed on top of rolled-back work. Refuses while the run is open, or for a step the workflow does not have.
+ */
+export async function resumeRun(
+  context: OrderContext,
+  request: { workflowId: string; fromStep: string; runId?: string; clearSimulation?: boolean },
+): Promise<ResumeResult> {
+  const info = await findRun(context, request.workflowId, request.runId);
+  const sourceRunId = info.execution?.runId ?? '';
+  if (info.executionStatus === 'OPEN') {
+    throw new OperationError(
+      'StillOpen',
+      `Run ${sourceRunId} of ${request.workflowId} is still open; wait for it to close, or cancel or terminate it, then resume`,
+    );
+  }
+  const workflow = context.catalog.workflow(ORDER_WORKFLOW_NAME, context.config.workflowVersion);
+  const steps = workflow?.steps.map((step) => step.name) ?? [];
+  if (!steps.includes(request.fromStep)) {
+    throw new OperationError(
+      'UnknownStep',
+      `"${request.fromStep}" is not a step of ${ORDER_WORKFLOW_NAME}@${context.config.workflowVersion}; valid steps: ${steps.join(', ')}`,
+    );
+  }
+  const events = await readEvents(context, { workflowId: request.workflowId, runId: sourceRunId });
+  const timeline = buildTimeline(events as HistoryEvent[], workflow);
+  const started = events.find(
+    (e) => e.eventType === 'WorkflowExecutionStarted',
+  )?.workflowExecutionStartedEventAttributes;
+  const original = JSON.parse(started?.input ?? '{}') as JsonObject & {
+    resume?: { previousResults?: Record<string, Json> };
+  };
+  const results: Record<string, Json> = { ...(original.resume?.previousResults ?? {}) };
+  const compensated = new Set<string>();
+  for (const view of timeline.steps) {
+    const done = view.attempts.find((a) => a.outcome === 'completed');
+    if (view.kind === 'step' && done) results[view.step] = done.result ?? null;
+    if (view.kind === 'compensation' && done) compensated.add(view.step);
+  }
+  const firstRolledBack = steps.find((step) => compensated.has(step));
+  const requestedIndex = steps.indexOf(request.fromStep);
+  const fromIndex =
+    firstRolledBack !== undefined ? Math.min(requestedIndex, steps.indexOf(firstRolledBack)) : requestedIndex;
+  const fromStep = steps[fromIndex] as string;
+  const previousResults: Record<string, Json> = {};
+  for (const step of steps.slice(0, fromIndex)) {
+    if (!(step in results)) {
+      throw new OperationError(
+        'MissingResults',
+        `Cannot resume ${request.workflowId} from ${fromStep}: ${step} never completed in run ${sourceRunId}; resume from ${step} or earlier`,
+      );
+    }
+    previousResults[step] = results[step] as Json;
+  }
+  const { resume: _previous, ...order } = original;
+  if (request.clearSimulation) delete order.simulate;
+  const input = JSON.stringify({ ...order, resume: { fromStep, previousResults, sourceRunId } });
+  const { runId } = await context.swf.send(
+    new S.StartWorkflowExecutionCommand({
+      domain: context.config.domain,
+      workflowId: request.workflowId,
+      workflowType: { name: ORDER_WORKFLOW_NAME, version: context.config.workflowVersion },
+      input,
+    }),
+  );
+  return {
+    workflowId: request.workflowId,
+    runId: runId ?? '',
+    sourceRunId,
+    requestedStep: request.fromStep,
+    fromStep,
+    redoing: steps.slice(fromIndex, requestedIndex),
+  };
+}
+
+async function openRunOrFail(context: OrderContext, workflowId: string, runId?: string): Promise<RunRef> {
+  const info = await findRun(context, workflowId, runId);
+  if (info.executionStatus !== 'OPEN') {
+    throw new OperationError(
+      'NotOpen',
+      `Run ${info.execution?.runId} of ${workflowId} is already closed (${info.closeStatus})`,
+    );
+  }
+  return { workflowId, runId: info.execution?.runId ?? '' };
+}
+
+export async function signalRun(
+  context: OrderContext,
+  request: { workflowId: string; signalName: string; input?: string; runId?: string },
+) {
+  const run = await openRunOrFail(context, request.workflowId, request.runId);
+  await context.swf.send(
+    new S.SignalWorkflowExecutionCommand({
+      domain: context.config.domain,
+      ...run,
+      signalName: request.signalName,
+      input: request.input,
+    }),
+  );
+  return run;
+}
+
+export async function cancelRun(context: OrderContext, request: { workflowId: string; runId?: string }) {
+  const run = await openRunOrFail(context, request.workflowId, request.runId);
+  await context.swf.send(
+    new S.RequestCancelWorkflowExecutionCommand({ domain: context.config.domain, ...run }),
+  );
+  return run;
+}
+
+export async function terminateRun(
+  context: OrderContext,
+  request: { workflowId: string; runId?: string; reason?: string },
+) {
+  const run = await openRunOrFail(context, request.workflowId, request.runId);
+  await context.swf.send(
+    new S.TerminateWorkflowExecutionCommand({
+      domain: context.config.domain,
+      ...run,
+      reason: request.reason ?? 'terminated by an operator',
+    }),
+  );
+  return run;
+}
+
+/** Recent runs, newest first: open, closed, or both. */
+export async function listRuns(
+  context: OrderContext,
+  options: { status?: 'open' | 'closed' | 'all'; closeStatus?: S.CloseStatus; limit?: number } = {},
+): Promise<S.WorkflowExecutionInfo[]> {
+  const domain = context.config.domain;
+  const since = { oldestDate: new Date(0) };
+  const limit = options.limit ?? 50;
+  const status = options.closeStatus ? 'closed' : (options.status ?? 'all');
+  const runs: S.WorkflowExecutionInfo[] = [];
+  if (status !== 'closed') {
+    const open = await context.swf.send(
+      new S.ListOpenWorkflowExecutionsCommand({ domain, startTimeFilter: since, maximumPageSize: limit }),
+    );
+    runs.push(...(open.executionInfos ?? []));
+  }
+  if (status !== 'open') {
+    const closed = await context.swf.send(
+      new S.ListClosedWorkflowExecutionsCommand({
+        domain,
+        startTimeFilter: since,
+        maximumPageSize: limit,
+        closeStatusFilter: options.closeStatus ? { status: options.closeStatus } : undefined,
+      }),
+    );
+    runs.push(...(closed.executionInfos ?? []));
+  }
+  return runs
+    .sort((a, b) => (b.startTimestamp?.getTime() ?? 0) - (a.startTimestamp?.getTime() ?? 0))
+    .slice(0, limit);
+}

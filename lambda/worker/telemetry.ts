@@ -1,0 +1,75 @@
+/** The metrics the poll loops publish (EMF through Powertools in Lambda). */
+export type WorkerMetric =
+  | 'TasksHandled'
+  | 'EmptyPolls'
+  | 'PollErrors'
+  | 'ActivityFailures'
+  | 'Retries'
+  | 'CompensationsRun'
+  | 'CompensationsFailed'
+  | 'DecisionErrors'
+  | 'LoopExits'
+  | 'DecisionLatency';
+
+/**
+ * What the loops need to log and count, without depending on how: the handlers plug in Powertools' Logger
+ * and Metrics, the CLI a console logger, the tests a recorder.
+ */
+export interface WorkerTelemetry {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  /** Keys added to every log line until `resetKeys` (workflowId, runId, activityId, attempt). */
+  appendKeys(keys: Record<string, unknown>): void;
+  resetKeys(): void;
+  count(metric: WorkerMetric, value?: number): void;
+  /** Milliseconds. */
+  timing(metric: WorkerMetric, milliseconds: number): void;
+  /** Publishes what was counted so far (called after each task, not only at the end). */
+  flush(): void;
+}
+
+export const silentTelemetry: WorkerTelemetry = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  appendKeys() {},
+  resetKeys() {},
+  count() {},
+  timing() {},
+  flush() {},
+};
+
+/** A telemetry that remembers everything, for tests and for summaries. */
+export function recordingTelemetry() {
+  const logs: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+  const counts = new Map<WorkerMetric, number>();
+  let keys: Record<string, unknown> = {};
+  const log =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      logs.push({ level, message, fields: { ...keys, ...fields } });
+    };
+  const telemetry: WorkerTelemetry = {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    appendKeys: (more) => {
+      keys = { ...keys, ...more };
+    },
+    resetKeys: () => {
+      keys = {};
+    },
+    count: (metric, value = 1) => {
+      counts.set(metric, (counts.get(metric) ?? 0) + value);
+    },
+    timing: (metric) => {
+      counts.set(metric, (counts.get(metric) ?? 0) + 1);
+    },
+    flush() {},
+  };
+  return { telemetry, logs, counts };
+}

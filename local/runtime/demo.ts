@@ -1,0 +1,260 @@
+import * as S from '@aws-sdk/client-swf';
+import { type OrderContext, resumeRun, startOrder, workflowIdFor } from '../../lambda/worker/operations.js';
+import type { InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
+import { duration, table } from '../cli/format.js';
+
+type Expected = 'COMPLETED' | 'FAILED' | 'CANCELED' | 'REJECTED';
+
+export interface DemoOrder {
+  scenario: string;
+  order: Record<string, unknown>;
+  expect: Expected;
+  /** What the demo does to the run while it is open (cancel it) or after it closed (resume it). */
+  then?: 'cancel-when-running' | 'resume-after-failure';
+}
+
+export interface DemoOutcome {
+  orderId: string;
+  scenario: string;
+  expected: string;
+  actual: string;
+  ok: boolean;
+  runs: number;
+  ms: number;
+  note: string;
+}
+
+const base = {
+  customerId: 'cust-demo',
+  items: [
+    { sku: 'BOOK-1', quantity: 2, unitPrice: 12.5 },
+    { sku: 'PEN-9', quantity: 3, unitPrice: 1.99 },
+  ],
+  currency: 'USD',
+  paymentToken: 'tok_demo_4242abcd',
+};
+
+/** The demo batch: happy orders plus one of each interesting path. */
+export function demoOrders(count: number, tag: string): DemoOrder[] {
+  const id = (name: string) => `${tag}-${name}`;
+  const special: DemoOrder[] = [
+    {
+      scenario: 'transient failure: SaveResults fails twice, retries absorb it',
+      order: { ...base, orderId: id('retry'), simulate: { failStep: 'SaveResults', failTimes: 2 } },
+      expect: 'COMPLETED',
+    },
+    {
+      scenario: 'long activity: EnrichData works 6 s, heartbeating',
+      order: { ...base, orderId: id('slow'), simulate: { sleepStep: 'EnrichData', sleepSeconds: 6 } },
+      expect: 'COMPLETED',
+    },
+    {
+      scenario: 'permanent failure at NotifyCompletion: compensated, then resumed once the fault is cleared',
+      order: {
+        ...base,
+        orderId: id('broken'),
+        simulate: { failStep: 'NotifyCompletion', nonRetryable: true },
+      },
+      expect: 'COMPLETED',
+      then: 'resume-after-failure',
+    },
+    {
+      scenario: 'canceled while ProcessData runs',
+      order: { ...base, orderId: id('cancel'), simulate: { sleepStep: 'ProcessData', sleepSeconds: 60 } },
+      expect: 'CANCELED',
+      then: 'cancel-when-running',
+    },
+    {
+      scenario: 'invalid order (a card number instead of a token) is rejected at the door',
+      order: { ...base, orderId: id('invalid'), paymentToken: '4111 1111 1111 1111' },
+      expect: 'REJECTED',
+    },
+  ];
+  const happy = Math.max(1, count - special.length);
+  const orders: DemoOrder[] = Array.from({ length: happy }, (_, i) => ({
+    scenario: 'happy path',
+    order: {
+      ...base,
+      orderId: id(`ok${i + 1}`),
+      items: [{ sku: `SKU-${i + 1}`, quantity: i + 1, unitPrice: 9.99 }],
+    },
+    expect: 'COMPLETED' as const,
+  }));
+  return [...orders, ...special];
+}
+
+async function latestRun(
+  context: OrderContext,
+  workflowId: string,
+): Promise<S.WorkflowExecutionInfo | undefined> {
+  const filter = {
+    domain: context.config.domain,
+    startTimeFilter: { oldestDate: new Date(0) },
+    executionFilter: { workflowId },
+  };
+  const open = await context.swf.send(new S.ListOpenWorkflowExecutionsCommand(filter));
+  if (open.executionInfos?.[0]) return open.executionInfos[0];
+  const closed = await context.swf.send(
+    new S.ListClosedWorkflowExecutionsCommand({ ...filter, maximumPageSize: 1 }),
+  );
+  return closed.executionInfos?.[0];
+}
+
+async function stepRunning(
+  context: OrderContext,
+  workflowId: string,
+  runId: string,
+  step: string,
+): Promise<boolean> {
+  const history = await context.swf.send(
+    new S.GetWorkflowExecutionHistoryCommand({
+      domain: context.config.domain,
+      execution: { workflowId, runId },
+      reverseOrder: true,
+    }),
+  );
+  return (history.events ?? []).some(
+    (e) =>
+      e.eventType === 'ActivityTaskScheduled' &&
+      e.activityTaskScheduledEventAttributes?.activityId?.startsWith(`${step}#`),
+  );
+}
+
+export interface DemoOptions {
+  orders: number;
+  tag: string;
+  /** Gives up waiting after this long. */
+  timeoutMs?: number;
+  /** Called about twice a second with progress, for the progress bar. */
+  onProgress?: (done: number, total: number, lines: string[]) => void;
+  store?: InMemoryOrderStore;
+}
+
+/** Runs the demo batch to its end and checks every order ended as expected. */
+export async function runDemo(
+  context: OrderContext,
+  options: DemoOptions,
+): Promise<{ ok: boolean; outcomes: DemoOutcome[] }> {
+  const batch = demoOrders(options.orders, options.tag);
+  const started = Date.now();
+  const state = new Map<
+    string,
+    { runs: number; actual: string; done: boolean; note: string; ms: number; acted: boolean }
+  >();
+  for (const item of batch) {
+    const orderId = String(item.order.orderId);
+    const entry = { runs: 0, actual: 'starting', done: false, note: '', ms: 0, acted: false };
+    state.set(orderId, entry);
+    try {
+      const run = await startOrder(context, item.order);
+      entry.runs = 1;
+      entry.actual = 'OPEN';
+      if (run.alreadyStarted) entry.note = 'already running: joined the open run';
+    } catch (error) {
+      entry.actual =
+        (error as Error).name === 'ValidationError' ? 'REJECTED' : `ERROR ${(error as Error).name}`;
+      entry.note = (error as Error).message.slice(0, 90);
+      entry.done = true;
+    }
+  }
+
+  const deadline = started + (options.timeoutMs ?? 120_000);
+  while (Date.now() < deadline && [...state.values()].some((e) => !e.done)) {
+    for (const item of batch) {
+      const orderId = String(item.order.orderId);
+      const entry = state.get(orderId);
+      if (!entry || entry.done) continue;
+      const workflowId = workflowIdFor(orderId);
+      const run = await latestRun(context, workflowId);
+      if (!run) continue;
+      const runId = run.execution?.runId ?? '';
+      if (run.executionStatus === 'OPEN') {
+        entry.actual = 'OPEN';
+        if (
+          item.then === 'cancel-when-running' &&
+          !entry.acted &&
+          (await stepRunning(context, workflowId, runId, 'ProcessData'))
+        ) {
+          entry.acted = true;
+          await context.swf.send(
+            new S.RequestCancelWorkflowExecutionCommand({ domain: context.config.domain, workflowId, runId }),
+          );
+          entry.note = 'cancel requested while ProcessData ran';
+        }
+        continue;
+      }
+      entry.actual = run.closeStatus ?? 'CLOSED';
+      if (item.then === 'resume-after-failure' && run.closeStatus === 'FAILED' && !entry.acted) {
+        entry.acted = true;
+        const resumed = await resumeRun(context, {
+          workflowId,
+          fromStep: 'NotifyCompletion',
+          clearSimulation: true,
+        });
+        entry.runs += 1;
+        entry.note = `failed, compensated; resumed from ${resumed.requestedStep} (redoing ${resumed.redoing.join(', ') || 'nothing'})`;
+        entry.actual = 'OPEN';
+        continue;
+      }
+      entry.done = true;
+      entry.ms = Date.now() - started;
+    }
+    const done = [...state.values()].filter((e) => e.done).length;
+    options.onProgress?.(
+      done,
+      batch.length,
+      batch.map(
+        (item) => `${String(item.order.orderId).padEnd(22)} ${state.get(String(item.order.orderId))?.actual}`,
+      ),
+    );
+    if (done < batch.length) await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+
+  const outcomes: DemoOutcome[] = batch.map((item) => {
+    const orderId = String(item.order.orderId);
+    const entry = state.get(orderId) ?? { runs: 0, actual: '?', done: false, note: '', ms: 0 };
+    const ledger = options.store?.ledger.filter((e) => e.orderId === orderId).map((e) => e.kind) ?? [];
+    const problems: string[] = [];
+    if (!entry.done) problems.push('still open when the demo gave up');
+    // Side effects must match the outcome: one net save for a completed order, none otherwise, never two in a row.
+    const saves = ledger.filter((k) => k === 'save').length - ledger.filter((k) => k === 'delete').length;
+    if (options.store && entry.actual === 'COMPLETED' && saves !== 1)
+      problems.push(`expected one saved record, ledger: ${ledger.join(',')}`);
+    if (options.store && entry.actual !== 'COMPLETED' && saves !== 0)
+      problems.push(`expected no saved record, ledger: ${ledger.join(',')}`);
+    if (ledger.join(',').includes('save,save')) problems.push('SaveResults applied twice');
+    const ok = entry.actual === item.expect && problems.length === 0;
+    return {
+      orderId,
+      scenario: item.scenario,
+      expected: item.expect,
+      actual: entry.actual,
+      ok,
+      runs: entry.runs,
+      ms: entry.ms,
+      note: [entry.note, ...problems].filter(Boolean).join('; '),
+    };
+  });
+  return { ok: outcomes.every((o) => o.ok), outcomes };
+}
+
+export function renderDemoSummary(outcomes: DemoOutcome[]): string {
+  return table(
+    ['order', 'expected', 'actual', 'ok', 'runs', 'time', 'scenario / note'],
+    outcomes.map((o) => [
+      o.orderId,
+      o.expected,
+      o.actual,
+      o.ok ? '✓' : '✗',
+      String(o.runs),
+      o.ms ? duration(o.ms) : '–',
+      o.note ? `${o.scenario} (${o.note})` : o.scenario,
+    ]),
+  );
+}
+
+/** A one-line progress bar. */
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} orders closed`;
+}
