@@ -10,7 +10,7 @@ export interface DemoOrder {
   order: Record<string, unknown>;
   expect: Expected;
   /** What the demo does to the run while it is open (cancel it) or after it closed (resume it). */
-  then?: 'cancel-when-running' | 'resume-after-failure';
+  action?: 'cancel-when-running' | 'resume-after-failure';
 }
 
 export interface DemoOutcome {
@@ -56,13 +56,13 @@ export function demoOrders(count: number, tag: string): DemoOrder[] {
         simulate: { failStep: 'NotifyCompletion', nonRetryable: true },
       },
       expect: 'COMPLETED',
-      then: 'resume-after-failure',
+      action: 'resume-after-failure',
     },
     {
       scenario: 'canceled while ProcessData runs',
       order: { ...base, orderId: id('cancel'), simulate: { sleepStep: 'ProcessData', sleepSeconds: 60 } },
       expect: 'CANCELED',
-      then: 'cancel-when-running',
+      action: 'cancel-when-running',
     },
     {
       scenario: 'invalid order (a card number instead of a token) is rejected at the door',
@@ -171,7 +171,7 @@ export async function runDemo(
       if (run.executionStatus === 'OPEN') {
         entry.actual = 'OPEN';
         if (
-          item.then === 'cancel-when-running' &&
+          item.action === 'cancel-when-running' &&
           !entry.acted &&
           (await stepRunning(context, workflowId, runId, 'ProcessData'))
         ) {
@@ -184,7 +184,7 @@ export async function runDemo(
         continue;
       }
       entry.actual = run.closeStatus ?? 'CLOSED';
-      if (item.then === 'resume-after-failure' && run.closeStatus === 'FAILED' && !entry.acted) {
+      if (item.action === 'resume-after-failure' && run.closeStatus === 'FAILED' && !entry.acted) {
         entry.acted = true;
         const resumed = await resumeRun(context, {
           workflowId,

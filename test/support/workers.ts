@@ -1,0 +1,95 @@
+import type { SWFClient } from '@aws-sdk/client-swf';
+import { runActivityWorker } from '../../lambda/worker/activity-worker.js';
+import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
+import { runDecider } from '../../lambda/worker/decider-worker.js';
+import type { OrderContext } from '../../lambda/worker/operations.js';
+import { registerCatalog } from '../../lambda/worker/registration.js';
+import { createSwfClient } from '../../lambda/worker/swf-client.js';
+import { recordingTelemetry } from '../../lambda/worker/telemetry.js';
+import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { InMemoryNotifier, InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
+import type { Catalog } from '../../lambda/workflow/types.js';
+import { startLocal } from './swf-local.js';
+
+export type Ports = { orderStore: InMemoryOrderStore; notifier: InMemoryNotifier };
+
+/** Runs real decider and activity loops against an endpoint until `stop()`. */
+export function startWorkers(options: {
+  swf: SWFClient;
+  context: OrderContext;
+  ports: Ports;
+  deciders?: number;
+  activityWorkers?: number;
+  pollHoldMs: number;
+  catalog?: Catalog;
+}) {
+  const controller = new AbortController();
+  const recorder = recordingTelemetry();
+  const catalog = options.catalog ?? options.context.catalog;
+  const common = {
+    swf: options.swf,
+    catalog,
+    domain: options.context.config.domain,
+    deadline: NO_DEADLINE,
+    telemetry: recorder.telemetry,
+    signal: controller.signal,
+    pollHoldMs: options.pollHoldMs,
+  };
+  const loops = [
+    ...Array.from({ length: options.deciders ?? 1 }, (_, i) =>
+      runDecider({
+        ...common,
+        taskList: options.context.config.decisionTaskList,
+        identity: `test-decider-${i}`,
+      }),
+    ),
+    ...Array.from({ length: options.activityWorkers ?? 1 }, (_, i) =>
+      runActivityWorker({
+        ...common,
+        taskList: options.context.config.activityTaskList,
+        identity: `test-worker-${i}`,
+        ports: options.ports,
+        allowFailureInjection: true,
+      }),
+    ),
+  ];
+  return {
+    ...recorder,
+    stop: async () => {
+      controller.abort();
+      return Promise.all(loops);
+    },
+  };
+}
+
+/** swf-local plus a registered order catalog and a client built by the project's own factory. */
+export async function orderEnvironment(
+  options: { virtualClock?: boolean; pollHoldSeconds?: number; env?: Record<string, string> } = {},
+) {
+  const { server } = await startLocal({
+    virtualClock: options.virtualClock ?? false,
+    pollHoldSeconds: options.pollHoldSeconds ?? 1,
+  });
+  const config = loadConfig({ SWF_ALLOW_FAILURE_INJECTION: 'true', ...options.env });
+  const catalog = buildCatalog(config);
+  const swf = createSwfClient({ endpoint: server.endpoint });
+  await registerCatalog(swf, catalog);
+  const context: OrderContext = { swf, config, catalog };
+  const ports: Ports = { orderStore: new InMemoryOrderStore(), notifier: new InMemoryNotifier() };
+  return { server, swf, config, catalog, context, ports };
+}
+
+/** Waits until `check` returns a value (polling every 50 ms), failing after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
