@@ -14,6 +14,20 @@ import { withCompensationSimulation, withSimulation } from './simulate.js';
 export const ORDER_WORKFLOW_NAME = 'OrderProcessing';
 
 /**
+ * The activity functions, wrapped once: the same activity type in two workflow versions must be the same
+ * function, or the catalog rightly refuses it as one type declared with two settings.
+ */
+export const ORDER_ACTIVITIES = {
+  validateInput: withSimulation('ValidateInput', validateInput),
+  processData: withSimulation('ProcessData', processData),
+  releaseProcessData: withCompensationSimulation('ProcessData', releaseProcessData),
+  enrichData: withSimulation('EnrichData', enrichData),
+  saveResults: withSimulation('SaveResults', saveResults),
+  deleteSavedResults: withCompensationSimulation('SaveResults', deleteSavedResults),
+  notifyCompletion: withSimulation('NotifyCompletion', notifyCompletion),
+};
+
+/**
  * The order workflow's steps, in order. Adding a step is one function plus one entry here;
  * changing a timeout or a task list means bumping `activity.version` (SWF types are immutable).
  */
@@ -21,43 +35,43 @@ export function orderSteps(): StepSpec[] {
   return [
     {
       name: 'ValidateInput',
-      activity: { run: withSimulation('ValidateInput', validateInput), timeouts: { startToClose: '30s' } },
+      activity: { run: ORDER_ACTIVITIES.validateInput, timeouts: { startToClose: '30s' } },
       retry: { maximumAttempts: 3 },
     },
     {
       name: 'ProcessData',
       // Long enough for a slow pricing call; the heartbeat timeout catches a worker that died mid-task.
       activity: {
-        run: withSimulation('ProcessData', processData),
+        run: ORDER_ACTIVITIES.processData,
         timeouts: { startToClose: '5m', scheduleToClose: '10m', heartbeat: '30s' },
       },
       compensation: {
         activity: {
           name: 'ReleaseProcessData',
-          run: withCompensationSimulation('ProcessData', releaseProcessData),
+          run: ORDER_ACTIVITIES.releaseProcessData,
         },
         retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
       },
     },
     {
       name: 'EnrichData',
-      activity: { run: withSimulation('EnrichData', enrichData) },
+      activity: { run: ORDER_ACTIVITIES.enrichData },
     },
     {
       name: 'SaveResults',
-      activity: { run: withSimulation('SaveResults', saveResults) },
+      activity: { run: ORDER_ACTIVITIES.saveResults },
       retry: { maximumAttempts: 5 },
       compensation: {
         activity: {
           name: 'DeleteSavedResults',
-          run: withCompensationSimulation('SaveResults', deleteSavedResults),
+          run: ORDER_ACTIVITIES.deleteSavedResults,
         },
         retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
       },
     },
     {
       name: 'NotifyCompletion',
-      activity: { run: withSimulation('NotifyCompletion', notifyCompletion) },
+      activity: { run: ORDER_ACTIVITIES.notifyCompletion },
       retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
     },
   ];
