@@ -42,5 +42,12 @@ export function describeFailure(error: unknown, endpoint: string): { message: st
   if (e?.name === 'UnknownResourceFault')
     return { message: `${e.message} (check the domain with "swfctl register")`, exitCode: 3 };
   if (e instanceof SyntaxError) return { message: `invalid JSON: ${e.message}`, exitCode: 2 };
+  if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+    const path = (e as { path?: string }).path ?? 'the file';
+    return {
+      message: `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : 'permission denied'}`,
+      exitCode: 2,
+    };
+  }
   return { message: `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, exitCode: 1 };
 }

@@ -1,0 +1,152 @@
+import * as S from '@aws-sdk/client-swf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../local/server/logger.js';
+import { type RunningServer, startServer } from '../../local/server/server.js';
+import { anOrder } from '../support/order-fixtures.js';
+import { clientFor } from '../support/swf-local.js';
+
+/** Every request the server saw: its operation and when it arrived. */
+const requests: { operation: string; at: number }[] = [];
+let server: RunningServer;
+let handlers: {
+  decider: typeof import('../../lambda/handlers/decider.js');
+  activity: typeof import('../../lambda/handlers/activity-worker.js');
+  starter: typeof import('../../lambda/handlers/starter.js');
+  operations: typeof import('../../lambda/handlers/operations.js');
+  runtime: typeof import('../../lambda/handlers/function-runtime.js');
+};
+
+beforeAll(async () => {
+  server = await startServer({
+    port: 0,
+    memory: true,
+    pollHoldSeconds: 1,
+    logger: createLogger('debug', (line) => {
+      const entry = JSON.parse(line) as { message: string; operation?: string };
+      if (entry.message === 'request' && entry.operation)
+        requests.push({ operation: entry.operation, at: Date.now() });
+    }),
+  });
+  // The handlers read their settings from the environment when first loaded, as in Lambda.
+  Object.assign(process.env, {
+    SWF_ENDPOINT: server.endpoint,
+    SWF_POLL_HOLD_SECONDS: '1',
+    SWF_DOMAIN: 'handlers-domain',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  handlers = {
+    decider: await import('../../lambda/handlers/decider.js'),
+    activity: await import('../../lambda/handlers/activity-worker.js'),
+    starter: await import('../../lambda/handlers/starter.js'),
+    operations: await import('../../lambda/handlers/operations.js'),
+    runtime: await import('../../lambda/handlers/function-runtime.js'),
+  };
+  const { registerCatalog } = await import('../../lambda/worker/registration.js');
+  await registerCatalog(handlers.runtime.swf, handlers.runtime.catalog);
+});
+afterAll(() => server.close());
+
+/** A Lambda context whose deadline is `remainingMs` from now and runs out as real time passes. */
+function contextWithDeadline(remainingMs: number) {
+  const deadline = Date.now() + remainingMs;
+  return {
+    functionName: 'test-fn',
+    awsRequestId: 'req-1',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    deadline,
+  };
+}
+
+const polls = (operation: string, since: number) =>
+  requests.filter((r) => r.operation === operation && r.at >= since);
+
+describe('poller handlers and the deadline rule', () => {
+  it('the decider starts no poll when a task could not be finished before the deadline', async () => {
+    const since = Date.now();
+    // Needs 1 s hold + 30 s decision budget + 5 s margin; 20 s is not enough.
+    const result = await handlers.decider.handler({}, contextWithDeadline(20_000));
+    expect(result).toEqual({ exitReason: 'deadline', tasksHandled: 0, emptyPolls: 0, pollErrors: 0 });
+    expect(polls('PollForDecisionTask', since)).toHaveLength(0);
+  });
+
+  it('the decider polls while time allows, and each poll starts early enough', async () => {
+    const since = Date.now();
+    const context = contextWithDeadline(38_500);
+    const result = await handlers.decider.handler({}, context);
+    expect(result.exitReason).toBe('deadline');
+    const started = polls('PollForDecisionTask', since);
+    expect(started.length).toBeGreaterThanOrEqual(1);
+    // The server logs a poll when it answers (after the 1 s hold): it started ≥ 36 s before the deadline.
+    for (const poll of started) expect(context.deadline - (poll.at - 1_000)).toBeGreaterThan(36_000 - 250);
+    expect(result.emptyPolls).toBe(started.length);
+  }, 20_000);
+
+  it('the activity worker keeps room for its longest activity (ProcessData: 5 minutes)', async () => {
+    const since = Date.now();
+    const result = await handlers.activity.handler({}, contextWithDeadline(300_000));
+    expect(result.exitReason).toBe('deadline');
+    expect(polls('PollForActivityTask', since)).toHaveLength(0);
+  });
+});
+
+describe('starter and operations handlers', () => {
+  it('starts an order once, returns the open run the second time, and rejects an invalid order', async () => {
+    const first = await handlers.starter.handler({ order: anOrder({ orderId: 'H-1' }) });
+    expect(first).toMatchObject({ workflowId: 'order-H-1', alreadyStarted: false });
+    const second = await handlers.starter.handler(anOrder({ orderId: 'H-1' }));
+    expect(second).toEqual({ ...first, alreadyStarted: true });
+    await expect(
+      handlers.starter.handler({ order: anOrder({ orderId: 'H-2', currency: 'ZZZ' }) }),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: 'Invalid order: currency: must be one of USD, EUR, GBP, BRL (got "ZZZ")',
+    });
+    const swf = clientFor(server.endpoint);
+    const open = await swf.send(
+      new S.ListOpenWorkflowExecutionsCommand({
+        domain: 'handlers-domain',
+        startTimeFilter: { oldestDate: new Date(0) },
+        executionFilter: { workflowId: 'order-H-2' },
+      }),
+    );
+    expect(open.executionInfos).toEqual([]);
+  });
+
+  it('answers history, describe, signal, cancel, terminate and resume commands, and refuses bad ones', async () => {
+    const ops = handlers.operations.handler;
+    const history = (await ops({ command: 'history', workflowId: 'order-H-1', pageSize: 1 })) as {
+      events: unknown[];
+      nextPageToken?: string;
+      timeline: { status: string };
+    };
+    expect(history.timeline.status).toBe('running');
+    expect(history.events).toHaveLength(1);
+    expect(history.nextPageToken).toBeTruthy();
+    expect(await ops({ command: 'describe', workflowId: 'order-H-1' })).toMatchObject({
+      executionStatus: 'OPEN',
+    });
+    await ops({ command: 'signal', workflowId: 'order-H-1', signalName: 'poke' });
+    await expect(
+      ops({ command: 'resume', workflowId: 'order-H-1', fromStep: 'SaveResults' }),
+    ).rejects.toMatchObject({ code: 'StillOpen' });
+    await ops({ command: 'cancel', workflowId: 'order-H-1' });
+    await ops({ command: 'terminate', workflowId: 'order-H-1', reason: 'test' });
+    expect(await ops({ command: 'describe', workflowId: 'order-H-1' })).toMatchObject({
+      closeStatus: 'TERMINATED',
+      cancelRequested: true,
+    });
+    await expect(ops({ command: 'resume', workflowId: 'order-H-1', fromStep: 'Nope' })).rejects.toMatchObject(
+      { code: 'UnknownStep' },
+    );
+    await expect(ops({ command: 'cancel', workflowId: 'order-H-1' })).rejects.toMatchObject({
+      code: 'NotOpen',
+    });
+    await expect(ops({ command: 'explode', workflowId: 'x' })).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+    await expect(ops({ command: 'describe', workflowId: 'order-missing' })).rejects.toMatchObject({
+      code: 'NotFound',
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as S from '@aws-sdk/client-swf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OrderContext, startOrder } from '../../lambda/worker/operations.js';
+import { registerCatalog } from '../../lambda/worker/registration.js';
+import { createSwfClient } from '../../lambda/worker/swf-client.js';
+import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { InMemoryNotifier, InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
+import { anOrder } from '../support/order-fixtures.js';
+import { eventually, startWorkers } from '../support/workers.js';
+
+/**
+ * The same workers against moto_server, an independent SWF implementation, for what it supports (no long
+ * polling, so its empty polls return after about a second). Required in CI (SWF_REQUIRE_PYTHON_PEERS=1).
+ */
+const hasMoto = await promisify(execFile)('moto_server', ['--help'], { timeout: 20_000 }).then(
+  () => true,
+  () => false,
+);
+if (!hasMoto && process.env.SWF_REQUIRE_PYTHON_PEERS === '1')
+  throw new Error('moto_server is required in CI but is not installed');
+if (!hasMoto) console.warn('skipping the moto cross-check: moto_server is not installed here');
+
+let moto: ChildProcess | undefined;
+let context: OrderContext;
+let workers: ReturnType<typeof startWorkers> | undefined;
+const ports = { orderStore: new InMemoryOrderStore(), notifier: new InMemoryNotifier() };
+
+beforeAll(async () => {
+  if (!hasMoto) return;
+  const port = 16_000 + Math.floor(Math.random() * 2_000);
+  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await eventually(
+    () =>
+      fetch(endpoint).then(
+        () => true,
+        () => undefined,
+      ),
+    20_000,
+    'moto_server to start',
+  );
+  const config = loadConfig({ SWF_ALLOW_FAILURE_INJECTION: 'true', SWF_DOMAIN: 'moto-domain' });
+  const catalog = buildCatalog(config);
+  const swf = createSwfClient({ endpoint });
+  context = { swf, config, catalog };
+  await registerCatalog(swf, catalog);
+  // One poller of each kind: moto hands one task to two concurrent pollers.
+  workers = startWorkers({ swf, context, ports, pollHoldMs: 1_000, deciders: 1, activityWorkers: 1 });
+}, 30_000);
+afterAll(async () => {
+  await workers?.stop();
+  moto?.kill('SIGKILL');
+});
+
+async function closeStatus(workflowId: string, runId: string) {
+  return eventually(
+    async () => {
+      const described = await context.swf.send(
+        new S.DescribeWorkflowExecutionCommand({
+          domain: context.config.domain,
+          execution: { workflowId, runId },
+        }),
+      );
+      return described.executionInfo?.executionStatus === 'CLOSED'
+        ? described.executionInfo.closeStatus
+        : undefined;
+    },
+    45_000,
+    `${workflowId} to close on moto`,
+  );
+}
+
+describe.skipIf(!hasMoto)('cross-check against moto_server', () => {
+  it('runs the happy path', async () => {
+    const { workflowId, runId } = await startOrder(context, anOrder({ orderId: 'MOTO-1' }));
+    expect(await closeStatus(workflowId, runId)).toBe('COMPLETED');
+    expect(ports.orderStore.ledger.filter((e) => e.orderId === 'MOTO-1').map((e) => e.kind)).toEqual([
+      'reserve',
+      'save',
+    ]);
+  }, 60_000);
+
+  it('runs the retry path on SWF timers', async () => {
+    const { workflowId, runId } = await startOrder(
+      context,
+      anOrder({ orderId: 'MOTO-2', simulate: { failStep: 'EnrichData', failTimes: 1 } }),
+    );
+    expect(await closeStatus(workflowId, runId)).toBe('COMPLETED');
+    const history = await context.swf.send(
+      new S.GetWorkflowExecutionHistoryCommand({
+        domain: context.config.domain,
+        execution: { workflowId, runId },
+      }),
+    );
+    const types = history.events?.map((e) => e.eventType) ?? [];
+    expect(types).toContain('ActivityTaskFailed');
+    expect(types).toContain('TimerFired');
+  }, 60_000);
+});

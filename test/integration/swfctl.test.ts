@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../local/server/server.js';
+import { anOrder } from '../support/order-fixtures.js';
+import { startLocal } from '../support/swf-local.js';
+
+const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
+const directory = mkdtempSync(join(tmpdir(), 'swfctl-'));
+let server: RunningServer;
+
+beforeAll(async () => {
+  ({ server } = await startLocal({ virtualClock: false }));
+});
+afterAll(() => server.close());
+
+/** Runs `swfctl` as a user would; never throws, returns what it printed and its exit code. */
+function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, SWF_ENDPOINT: server.endpoint, SWF_DOMAIN: 'cli-domain' }, timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('swfctl', () => {
+  it('registers, starts an order idempotently, lists, describes and shows its history', async () => {
+    const registered = await swfctl('register');
+    expect(registered.stdout).toContain('domain cli-domain: created');
+    expect(registered.stdout).toContain('activity ProcessData@1: created');
+    const file = join(directory, 'order.json');
+    writeFileSync(file, JSON.stringify(anOrder({ orderId: 'CLI-1' })));
+    expect((await swfctl('start', '--order', file)).stdout).toMatch(/^started order-CLI-1 \(run \S+\)/);
+    expect((await swfctl('start', '--order', JSON.stringify(anOrder({ orderId: 'CLI-1' })))).stdout).toMatch(
+      /^already running: order-CLI-1/,
+    );
+    const listed = await swfctl('list', '--status', 'open');
+    expect(listed.stdout).toMatch(/order-CLI-1\s+OPEN\s+OrderProcessing@1/);
+    expect((await swfctl('describe', 'order-CLI-1')).stdout).toMatch(
+      /^order-CLI-1 {2}OPEN {2}OrderProcessing@1/,
+    );
+    const history = await swfctl('history', 'order-CLI-1');
+    expect(history.stdout).toMatch(/order-CLI-1 {2}OrderProcessing@1 {2}RUNNING/);
+    expect(history.stdout).toMatch(/ValidateInput\s+not run/);
+    const asJson = JSON.parse((await swfctl('history', 'order-CLI-1', '--json')).stdout);
+    expect(asJson.events[0].eventType).toBe('WorkflowExecutionStarted');
+    expect((await swfctl('cancel', 'order-CLI-1')).stdout).toMatch(/^cancel requested for order-CLI-1/);
+    expect((await swfctl('terminate', 'order-CLI-1', '--reason', 'test')).stdout).toMatch(
+      /^terminated order-CLI-1/,
+    );
+  }, 60_000);
+
+  it('says what went wrong in one line, with an exit code, never a stack trace', async () => {
+    const invalid = await swfctl(
+      'start',
+      '--order',
+      JSON.stringify(anOrder({ orderId: 'CLI-2', paymentToken: '4111111111111111' })),
+    );
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toBe(
+      'swfctl: Invalid order: paymentToken: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead\n',
+    );
+    const unknown = await swfctl('history', 'order-NOPE');
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toBe(
+      'swfctl: No run of workflow order-NOPE in domain cli-domain; check the id with "swfctl list"\n',
+    );
+    const badStep = await swfctl('resume', 'order-CLI-1', '--from', 'Teleport');
+    expect(badStep.code).toBe(3);
+    expect(badStep.stderr).toMatch(
+      /^swfctl: "Teleport" is not a step of OrderProcessing@1; valid steps: ValidateInput, /,
+    );
+    const badJson = await swfctl('start', '--order', '{"orderId": ');
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toMatch(/^swfctl: invalid JSON: /);
+    const missingFile = await swfctl('start', '--order', join(directory, 'missing.json'));
+    expect(missingFile.code).toBe(2);
+    expect(missingFile.stderr).toBe(`swfctl: cannot read ${join(directory, 'missing.json')}: no such file\n`);
+    const unreachable = await swfctl('--endpoint', 'http://127.0.0.1:9', 'list');
+    expect(unreachable.code).toBe(4);
+    expect(unreachable.stderr).toBe(
+      'swfctl: cannot reach SWF at http://127.0.0.1:9: is swf-local running? Start it with "npx swfctl server" (or "npm start")\n',
+    );
+    for (const result of [invalid, unknown, badStep, badJson, missingFile, unreachable])
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});

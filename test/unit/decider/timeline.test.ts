@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { buildTimeline } from '../../../lambda/decider/index.js';
+import { renderTimeline } from '../../../local/cli/format.js';
+import { anOrder, catalog, orderWorkflowType } from '../../support/order-fixtures.js';
+import { simulateWorkflow } from '../../support/workflow-simulator.js';
+
+const workflow = catalog.workflow('OrderProcessing', '1');
+
+describe('buildTimeline', () => {
+  it('tells each step attempt by attempt, with retries, compensations and the failure', () => {
+    const failures = new Map([
+      ['SaveResults#1', { type: 'fail' as const, reason: 'Flaky', details: 'once' }],
+      [
+        'NotifyCompletion#1',
+        { type: 'fail' as const, reason: 'NonRetryableError', details: 'mail server gone' },
+      ],
+    ]);
+    const { history } = simulateWorkflow(catalog, orderWorkflowType, anOrder(), {
+      outcome: (id) => failures.get(id) ?? { type: 'complete', result: { id } },
+    });
+    const timeline = buildTimeline(history.events, workflow);
+    expect(timeline.status).toBe('failed');
+    expect(timeline.input).toEqual(anOrder());
+    expect(
+      timeline.steps.map((s) => [s.kind, s.step, s.status, s.attempts.map((a) => a.outcome).join(',')]),
+    ).toEqual([
+      ['step', 'ValidateInput', 'completed', 'completed'],
+      ['step', 'ProcessData', 'completed', 'completed'],
+      ['step', 'EnrichData', 'completed', 'completed'],
+      ['step', 'SaveResults', 'completed', 'failed,completed'],
+      ['step', 'NotifyCompletion', 'failed', 'failed'],
+      ['compensation', 'SaveResults', 'completed', 'completed'],
+      ['compensation', 'ProcessData', 'completed', 'completed'],
+    ]);
+    const save = timeline.steps[3];
+    expect(save?.waits).toEqual([expect.objectContaining({ timerId: 'retry.SaveResults#2', seconds: 1 })]);
+    expect(save?.attempts[0]).toMatchObject({ reason: 'Flaky', details: 'once' });
+    expect(save?.attempts[1]?.eventIds).toHaveLength(3);
+    expect(timeline.failure).toMatchObject({
+      reason: 'StepFailed',
+      details: { failedStep: 'NotifyCompletion', compensated: ['SaveResults', 'ProcessData'] },
+    });
+
+    const text = renderTimeline('order-A-1001', 'run-1', timeline);
+    expect(text).toMatch(/^order-A-1001 {2}OrderProcessing@1 {2}FAILED/);
+    expect(text).toMatch(/SaveResults\s+#1 failed Flaky: once in \S+ \(queued \S+\) {2}→ retry in 1s/);
+    expect(text).toMatch(/↩ SaveResults \(compensation\)\s+#1 completed/);
+    expect(text).toContain('  failed step: NotifyCompletion after 1 attempt(s)');
+    expect(text).toContain('  compensated: SaveResults, ProcessData');
+  });
+
+  it('marks carried steps of a resumed run and links to its source', () => {
+    const input = anOrder({ resume: { fromStep: 'SaveResults', previousResults: {}, sourceRunId: 'run-0' } });
+    const { history } = simulateWorkflow(catalog, orderWorkflowType, input, {
+      outcome: () => ({ type: 'complete' }),
+    });
+    const timeline = buildTimeline(history.events, workflow);
+    expect(timeline.status).toBe('completed');
+    expect(timeline.resumedFrom).toEqual({ fromStep: 'SaveResults', sourceRunId: 'run-0' });
+    expect(timeline.input).toEqual(anOrder());
+    expect(timeline.steps.map((s) => s.status)).toEqual([
+      'carried',
+      'carried',
+      'carried',
+      'completed',
+      'completed',
+    ]);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { identityOf } from '../../../lambda/handlers/lambda-context.js';
+import { redact } from '../../../lambda/handlers/powertools.js';
+import { activityBudgetMs } from '../../../lambda/worker/activity-worker.js';
+import { backoffDelay, sleep } from '../../../lambda/worker/backoff.js';
+import { canStartPoll, lambdaDeadline } from '../../../lambda/worker/deadline.js';
+import { decisionBudgetMs } from '../../../lambda/worker/decider-worker.js';
+import { errorName, isGone, isTransient } from '../../../lambda/worker/errors.js';
+import { catalog } from '../../support/order-fixtures.js';
+
+describe('backoff', () => {
+  it('grows exponentially up to its cap, with full jitter', () => {
+    expect(backoffDelay(0, { baseMs: 100 }, () => 0.999)).toBe(99);
+    expect(backoffDelay(3, { baseMs: 100 }, () => 0.999)).toBe(799);
+    expect(backoffDelay(30, { baseMs: 100, maxMs: 5_000 }, () => 0.999)).toBe(4_995);
+    expect(backoffDelay(3, { baseMs: 100 }, () => 0)).toBe(0);
+  });
+
+  it('sleeps, and wakes early when aborted', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const waiting = sleep(10_000, controller.signal);
+    controller.abort();
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('error classification', () => {
+  it('treats network, throttling and 5xx errors as transient, and faults as not', () => {
+    expect(isTransient(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(
+      true,
+    );
+    expect(isTransient(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('boom'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('wrapped'), { cause: { code: 'ECONNRESET' } }))).toBe(true);
+    expect(
+      isTransient(
+        Object.assign(new Error('Unknown domain'), {
+          name: 'UnknownResourceFault',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      ),
+    ).toBe(false);
+    expect(isTransient(Object.assign(new Error('bad'), { name: 'ValidationException' }))).toBe(false);
+  });
+
+  it('recognises a task that is no longer ours', () => {
+    expect(isGone(Object.assign(new Error('Unknown activity'), { name: 'UnknownResourceFault' }))).toBe(true);
+    expect(isGone(new Error('x'))).toBe(false);
+    expect(errorName(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
+  });
+});
+
+describe('the deadline rule', () => {
+  const budget = { pollHoldMs: 60_000, taskBudgetMs: 30_000, marginMs: 5_000 };
+
+  it('allows a poll only when the hold, the task and the margin all fit in the time left', () => {
+    expect(canStartPoll({ remainingMs: () => 95_001 }, budget)).toBe(true);
+    expect(canStartPoll({ remainingMs: () => 95_000 }, budget)).toBe(false);
+    expect(canStartPoll(lambdaDeadline({ getRemainingTimeInMillis: () => 10_000 }), budget)).toBe(false);
+  });
+
+  it('sizes the budgets from the catalog: the decision timeout, and the longest activity on the task list', () => {
+    expect(decisionBudgetMs(catalog)).toBe(30_000);
+    expect(activityBudgetMs(catalog, 'order-activities')).toBe(300_000);
+    expect(activityBudgetMs(catalog, 'nobody')).toBe(900_000);
+  });
+
+  it('identifies a poller by function and request id', () => {
+    expect(
+      identityOf({ functionName: 'decider', awsRequestId: 'abc', getRemainingTimeInMillis: () => 0 }),
+    ).toBe('decider:abc');
+  });
+});
+
+describe('log redaction', () => {
+  it('hides payment and personal data at any depth', () => {
+    expect(
+      redact({
+        orderId: 'A',
+        paymentToken: 'tok_1',
+        nested: { customerEmail: 'a@b.c', items: [{ cardNumber: '4111' }] },
+      }),
+    ).toEqual({
+      orderId: 'A',
+      paymentToken: '[redacted]',
+      nested: { customerEmail: '[redacted]', items: [{ cardNumber: '[redacted]' }] },
+    });
+  });
+});
