@@ -161,8 +161,10 @@ export interface ResumeResult extends RunRef {
   sourceRunId: string;
   requestedStep: string;
   fromStep: string;
-  /** Steps the source run rolled back, which the new run does again before the requested step. */
+  /** Steps the new run does again before the requested step, because the source run rolled some of them back. */
   redoing: string[];
+  /** The steps the source run compensated (rolled back), in workflow order. */
+  rolledBack: string[];
 }
 
 /**
@@ -238,6 +240,7 @@ export async function resumeRun(
     requestedStep: request.fromStep,
     fromStep,
     redoing: steps.slice(fromIndex, requestedIndex),
+    rolledBack: steps.filter((step) => compensated.has(step)),
   };
 }
 
