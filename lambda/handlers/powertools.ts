@@ -41,7 +41,14 @@ export function powertoolsTelemetry(): WorkerTelemetry {
     error: (message, extra) => logger.error(message, fields(extra)),
     appendKeys: (keys) => logger.appendKeys(redact(keys) as Record<string, string>),
     resetKeys: () => logger.resetKeys(),
-    count: (metric, value = 1) => {
+    count: (metric, value = 1, dimensions) => {
+      if (dimensions) {
+        // A single metric blob carries its own dimensions without touching the others.
+        const single = metrics.singleMetric();
+        for (const [name, dimension] of Object.entries(dimensions)) single.addDimension(name, dimension);
+        single.addMetric(metric, MetricUnit.Count, value);
+        return;
+      }
       metrics.addMetric(metric, MetricUnit.Count, value);
       pending = true;
     },

@@ -96,7 +96,7 @@ export async function runPollLoop<Task>(options: PollLoopOptions<Task>): Promise
   } finally {
     signal?.removeEventListener('abort', onStop);
   }
-  telemetry.count('LoopExits');
+  telemetry.count('LoopExits', 1, { reason: result.exitReason });
   telemetry.info(`${options.kind} loop stopped`, { ...result });
   telemetry.flush();
   return result;

@@ -23,7 +23,8 @@ export interface WorkerTelemetry {
   /** Keys added to every log line until `resetKeys` (workflowId, runId, activityId, attempt). */
   appendKeys(keys: Record<string, unknown>): void;
   resetKeys(): void;
-  count(metric: WorkerMetric, value?: number): void;
+  /** Counts a metric; `dimensions` (e.g. `{ reason: 'deadline' }`) publish it on its own with them. */
+  count(metric: WorkerMetric, value?: number, dimensions?: Record<string, string>): void;
   /** Milliseconds. */
   timing(metric: WorkerMetric, milliseconds: number): void;
   /** Publishes what was counted so far (called after each task, not only at the end). */
@@ -63,8 +64,12 @@ export function recordingTelemetry() {
     resetKeys: () => {
       keys = {};
     },
-    count: (metric, value = 1) => {
+    count: (metric, value = 1, dimensions) => {
       counts.set(metric, (counts.get(metric) ?? 0) + value);
+      for (const [name, dimension] of Object.entries(dimensions ?? {})) {
+        const key = `${metric}:${name}=${dimension}` as WorkerMetric;
+        counts.set(key, (counts.get(key) ?? 0) + value);
+      }
     },
     timing: (metric) => {
       counts.set(metric, (counts.get(metric) ?? 0) + 1);

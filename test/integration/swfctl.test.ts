@@ -91,4 +91,21 @@ describe('swfctl', () => {
     for (const result of [invalid, unknown, badStep, badJson, missingFile, unreachable])
       expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
+
+  it('runs the demo batch and exits 0 when every order ended as expected', async () => {
+    const demo = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, 'demo', '--exit', '--orders', '6'],
+        { timeout: 90_000, env: { ...process.env, SWF_ENDPOINT: '' } },
+        (error, stdout) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+      );
+    });
+    expect(demo.stdout).toContain('Every order ended as expected.');
+    expect(demo.stdout).toMatch(/\[█{30}\] 6\/6 orders closed/);
+    for (const status of ['COMPLETED  COMPLETED  ✓', 'CANCELED   CANCELED   ✓', 'REJECTED   REJECTED   ✓'])
+      expect(demo.stdout).toContain(status);
+    expect(demo.code).toBe(0);
+  }, 100_000);
 });

@@ -150,6 +150,7 @@ describe('workflow versions side by side', () => {
     });
     expect(result).toMatchObject({ exitReason: 'maxTasks', tasksHandled: 1 });
     expect(recorder.counts.get('DecisionErrors')).toBe(1);
+    expect(recorder.counts.get('LoopExits:reason=maxTasks' as never)).toBe(1);
     const logged = recorder.logs.find((l) => l.level === 'error');
     expect(logged?.fields).toMatchObject({ error: 'UnknownWorkflowTypeError', workflowId: 'order-ORPHAN' });
     expect(String(logged?.fields.message)).toMatch(/OrderProcessing@1; this decider knows 2/);
