@@ -1,12 +1,30 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrderWorkflowStack } from '../lib/order-workflow-stack.js';
+import { readSettings } from '../lib/settings.js';
 import { stageNames } from '../lib/stage.js';
 
 const app = new App();
-const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-const names = stageNames(stage);
+const context = (key: string) => app.node.tryGetContext(key) as unknown;
+const settings = readSettings(
+  Object.fromEntries(
+    [
+      'stage',
+      'alertEmail',
+      'alertPhone',
+      'pollerConcurrency',
+      'pollerTimeoutMinutes',
+      'reservedConcurrency',
+      'retainDomain',
+      'workflowVersion',
+    ].map((key) => [key, context(key)]),
+  ),
+);
+const names = stageNames(settings.stage, settings.workflowVersion);
 new OrderWorkflowStack(app, names.stackName, {
   names,
-  description: `SWF order processing (${stage})`,
+  settings,
+  description: `SWF order processing (${settings.stage})`,
 });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,20 +1,96 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { buildCatalog } from '../lambda/workflow/index.js';
+import { handlerEnvironment, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/common-environment.js';
+import { OperationsApi } from './constructs/operations-api.js';
+import { Pollers } from './constructs/pollers.js';
+import { SwfRegistration } from './constructs/registration.js';
+import { AlarmTopic } from './monitoring/alarm-topic.js';
+import { type AlarmThresholds, OrderAlarms } from './monitoring/alarms.js';
+import { OrderDashboard } from './monitoring/dashboard.js';
+import { MetricFactory } from './monitoring/metric-factory.js';
+import type { StackSettings } from './settings.js';
 import type { StageNames } from './stage.js';
 
 export interface OrderWorkflowStackProps extends StackProps {
   names: StageNames;
+  settings: StackSettings;
+  thresholds?: Partial<AlarmThresholds>;
 }
 
 /**
- * The order-processing stack for one stage. So far it derives every name from the catalog; registration,
- * pollers, IAM and monitoring are added by the CDK issue.
+ * The order-processing system for one stage: SWF registration, the decider and activity-worker pollers on
+ * schedules, the starter and operations functions, least-privilege roles, alarms to SNS and a dashboard.
  */
 export class OrderWorkflowStack extends Stack {
+  readonly registration: SwfRegistration;
+  readonly pollers: Pollers;
+  readonly api: OperationsApi;
+  readonly alarmTopic: AlarmTopic;
+  readonly alarms: OrderAlarms;
+  readonly dashboard: OrderDashboard;
+
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
     super(scope, id, props);
-    const catalog = buildCatalog(props.names.config);
+    const { config, stage } = props.names;
+    const catalog = buildCatalog(config);
+    const environment = handlerEnvironment(config, stage);
+    const serviceName = environment.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
+
+    this.registration = new SwfRegistration(this, 'Registration', {
+      catalog,
+      environment,
+      retainDomain: props.settings.retainDomain,
+    });
+    this.pollers = new Pollers(this, 'Pollers', {
+      catalog,
+      config,
+      environment,
+      concurrency: props.settings.pollerConcurrency,
+      timeoutMinutes: props.settings.pollerTimeoutMinutes,
+      reservedConcurrency: props.settings.reservedConcurrency,
+    });
+    this.api = new OperationsApi(this, 'Api', { config, environment });
+    // Pollers and starters come up once the domain and types exist.
+    for (const fn of [
+      this.pollers.decider,
+      this.pollers.activityWorker,
+      this.api.starter,
+      this.api.operations,
+      this.api.monitor,
+    ]) {
+      fn.fn.node.addDependency(this.registration.resource);
+    }
+
+    const metrics = new MetricFactory(config.domain, METRICS_NAMESPACE, serviceName);
+    const pollers = { Decider: this.pollers.decider.fn, ActivityWorker: this.pollers.activityWorker.fn };
+    const functions = {
+      ...pollers,
+      Starter: this.api.starter.fn,
+      Operations: this.api.operations.fn,
+      Monitor: this.api.monitor.fn,
+      Registration: this.registration.function.fn,
+    };
+    this.alarmTopic = new AlarmTopic(this, 'Alerts', {
+      alertEmail: props.settings.alertEmail,
+      alertPhone: props.settings.alertPhone,
+    });
+    this.alarms = new OrderAlarms(this, 'Alarms', {
+      catalog,
+      metrics,
+      topic: this.alarmTopic.topic,
+      functions,
+      pollers,
+      thresholds: props.thresholds,
+    });
+    this.dashboard = new OrderDashboard(this, 'Dashboard', {
+      dashboardName: `swf-orders-${stage}`,
+      catalog,
+      metrics,
+      pollers,
+      functions,
+    });
+
     new CfnOutput(this, 'SwfDomain', {
       value: catalog.domain.name,
       description: 'The SWF domain of this stage',
@@ -23,7 +99,13 @@ export class OrderWorkflowStack extends Stack {
       value: catalog.workflows.map((w) => `${w.name}@${w.version}`).join(','),
       description: 'Workflow types registered in the domain',
     });
-    new CfnOutput(this, 'DecisionTaskList', { value: props.names.config.decisionTaskList });
-    new CfnOutput(this, 'ActivityTaskList', { value: props.names.config.activityTaskList });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topic.topicArn,
+      description: 'Subscribe more endpoints here',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: `swf-orders-${stage}`,
+      description: 'CloudWatch → Dashboards',
+    });
   }
 }

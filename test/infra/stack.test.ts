@@ -1,31 +1,411 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { OrderWorkflowStack } from '../../lib/order-workflow-stack.js';
+import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { checkTimeoutsFit, DECIDER_DECISIONS } from '../../lib/constructs/pollers.js';
+import { readSettings } from '../../lib/settings.js';
 import { stageNames } from '../../lib/stage.js';
+import { actionsOf, buildStack, statementsOf } from './stack-fixture.js';
 
-describe('stage naming', () => {
+const { stack, template } = buildStack({ alertEmail: 'oncall@example.com', alertPhone: '+5511999998888' });
+
+describe('settings and naming', () => {
   it('names the stack, domain and task lists after the stage', () => {
     const prod = stageNames('prod');
     expect(prod.stackName).toBe('SwfOrders-prod');
     expect(prod.config).toMatchObject({
       domain: 'order-processing-prod',
       decisionTaskList: 'order-decisions-prod',
-      activityTaskList: 'order-activities-prod',
     });
+    expect(() => stageNames('Prod/1')).toThrow(/Invalid stage "Prod\/1": use 1-16 lower-case letters/);
   });
 
-  it('rejects a stage that cannot name AWS resources', () => {
-    expect(() => stageNames('Prod/1')).toThrow(/Invalid stage "Prod\/1": use 1-16 lower-case letters/);
+  it('validates the context settings with clear errors', () => {
+    expect(readSettings({})).toMatchObject({
+      stage: 'dev',
+      pollerConcurrency: 1,
+      pollerTimeoutMinutes: 15,
+      reservedConcurrency: 0,
+      retainDomain: true,
+    });
+    expect(readSettings({ retainDomain: 'false', pollerConcurrency: '3' })).toMatchObject({
+      retainDomain: false,
+      pollerConcurrency: 3,
+    });
+    expect(() => readSettings({ alertEmail: 'nope', alertPhone: '123', pollerConcurrency: 9 })).toThrow(
+      /-c alertEmail: must be an email address.*; -c alertPhone: must be an E\.164 phone number.*; -c pollerConcurrency: /,
+    );
+  });
+
+  it('refuses poller timeouts that an activity, the 60 s poll and a margin do not fit', () => {
+    const catalog = buildCatalog(loadConfig({}));
+    expect(() => checkTimeoutsFit(catalog, 15)).not.toThrow();
+    expect(() => checkTimeoutsFit(catalog, 5)).toThrow(
+      /Poller timeout of 5 min is too short: activity ProcessData@1 needs 300s \+ 60s poll \+ 10s margin\. Raise -c pollerTimeoutMinutes/,
+    );
+    expect(() => buildStack({ pollerTimeoutMinutes: 5 })).toThrow(/too short/);
   });
 });
 
-describe('OrderWorkflowStack', () => {
-  it('synthesizes offline, without credentials, with the stage names as outputs', () => {
-    const app = new App();
-    const stack = new OrderWorkflowStack(app, 'SwfOrders-dev', { names: stageNames('dev') });
-    const outputs = Template.fromStack(stack).toJSON().Outputs;
-    expect(outputs.SwfDomain.Value).toBe('order-processing-dev');
-    expect(outputs.WorkflowTypes.Value).toBe('OrderProcessing@1');
+describe('least-privilege IAM', () => {
+  const swfResources = (statement: { Resource: unknown }) => JSON.stringify(statement.Resource);
+
+  it('gives the decider polling on its task list, responding, and exactly the decisions it emits', () => {
+    const statements = statementsOf(template, 'PollersDeciderRole');
+    expect(actionsOf(statements)).toEqual(
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'swf:PollForDecisionTask',
+        'swf:RespondDecisionTaskCompleted',
+        ...DECIDER_DECISIONS,
+      ].sort(),
+    );
+    const poll = statements.find((s) => s.Action === 'swf:PollForDecisionTask');
+    expect(poll?.Condition).toEqual({ StringEquals: { 'swf:taskList.name': 'order-decisions-dev' } });
+    expect(swfResources(poll ?? { Resource: '' })).toMatch(
+      /:swf:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":\/domain\/order-processing-dev/,
+    );
+    expect(swfResources(poll ?? { Resource: '' })).toMatch(
+      /:swf::",\{"Ref":"AWS::AccountId"\},":\/domain\/order-processing-dev/,
+    );
+  });
+
+  it('gives the activity worker polling, responding and heartbeats only', () => {
+    expect(actionsOf(statementsOf(template, 'PollersActivityWorkerRole'))).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'swf:PollForActivityTask',
+      'swf:RecordActivityTaskHeartbeat',
+      'swf:RespondActivityTaskCanceled',
+      'swf:RespondActivityTaskCompleted',
+      'swf:RespondActivityTaskFailed',
+    ]);
+  });
+
+  it('lets the starter start only the order workflow type', () => {
+    const statements = statementsOf(template, 'ApiStarterRole');
+    expect(actionsOf(statements)).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'swf:ListOpenWorkflowExecutions',
+      'swf:StartWorkflowExecution',
+    ]);
+    expect(statements.find((s) => s.Action === 'swf:StartWorkflowExecution')?.Condition).toEqual({
+      StringEquals: { 'swf:workflowType.name': 'OrderProcessing' },
+    });
+  });
+
+  it('gives registration RegisterDomain on * (it cannot be scoped) and everything else on the domain', () => {
+    const statements = statementsOf(template, 'RegistrationHandlerRole');
+    const register = statements.find((s) => s.Sid === 'RegisterDomainCannotBeScoped');
+    expect(register).toMatchObject({ Action: 'swf:RegisterDomain', Resource: '*' });
+    const rest = statements.find((s) => s.Sid === 'RegisterTypesInTheDomain');
+    expect(JSON.stringify(rest?.Resource)).toContain(':/domain/order-processing-dev');
+    expect(actionsOf(statements)).toEqual(
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'swf:DeprecateDomain',
+        'swf:DescribeActivityType',
+        'swf:DescribeDomain',
+        'swf:DescribeWorkflowType',
+        'swf:RegisterActivityType',
+        'swf:RegisterDomain',
+        'swf:RegisterWorkflowType',
+        'swf:UndeprecateActivityType',
+        'swf:UndeprecateDomain',
+        'swf:UndeprecateWorkflowType',
+      ].sort(),
+    );
+  });
+
+  it('scopes the operations and monitor roles, and never grants swf:* anywhere', () => {
+    expect(actionsOf(statementsOf(template, 'ApiOperationsRole'))).toContain(
+      'swf:GetWorkflowExecutionHistory',
+    );
+    expect(actionsOf(statementsOf(template, 'ApiMonitorRole'))).toEqual([
+      'cloudwatch:PutMetricData',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'swf:CountOpenWorkflowExecutions',
+      'swf:CountPendingActivityTasks',
+      'swf:CountPendingDecisionTasks',
+    ]);
+    const everything = JSON.stringify(template.toJSON());
+    expect(everything).not.toMatch(/"swf:\*"/);
+    // One role per function: six functions, six roles of our own (plus the Provider framework's).
+    const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+    expect(
+      roles.filter((id) => !id.includes('Providerframework')).map((id) => id.replace(/Role[0-9A-F]{8}$/, '')),
+    ).toEqual([
+      'RegistrationHandler',
+      'PollersDecider',
+      'PollersActivityWorker',
+      'ApiStarter',
+      'ApiOperations',
+      'ApiMonitor',
+    ]);
+  });
+});
+
+describe('pollers', () => {
+  it('runs both pollers every minute, with no retries and a short event age', () => {
+    template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 3);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Description: 'Invokes 1 Decider poller(s) every minute',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+    });
+  });
+
+  it('invokes pollerConcurrency pollers per tick and reserves concurrency only when asked', () => {
+    const scaled = buildStack({ pollerConcurrency: 3, reservedConcurrency: 3 }).template;
+    scaled.hasResourceProperties('AWS::Events::Rule', {
+      Description: 'Invokes 3 ActivityWorker poller(s) every minute',
+      Targets: Match.arrayWith([Match.objectLike({ Id: 'Target2' })]),
+    });
+    scaled.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      ReservedConcurrentExecutions: 3,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('decision tasks'),
+      ReservedConcurrentExecutions: Match.absent(),
+    });
+  });
+
+  it('runs arm64 Node.js 22 with explicit memory, timeout, environment and log group', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('decision tasks'),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 900,
+      LoggingConfig: { LogGroup: Match.anyValue() },
+      Environment: {
+        Variables: {
+          SWF_DOMAIN: 'order-processing-dev',
+          SWF_DECISION_TASK_LIST: 'order-decisions-dev',
+          SWF_ACTIVITY_TASK_LIST: 'order-activities-dev',
+          SWF_WORKFLOW_VERSION: '1',
+          SWF_POLL_HOLD_SECONDS: '60',
+          POWERTOOLS_SERVICE_NAME: 'swf-orders-dev',
+          POWERTOOLS_METRICS_NAMESPACE: 'SwfOrders',
+          POWERTOOLS_LOG_LEVEL: 'DEBUG',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+  });
+});
+
+describe('registration custom resource', () => {
+  it('passes the catalog versions and the retain choice to the handler', () => {
+    template.hasResourceProperties('Custom::SwfCatalog', {
+      Domain: 'order-processing-dev',
+      RetainDomain: 'true',
+      WorkflowTypes: 'OrderProcessing@1',
+      ActivityTypes: Match.stringLikeRegexp(
+        '^ValidateInput@1:order-activities-dev:300/600/30/NONE,ProcessData@1',
+      ),
+    });
+    buildStack({ retainDomain: 'false', workflowVersion: '2' }).template.hasResourceProperties(
+      'Custom::SwfCatalog',
+      {
+        RetainDomain: 'false',
+        WorkflowTypes: 'OrderProcessing@2',
+      },
+    );
+  });
+});
+
+describe('alerts and monitoring', () => {
+  it('encrypts the topic with a key CloudWatch may use, requires TLS, and subscribes email and SMS', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+5511999998888' });
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    buildStack().template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('alarms on the SWF metrics per workflow and activity type, to the topic', () => {
+    const toTopic = [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SWF',
+      MetricName: 'WorkflowsFailed',
+      Dimensions: Match.arrayWith([
+        { Name: 'Domain', Value: 'order-processing-dev' },
+        { Name: 'WorkflowTypeName', Value: 'OrderProcessing' },
+        { Name: 'WorkflowTypeVersion', Value: '1' },
+      ]),
+      Statistic: 'Sum',
+      Threshold: 1,
+      AlarmActions: toTopic,
+    });
+    for (const metric of [
+      'ActivityTasksFailed',
+      'ScheduledActivityTasksTimedOutOnStart',
+      'StartedActivityTasksTimedOutOnHeartbeat',
+    ]) {
+      template.resourcePropertiesCountIs(
+        'AWS::CloudWatch::Alarm',
+        { Namespace: 'AWS/SWF', MetricName: metric },
+        7,
+      );
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ActivityTaskScheduleToStartTime',
+      Statistic: 'Maximum',
+      Threshold: 90_000,
+      Dimensions: Match.arrayWith([{ Name: 'ActivityTypeName', Value: 'ProcessData' }]),
+    });
+    for (const metric of [
+      'WorkflowsTimedOut',
+      'StartedDecisionTasksTimedOutOnClose',
+      'DecisionTaskScheduleToStartTime',
+    ]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SWF',
+        MetricName: metric,
+        AlarmActions: toTopic,
+      });
+    }
+  });
+
+  it('alarms on Lambda errors and throttles, on silent pollers, and on our own metrics', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { Namespace: 'AWS/Lambda', MetricName: 'Errors' },
+      6,
+    );
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { Namespace: 'AWS/Lambda', MetricName: 'Throttles' },
+      6,
+    );
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      {
+        MetricName: 'Invocations',
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+        Period: 300,
+      },
+      2,
+    );
+    for (const metric of ['CompensationsFailed', 'DecisionErrors']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'SwfOrders',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'swf-orders-dev' }],
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'SwfOrders',
+      MetricName: 'OpenExecutions',
+      Dimensions: [{ Name: 'Domain', Value: 'order-processing-dev' }],
+      Threshold: 1000,
+    });
+  });
+
+  it('takes alarm thresholds as named props', async () => {
+    const { App } = await import('aws-cdk-lib');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const { OrderWorkflowStack } = await import('../../lib/order-workflow-stack.js');
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const tuned = new OrderWorkflowStack(app, 'Tuned', {
+      names: stageNames('dev'),
+      settings: readSettings({}),
+      thresholds: { openExecutions: 50, activityTasksFailed: 20 },
+    });
+    const tunedTemplate = Template.fromStack(tuned);
+    tunedTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'OpenExecutions',
+      Threshold: 50,
+    });
+    tunedTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ActivityTasksFailed',
+      Threshold: 20,
+    });
+  });
+
+  it('builds one dashboard with a row per concern, and a backlog monitor every minute', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody,
+    );
+    for (const row of [
+      '## Workflows',
+      '## Decisions',
+      '## Activities',
+      '## Backlog',
+      '## Pollers',
+      '## Errors and throttling',
+    ]) {
+      expect(body).toContain(row);
+    }
+    expect(body).toContain('ThrottledEvents');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Description: 'Publishes the SWF backlog every minute',
+    });
+  });
+
+  it('outputs the starter and operations function names', () => {
+    const outputs = template.toJSON().Outputs;
+    expect(outputs.StarterFunctionName.Description).toMatch(/aws lambda invoke --function-name/);
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'StarterFunctionName',
+        'OperationsFunctionName',
+        'SwfDomain',
+        'AlarmTopicArn',
+        'DashboardName',
+      ]),
+    );
+  });
+});
+
+describe('cdk-nag', () => {
+  it('finds no unacknowledged AwsSolutions findings', () => {
+    const report = new AwsSolutionsChecks(stack).validateScope(stack);
+    const findings = report.violations.map(
+      (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
+
+describe('template snapshot', () => {
+  it('matches, with asset hashes masked', () => {
+    const masked = JSON.parse(
+      JSON.stringify(template.toJSON())
+        .replace(/[0-9a-f]{64}(\.zip)?/g, '[asset-hash]')
+        .replace(/"S3Bucket":\{"Fn::Sub":"[^"]*"\}/g, '"S3Bucket":"[asset-bucket]"'),
+    );
+    expect(masked).toMatchSnapshot();
   });
 });

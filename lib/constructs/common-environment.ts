@@ -1,0 +1,20 @@
+import type { WorkflowConfig } from '../../lambda/workflow/config.js';
+
+export const SERVICE_NAME = 'swf-orders';
+export const METRICS_NAMESPACE = 'SwfOrders';
+
+/** The environment every handler reads (validated again by loadConfig when the function starts). */
+export function handlerEnvironment(config: WorkflowConfig, stage: string): Record<string, string> {
+  return {
+    SWF_DOMAIN: config.domain,
+    SWF_DOMAIN_RETENTION_DAYS: String(config.domainRetentionDays),
+    SWF_DECISION_TASK_LIST: config.decisionTaskList,
+    SWF_ACTIVITY_TASK_LIST: config.activityTaskList,
+    SWF_WORKFLOW_VERSION: config.workflowVersion,
+    SWF_POLL_HOLD_SECONDS: '60',
+    // One service name per stage, so dev and prod metrics never mix.
+    POWERTOOLS_SERVICE_NAME: `${SERVICE_NAME}-${stage}`,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: stage === 'prod' ? 'INFO' : 'DEBUG',
+  };
+}

@@ -1,0 +1,129 @@
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { WorkflowConfig } from '../../lambda/workflow/config.js';
+import { ORDER_WORKFLOW_NAME } from '../../lambda/workflow/order/workflow.js';
+import { OrderFunction } from '../function-defaults.js';
+import { domainArns } from '../swf-arns.js';
+import { METRICS_NAMESPACE } from './common-environment.js';
+
+export interface OperationsApiProps {
+  config: WorkflowConfig;
+  environment: Record<string, string>;
+}
+
+/** The functions people and systems call: the starter, the operations API, and the backlog monitor. */
+export class OperationsApi extends Construct {
+  readonly starter: OrderFunction;
+  readonly operations: OrderFunction;
+  readonly monitor: OrderFunction;
+
+  constructor(scope: Construct, id: string, props: OperationsApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const domain = domainArns(stack, props.config.domain);
+
+    this.starter = new OrderFunction(this, 'Starter', {
+      handler: 'starter',
+      description: 'Validates an order and starts OrderProcessing for it',
+      timeout: Duration.seconds(30),
+      environment: props.environment,
+    });
+    this.starter.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'StartOrderWorkflowsOnly',
+        actions: ['swf:StartWorkflowExecution'],
+        resources: domain,
+        conditions: { StringEquals: { 'swf:workflowType.name': ORDER_WORKFLOW_NAME } },
+      }),
+    );
+    // Starting an order that is already running returns its open run, found by listing.
+    this.starter.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'FindTheOpenRun',
+        actions: ['swf:ListOpenWorkflowExecutions'],
+        resources: domain,
+      }),
+    );
+
+    this.operations = new OrderFunction(this, 'Operations', {
+      handler: 'operations',
+      description: 'History, describe, resume, signal, cancel and terminate for order workflows',
+      timeout: Duration.seconds(60),
+      environment: props.environment,
+    });
+    this.operations.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAndActOnRuns',
+        actions: [
+          'swf:GetWorkflowExecutionHistory',
+          'swf:DescribeWorkflowExecution',
+          'swf:ListOpenWorkflowExecutions',
+          'swf:ListClosedWorkflowExecutions',
+          'swf:SignalWorkflowExecution',
+          'swf:RequestCancelWorkflowExecution',
+          'swf:TerminateWorkflowExecution',
+        ],
+        resources: domain,
+      }),
+    );
+    this.operations.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ResumeStartsANewRun',
+        actions: ['swf:StartWorkflowExecution'],
+        resources: domain,
+        conditions: { StringEquals: { 'swf:workflowType.name': ORDER_WORKFLOW_NAME } },
+      }),
+    );
+
+    this.monitor = new OrderFunction(this, 'Monitor', {
+      handler: 'monitor',
+      description: 'Publishes open executions and pending tasks as CloudWatch metrics',
+      timeout: Duration.seconds(30),
+      environment: props.environment,
+    });
+    this.monitor.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CountBacklog',
+        actions: [
+          'swf:CountOpenWorkflowExecutions',
+          'swf:CountPendingDecisionTasks',
+          'swf:CountPendingActivityTasks',
+        ],
+        resources: domain,
+      }),
+    );
+    this.monitor.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishOwnNamespaceOnly',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+      }),
+    );
+    Validations.of(this.monitor.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "cloudwatch:PutMetricData supports no resource-level permissions; it is limited to this stack's namespace by the cloudwatch:namespace condition.",
+    });
+    new events.Rule(this, 'MonitorSchedule', {
+      description: 'Publishes the SWF backlog every minute',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+    }).addTarget(
+      new targets.LambdaFunction(this.monitor.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }),
+    );
+
+    new CfnOutput(stack, 'StarterFunctionName', {
+      value: this.starter.fn.functionName,
+      description:
+        'aws lambda invoke --function-name <this> --cli-binary-format raw-in-base64-out --payload file://order.json out.json',
+    });
+    new CfnOutput(stack, 'OperationsFunctionName', {
+      value: this.operations.fn.functionName,
+      description:
+        'aws lambda invoke --function-name <this> --payload \'{"command":"history","workflowId":"order-A-1001"}\' out.json',
+    });
+  }
+}

@@ -1,0 +1,154 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { durationSeconds } from '../../lambda/workflow/durations.js';
+import type { Catalog, WorkflowConfig } from '../../lambda/workflow/index.js';
+import { OrderFunction } from '../function-defaults.js';
+import { domainArns } from '../swf-arns.js';
+
+export interface PollersProps {
+  catalog: Catalog;
+  config: WorkflowConfig;
+  environment: Record<string, string>;
+  concurrency: number;
+  timeoutMinutes: number;
+  reservedConcurrency: number;
+}
+
+/** SWF's long-poll hold, plus room to respond and flush logs and metrics. */
+export const POLL_HOLD_SECONDS = 60;
+export const MARGIN_SECONDS = 10;
+
+/** The decisions the decider emits: each one is authorised as its own IAM pseudo-action. */
+export const DECIDER_DECISIONS = [
+  'swf:ScheduleActivityTask',
+  'swf:RequestCancelActivityTask',
+  'swf:StartTimer',
+  'swf:CancelTimer',
+  'swf:CompleteWorkflowExecution',
+  'swf:FailWorkflowExecution',
+  'swf:CancelWorkflowExecution',
+];
+
+/**
+ * Refuses to synthesize pollers whose tasks could not finish inside one invocation: every activity's
+ * start-to-close timeout (and the decision timeout), plus the 60 s poll and a margin, must fit the Lambda timeout.
+ */
+export function checkTimeoutsFit(catalog: Catalog, timeoutMinutes: number): void {
+  const limit = timeoutMinutes * 60;
+  const tasks = [
+    ...catalog
+      .activityTypes()
+      .map((a) => ({
+        what: `activity ${a.name}@${a.version}`,
+        seconds: durationSeconds(a.timeouts.startToClose),
+      })),
+    ...catalog.workflows.map((w) => ({
+      what: `decision of ${w.name}@${w.version}`,
+      seconds: durationSeconds(w.taskStartToCloseTimeout),
+    })),
+  ];
+  const misfits = tasks.filter(
+    (t) => !Number.isFinite(t.seconds) || t.seconds + POLL_HOLD_SECONDS + MARGIN_SECONDS > limit,
+  );
+  if (misfits.length > 0) {
+    throw new Error(
+      `Poller timeout of ${timeoutMinutes} min is too short: ${misfits
+        .map(
+          (t) =>
+            `${t.what} needs ${Number.isFinite(t.seconds) ? `${t.seconds}s` : 'an unbounded time ("NONE")'} + ${POLL_HOLD_SECONDS}s poll + ${MARGIN_SECONDS}s margin`,
+        )
+        .join('; ')}. Raise -c pollerTimeoutMinutes (at most 15) or shorten the timeouts in the catalog.`,
+    );
+  }
+}
+
+/**
+ * The decider and the activity worker: Lambda functions invoked every minute by EventBridge. Each invocation
+ * polls until its deadline rule stops it, so pollers stay alive between ticks.
+ */
+export class Pollers extends Construct {
+  readonly decider: OrderFunction;
+  readonly activityWorker: OrderFunction;
+  readonly rules: events.Rule[] = [];
+
+  constructor(scope: Construct, id: string, props: PollersProps) {
+    super(scope, id);
+    checkTimeoutsFit(props.catalog, props.timeoutMinutes);
+    const stack = Stack.of(this);
+    const domain = domainArns(stack, props.config.domain);
+    const timeout = Duration.minutes(props.timeoutMinutes);
+
+    this.decider = new OrderFunction(this, 'Decider', {
+      handler: 'decider',
+      reservedConcurrentExecutions: props.reservedConcurrency > 0 ? props.reservedConcurrency : undefined,
+      description: 'Polls SWF decision tasks and decides the next steps of order workflows',
+      timeout,
+      memorySize: 512,
+      environment: props.environment,
+    });
+    this.decider.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PollItsTaskList',
+        actions: ['swf:PollForDecisionTask'],
+        resources: domain,
+        conditions: { StringEquals: { 'swf:taskList.name': props.config.decisionTaskList } },
+      }),
+    );
+    this.decider.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RespondAndDecide',
+        actions: ['swf:RespondDecisionTaskCompleted', ...DECIDER_DECISIONS],
+        resources: domain,
+      }),
+    );
+
+    this.activityWorker = new OrderFunction(this, 'ActivityWorker', {
+      handler: 'activity-worker',
+      reservedConcurrentExecutions: props.reservedConcurrency > 0 ? props.reservedConcurrency : undefined,
+      description: 'Polls SWF activity tasks and runs the order activities',
+      timeout,
+      memorySize: 512,
+      environment: props.environment,
+    });
+    this.activityWorker.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PollItsTaskList',
+        actions: ['swf:PollForActivityTask'],
+        resources: domain,
+        conditions: { StringEquals: { 'swf:taskList.name': props.config.activityTaskList } },
+      }),
+    );
+    this.activityWorker.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'RespondAndHeartbeat',
+        actions: [
+          'swf:RespondActivityTaskCompleted',
+          'swf:RespondActivityTaskFailed',
+          'swf:RespondActivityTaskCanceled',
+          'swf:RecordActivityTaskHeartbeat',
+        ],
+        resources: domain,
+      }),
+    );
+
+    for (const [name, poller] of [
+      ['Decider', this.decider],
+      ['ActivityWorker', this.activityWorker],
+    ] as const) {
+      const rule = new events.Rule(this, `${name}Schedule`, {
+        description: `Invokes ${props.concurrency} ${name} poller(s) every minute`,
+        schedule: events.Schedule.rate(Duration.minutes(1)),
+      });
+      for (let i = 0; i < props.concurrency; i++) {
+        // No retries and a short event age: a throttled tick is simply skipped, the next one comes in a minute.
+        rule.addTarget(
+          new targets.LambdaFunction(poller.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }),
+        );
+      }
+      this.rules.push(rule);
+    }
+  }
+}

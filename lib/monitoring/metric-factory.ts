@@ -1,0 +1,84 @@
+import { Duration } from 'aws-cdk-lib';
+import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ActivityType, WorkflowDefinition } from '../../lambda/workflow/types.js';
+
+const PERIOD = Duration.minutes(5);
+
+/** Builds every metric the alarms and the dashboard use, in one place. */
+export class MetricFactory {
+  constructor(
+    readonly domain: string,
+    readonly namespace: string,
+    readonly serviceName: string,
+  ) {}
+
+  /** SWF's own per-workflow-type metric (`AWS/SWF`). */
+  workflow(metricName: string, workflow: WorkflowDefinition, statistic = 'Sum'): Metric {
+    return new Metric({
+      namespace: 'AWS/SWF',
+      metricName,
+      dimensionsMap: {
+        Domain: this.domain,
+        WorkflowTypeName: workflow.name,
+        WorkflowTypeVersion: workflow.version,
+      },
+      statistic,
+      period: PERIOD,
+    });
+  }
+
+  /** SWF's own per-activity-type metric (`AWS/SWF`). */
+  activity(metricName: string, activity: ActivityType, statistic = 'Sum'): Metric {
+    return new Metric({
+      namespace: 'AWS/SWF',
+      metricName,
+      dimensionsMap: {
+        Domain: this.domain,
+        ActivityTypeName: activity.name,
+        ActivityTypeVersion: activity.version,
+      },
+      statistic,
+      period: PERIOD,
+    });
+  }
+
+  /** A metric the pollers publish through Powertools (EMF): dimension `service`. */
+  worker(metricName: string, statistic = 'Sum'): Metric {
+    return new Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap: { service: this.serviceName },
+      statistic,
+      period: PERIOD,
+    });
+  }
+
+  /** A backlog gauge the monitor function publishes: dimension `Domain`. */
+  backlog(metricName: 'OpenExecutions' | 'PendingDecisionTasks' | 'PendingActivityTasks'): Metric {
+    return new Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap: { Domain: this.domain },
+      statistic: 'Maximum',
+      period: PERIOD,
+    });
+  }
+
+  lambda(
+    fn: IFunction,
+    metricName: 'Errors' | 'Throttles' | 'Invocations' | 'Duration' | 'ConcurrentExecutions',
+    statistic = 'Sum',
+  ): Metric {
+    return fn.metric(metricName, { statistic, period: PERIOD });
+  }
+
+  /** SWF throttling across APIs (its dimensions vary by API, hence a search). */
+  swfThrottling(): MathExpression {
+    return new MathExpression({
+      expression: `SEARCH('{AWS/SWF,APIName} MetricName="ThrottledEvents"', 'Sum', 300)`,
+      label: 'SWF throttled events',
+      period: PERIOD,
+    });
+  }
+}

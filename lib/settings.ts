@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** The stack's settings, read from CDK context (`-c key=value` or cdk.json) and validated at synth. */
+export const settingsSchema = z.object({
+  stage: z.string().default('dev'),
+  alertEmail: z.email('must be an email address, e.g. -c alertEmail=oncall@example.com').optional(),
+  alertPhone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. -c alertPhone=+5511999998888')
+    .optional(),
+  /** Pollers of each kind invoked on every schedule tick (one EventBridge target each, at most 5). */
+  pollerConcurrency: int(1, 5).default(1),
+  /** Each poller invocation's timeout: long invocations keep a poller alive between ticks. */
+  pollerTimeoutMinutes: int(2, 15).default(15),
+  /** Reserved concurrency per poller function; 0 (default) reserves none, which new accounts cannot. */
+  reservedConcurrency: int(0, 1000).default(0),
+  /** Keep the SWF domain when the stack is deleted (default); false deprecates it. */
+  retainDomain: bool.default(true),
+  workflowVersion: z.string().min(1).max(64).default('1'),
+});
+
+export type StackSettings = z.infer<typeof settingsSchema>;
+
+/** Validates settings; throws one clear error listing every bad key and how to set it. */
+export function readSettings(context: Record<string, unknown>): StackSettings {
+  const defined = Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = settingsSchema.safeParse(defined);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `-c ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid stack settings: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
