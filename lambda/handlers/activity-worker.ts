@@ -1,7 +1,7 @@
 import { runActivityWorker } from '../worker/activity-worker.js';
 import { lambdaDeadline } from '../worker/deadline.js';
 import type { LoopResult } from '../worker/poll-loop.js';
-import { catalog, config, pollHoldMs, ports, swf, telemetry } from './function-runtime.js';
+import { catalog, config, pollHoldMs, pollWindowMs, ports, swf, telemetry } from './function-runtime.js';
 import { identityOf, type LambdaContext } from './lambda-context.js';
 
 /** Scheduled every minute: polls and runs activities until the deadline rule says a new poll could not finish. */
@@ -15,6 +15,7 @@ export const handler = (_event: unknown, context: LambdaContext): Promise<LoopRe
     deadline: lambdaDeadline(context),
     telemetry,
     pollHoldMs,
+    pollWindowMs,
     ports,
     allowFailureInjection: config.allowFailureInjection,
     signal: context.abortSignal,

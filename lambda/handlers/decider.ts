@@ -1,7 +1,7 @@
 import { lambdaDeadline } from '../worker/deadline.js';
 import { runDecider } from '../worker/decider-worker.js';
 import type { LoopResult } from '../worker/poll-loop.js';
-import { catalog, config, pollHoldMs, swf, telemetry } from './function-runtime.js';
+import { catalog, config, pollHoldMs, pollWindowMs, swf, telemetry } from './function-runtime.js';
 import { identityOf, type LambdaContext } from './lambda-context.js';
 
 /** Scheduled every minute: polls and decides until the deadline rule says a new poll could not finish in time. */
@@ -15,5 +15,6 @@ export const handler = (_event: unknown, context: LambdaContext): Promise<LoopRe
     deadline: lambdaDeadline(context),
     telemetry,
     pollHoldMs,
+    pollWindowMs,
     signal: context.abortSignal,
   });

@@ -16,6 +16,10 @@ export const catalog = buildCatalog(config);
 export const swf = createSwfClient(swfClientOptionsFromEnv(env));
 export const telemetry = powertoolsTelemetry();
 export const pollHoldMs = Number(env.SWF_POLL_HOLD_SECONDS ?? 60) * 1000;
+/** SWF_POLL_WINDOW_SECONDS: start polls only during the schedule's period (set by the stack; unset locally). */
+export const pollWindowMs = env.SWF_POLL_WINDOW_SECONDS
+  ? Number(env.SWF_POLL_WINDOW_SECONDS) * 1000
+  : undefined;
 export const orderContext: OrderContext = { swf, config, catalog };
 
 /**

@@ -27,6 +27,8 @@ export interface ActivityWorkerOptions {
   pollHoldMs?: number;
   marginMs?: number;
   maxTasks?: number;
+  /** See `PollLoopOptions.pollWindowMs`. */
+  pollWindowMs?: number;
 }
 
 type ActivityTask = S.PollForActivityTaskCommandOutput & { taskToken: string };
@@ -222,6 +224,7 @@ export function runActivityWorker(options: ActivityWorkerOptions): Promise<LoopR
     telemetry: options.telemetry,
     signal: options.signal,
     maxTasks: options.maxTasks,
+    pollWindowMs: options.pollWindowMs,
     poll: async (signal) => {
       const task = await options.swf.send(
         new S.PollForActivityTaskCommand({

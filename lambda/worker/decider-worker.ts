@@ -20,6 +20,8 @@ export interface DeciderOptions {
   pollHoldMs?: number;
   marginMs?: number;
   maxTasks?: number;
+  /** See `PollLoopOptions.pollWindowMs`. */
+  pollWindowMs?: number;
 }
 
 export interface DecisionTask {
@@ -141,6 +143,7 @@ export function runDecider(options: DeciderOptions): Promise<LoopResult> {
     telemetry: options.telemetry,
     signal: options.signal,
     maxTasks: options.maxTasks,
+    pollWindowMs: options.pollWindowMs,
     poll: (signal) => pollDecisionTask(options.swf, options, signal),
     handle: (task) => handleDecisionTask(task, options),
   });

@@ -3,7 +3,7 @@ import { canStartPoll, type Deadline, type PollBudget } from './deadline.js';
 import { errorName, isTransient } from './errors.js';
 import type { WorkerTelemetry } from './telemetry.js';
 
-export type ExitReason = 'deadline' | 'stopped' | 'maxTasks';
+export type ExitReason = 'deadline' | 'window' | 'stopped' | 'maxTasks';
 
 export interface LoopResult {
   exitReason: ExitReason;
@@ -22,6 +22,12 @@ export interface PollLoopOptions<Task> {
   signal?: AbortSignal;
   /** Stop after this many tasks (tests, one-shot runs). */
   maxTasks?: number;
+  /**
+   * Start new polls only during this long after the loop began (the schedule's period). Invocations started
+   * every minute then overlap only while finishing a task, so the schedule's targets set how many poll at once
+   * even without reserved concurrency.
+   */
+  pollWindowMs?: number;
   /** Returns a task, or undefined for an empty poll. */
   poll(signal: AbortSignal): Promise<Task | undefined>;
   handle(task: Task): Promise<void>;
@@ -40,6 +46,7 @@ export async function runPollLoop<Task>(options: PollLoopOptions<Task>): Promise
   const onStop = () => pollAbort.abort();
   signal?.addEventListener('abort', onStop, { once: true });
   let consecutiveErrors = 0;
+  const loopStarted = Date.now();
   try {
     for (;;) {
       if (signal?.aborted) {
@@ -52,6 +59,10 @@ export async function runPollLoop<Task>(options: PollLoopOptions<Task>): Promise
       }
       if (!canStartPoll(options.deadline, options.budget)) {
         result.exitReason = 'deadline';
+        break;
+      }
+      if (options.pollWindowMs !== undefined && Date.now() - loopStarted >= options.pollWindowMs) {
+        result.exitReason = 'window';
         break;
       }
       let task: Task | undefined;

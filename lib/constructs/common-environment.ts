@@ -12,6 +12,8 @@ export function handlerEnvironment(config: WorkflowConfig, stage: string): Recor
     SWF_ACTIVITY_TASK_LIST: config.activityTaskList,
     SWF_WORKFLOW_VERSION: config.workflowVersion,
     SWF_POLL_HOLD_SECONDS: '60',
+    // The schedule's period: each invocation starts polls for one minute, then only finishes what it holds.
+    SWF_POLL_WINDOW_SECONDS: '60',
     // One service name per stage, so dev and prod metrics never mix.
     POWERTOOLS_SERVICE_NAME: `${SERVICE_NAME}-${stage}`,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -39,12 +39,10 @@ export const DECIDER_DECISIONS = [
 export function checkTimeoutsFit(catalog: Catalog, timeoutMinutes: number): void {
   const limit = timeoutMinutes * 60;
   const tasks = [
-    ...catalog
-      .activityTypes()
-      .map((a) => ({
-        what: `activity ${a.name}@${a.version}`,
-        seconds: durationSeconds(a.timeouts.startToClose),
-      })),
+    ...catalog.activityTypes().map((a) => ({
+      what: `activity ${a.name}@${a.version}`,
+      seconds: durationSeconds(a.timeouts.startToClose),
+    })),
     ...catalog.workflows.map((w) => ({
       what: `decision of ${w.name}@${w.version}`,
       seconds: durationSeconds(w.taskStartToCloseTimeout),
@@ -86,7 +84,7 @@ export class Pollers extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency > 0 ? props.reservedConcurrency : undefined,
       description: 'Polls SWF decision tasks and decides the next steps of order workflows',
       timeout,
-      memorySize: 512,
+      memorySize: 256,
       environment: props.environment,
     });
     this.decider.role.addToPolicy(
@@ -110,7 +108,7 @@ export class Pollers extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency > 0 ? props.reservedConcurrency : undefined,
       description: 'Polls SWF activity tasks and runs the order activities',
       timeout,
-      memorySize: 512,
+      memorySize: 256,
       environment: props.environment,
     });
     this.activityWorker.role.addToPolicy(

@@ -179,7 +179,7 @@ describe('pollers', () => {
       Description: Match.stringLikeRegexp('decision tasks'),
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      MemorySize: 512,
+      MemorySize: 256,
       Timeout: 900,
       LoggingConfig: { LogGroup: Match.anyValue() },
       Environment: {
@@ -189,6 +189,7 @@ describe('pollers', () => {
           SWF_ACTIVITY_TASK_LIST: 'order-activities-dev',
           SWF_WORKFLOW_VERSION: '1',
           SWF_POLL_HOLD_SECONDS: '60',
+          SWF_POLL_WINDOW_SECONDS: '60',
           POWERTOOLS_SERVICE_NAME: 'swf-orders-dev',
           POWERTOOLS_METRICS_NAMESPACE: 'SwfOrders',
           POWERTOOLS_LOG_LEVEL: 'DEBUG',

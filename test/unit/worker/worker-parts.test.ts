@@ -89,3 +89,27 @@ describe('log redaction', () => {
     });
   });
 });
+
+describe('the poll window', () => {
+  it('starts polls only during the window, then stops with reason "window"', async () => {
+    const { runPollLoop } = await import('../../../lambda/worker/poll-loop.js');
+    const { silentTelemetry } = await import('../../../lambda/worker/telemetry.js');
+    let polls = 0;
+    const result = await runPollLoop<string>({
+      kind: 'decision',
+      deadline: { remainingMs: () => Number.POSITIVE_INFINITY },
+      budget: { pollHoldMs: 0, taskBudgetMs: 0, marginMs: 0 },
+      telemetry: silentTelemetry,
+      pollWindowMs: 250,
+      poll: async () => {
+        polls++;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return undefined;
+      },
+      handle: async () => {},
+    });
+    expect(result.exitReason).toBe('window');
+    expect(polls).toBe(3);
+    expect(result.emptyPolls).toBe(3);
+  });
+});
