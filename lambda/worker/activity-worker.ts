@@ -8,27 +8,12 @@ import type {
   Catalog,
   Json,
 } from '../workflow/types.js';
-import type { Deadline } from './deadline.js';
 import { errorName, isGone } from './errors.js';
-import { type LoopResult, respondWithRetry, runPollLoop } from './poll-loop.js';
-import type { WorkerTelemetry } from './telemetry.js';
+import { type LoopResult, type PollerOptions, respondWithRetry, runPollLoop } from './poll-loop.js';
 
-export interface ActivityWorkerOptions {
-  swf: S.SWFClient;
-  catalog: Catalog;
-  domain: string;
-  taskList: string;
-  identity: string;
-  deadline: Deadline;
-  telemetry: WorkerTelemetry;
+export interface ActivityWorkerOptions extends PollerOptions {
   ports: ActivityPorts;
   allowFailureInjection: boolean;
-  signal?: AbortSignal;
-  pollHoldMs?: number;
-  marginMs?: number;
-  maxTasks?: number;
-  /** See `PollLoopOptions.pollWindowMs`. */
-  pollWindowMs?: number;
 }
 
 type ActivityTask = S.PollForActivityTaskCommandOutput & { taskToken: string };

@@ -2,27 +2,11 @@ import * as S from '@aws-sdk/client-swf';
 import { type Decision, decide, type HistoryEvent } from '../decider/index.js';
 import { durationSeconds } from '../workflow/durations.js';
 import type { Catalog } from '../workflow/types.js';
-import type { Deadline } from './deadline.js';
 import { errorName } from './errors.js';
-import { type LoopResult, respondWithRetry, runPollLoop } from './poll-loop.js';
+import { type LoopResult, type PollerOptions, respondWithRetry, runPollLoop } from './poll-loop.js';
 import type { WorkerTelemetry } from './telemetry.js';
 
-export interface DeciderOptions {
-  swf: S.SWFClient;
-  catalog: Catalog;
-  domain: string;
-  taskList: string;
-  identity: string;
-  deadline: Deadline;
-  telemetry: WorkerTelemetry;
-  signal?: AbortSignal;
-  /** The service's long-poll hold (60 s on SWF; swf-local's --poll-hold). */
-  pollHoldMs?: number;
-  marginMs?: number;
-  maxTasks?: number;
-  /** See `PollLoopOptions.pollWindowMs`. */
-  pollWindowMs?: number;
-}
+export type DeciderOptions = PollerOptions;
 
 export interface DecisionTask {
   taskToken: string;

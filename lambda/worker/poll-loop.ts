@@ -3,6 +3,24 @@ import { canStartPoll, type Deadline, type PollBudget } from './deadline.js';
 import { errorName, isTransient } from './errors.js';
 import type { WorkerTelemetry } from './telemetry.js';
 
+/** What both pollers are configured with. */
+export interface PollerOptions {
+  swf: import('@aws-sdk/client-swf').SWFClient;
+  catalog: import('../workflow/types.js').Catalog;
+  domain: string;
+  taskList: string;
+  identity: string;
+  deadline: Deadline;
+  telemetry: WorkerTelemetry;
+  signal?: AbortSignal;
+  /** The service's long-poll hold (60 s on SWF; swf-local's --poll-hold). */
+  pollHoldMs?: number;
+  marginMs?: number;
+  maxTasks?: number;
+  /** See `PollLoopOptions.pollWindowMs`. */
+  pollWindowMs?: number;
+}
+
 export type ExitReason = 'deadline' | 'window' | 'stopped' | 'maxTasks';
 
 export interface LoopResult {

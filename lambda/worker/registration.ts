@@ -67,29 +67,24 @@ export async function registerCatalog(swf: S.SWFClient, catalog: Catalog): Promi
   return report;
 }
 
-async function ensureWorkflowType(
-  swf: S.SWFClient,
-  domain: string,
-  workflow: WorkflowDefinition,
+type TypeDescription = { typeInfo?: { status?: string }; configuration?: object };
+
+/** Registers one type unless it exists; undeprecates it if deprecated; warns if its defaults differ. */
+async function ensureType(
+  label: string,
+  wanted: Record<string, unknown>,
+  calls: {
+    describe(): Promise<TypeDescription>;
+    undeprecate(): Promise<unknown>;
+    register(): Promise<unknown>;
+  },
   report: RegistrationReport,
 ): Promise<RegistrationAction> {
-  const workflowType = { name: workflow.name, version: workflow.version };
-  const wanted = {
-    defaultTaskList: { name: workflow.taskList },
-    defaultExecutionStartToCloseTimeout: workflow.executionStartToCloseTimeout,
-    defaultTaskStartToCloseTimeout: workflow.taskStartToCloseTimeout,
-    defaultChildPolicy: workflow.childPolicy,
-  };
   try {
-    const described = await swf.send(new S.DescribeWorkflowTypeCommand({ domain, workflowType }));
-    compare(
-      `Workflow type ${workflow.name}@${workflow.version}`,
-      described.configuration ?? {},
-      wanted,
-      report,
-    );
+    const described = await calls.describe();
+    compare(label, described.configuration ?? {}, wanted, report);
     if (described.typeInfo?.status === 'DEPRECATED') {
-      await swf.send(new S.UndeprecateWorkflowTypeCommand({ domain, workflowType }));
+      await calls.undeprecate();
       return 'undeprecated';
     }
     return 'existing';
@@ -97,14 +92,7 @@ async function ensureWorkflowType(
     if (!isUnknown(error)) throw error;
   }
   try {
-    await swf.send(
-      new S.RegisterWorkflowTypeCommand({
-        domain,
-        ...workflowType,
-        description: workflow.description || undefined,
-        ...wanted,
-      }),
-    );
+    await calls.register();
     return 'created';
   } catch (error) {
     if (alreadyExists(error)) return 'existing';
@@ -112,12 +100,45 @@ async function ensureWorkflowType(
   }
 }
 
-async function ensureActivityType(
+function ensureWorkflowType(
+  swf: S.SWFClient,
+  domain: string,
+  workflow: WorkflowDefinition,
+  report: RegistrationReport,
+) {
+  const workflowType = { name: workflow.name, version: workflow.version };
+  const wanted = {
+    defaultTaskList: { name: workflow.taskList },
+    defaultExecutionStartToCloseTimeout: workflow.executionStartToCloseTimeout,
+    defaultTaskStartToCloseTimeout: workflow.taskStartToCloseTimeout,
+    defaultChildPolicy: workflow.childPolicy,
+  };
+  return ensureType(
+    `Workflow type ${workflow.name}@${workflow.version}`,
+    wanted,
+    {
+      describe: () => swf.send(new S.DescribeWorkflowTypeCommand({ domain, workflowType })),
+      undeprecate: () => swf.send(new S.UndeprecateWorkflowTypeCommand({ domain, workflowType })),
+      register: () =>
+        swf.send(
+          new S.RegisterWorkflowTypeCommand({
+            domain,
+            ...workflowType,
+            description: workflow.description || undefined,
+            ...wanted,
+          }),
+        ),
+    },
+    report,
+  );
+}
+
+function ensureActivityType(
   swf: S.SWFClient,
   domain: string,
   activity: ActivityType,
   report: RegistrationReport,
-): Promise<RegistrationAction> {
+) {
   const activityType = { name: activity.name, version: activity.version };
   const wanted = {
     defaultTaskList: { name: activity.taskList },
@@ -126,36 +147,24 @@ async function ensureActivityType(
     defaultTaskStartToCloseTimeout: activity.timeouts.startToClose,
     defaultTaskHeartbeatTimeout: activity.timeouts.heartbeat,
   };
-  try {
-    const described = await swf.send(new S.DescribeActivityTypeCommand({ domain, activityType }));
-    compare(
-      `Activity type ${activity.name}@${activity.version}`,
-      described.configuration ?? {},
-      wanted,
-      report,
-    );
-    if (described.typeInfo?.status === 'DEPRECATED') {
-      await swf.send(new S.UndeprecateActivityTypeCommand({ domain, activityType }));
-      return 'undeprecated';
-    }
-    return 'existing';
-  } catch (error) {
-    if (!isUnknown(error)) throw error;
-  }
-  try {
-    await swf.send(
-      new S.RegisterActivityTypeCommand({
-        domain,
-        ...activityType,
-        description: activity.description || undefined,
-        ...wanted,
-      }),
-    );
-    return 'created';
-  } catch (error) {
-    if (alreadyExists(error)) return 'existing';
-    throw error;
-  }
+  return ensureType(
+    `Activity type ${activity.name}@${activity.version}`,
+    wanted,
+    {
+      describe: () => swf.send(new S.DescribeActivityTypeCommand({ domain, activityType })),
+      undeprecate: () => swf.send(new S.UndeprecateActivityTypeCommand({ domain, activityType })),
+      register: () =>
+        swf.send(
+          new S.RegisterActivityTypeCommand({
+            domain,
+            ...activityType,
+            description: activity.description || undefined,
+            ...wanted,
+          }),
+        ),
+    },
+    report,
+  );
 }
 
 function compare(

@@ -332,18 +332,39 @@ function continueAsNew(core: Core, execution: ExecutionRecord, a: Input, base: I
   }
 }
 
-function signalExternal(core: Core, execution: ExecutionRecord, a: Input, base: Input): void {
-  const initiatedEventId = core.addEvent(execution, 'SignalExternalWorkflowExecutionInitiated', {
+/** The open run an external decision targets, or undefined (then the decision fails with UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION). */
+function externalTarget(core: Core, execution: ExecutionRecord, a: Input): ExecutionRecord | undefined {
+  const target = a.runId ? core.executions.get(a.runId) : core.openExecution(execution.domain, a.workflowId);
+  const valid =
+    target &&
+    target.status === 'OPEN' &&
+    target.domain === execution.domain &&
+    target.workflowId === a.workflowId;
+  return valid ? target : undefined;
+}
+
+/**
+ * SignalExternalWorkflowExecution and RequestCancelExternalWorkflowExecution: record the initiation, deliver to
+ * the target (`deliver`), then record the outcome on the source; both outcomes schedule a decision task.
+ */
+function actOnExternal(
+  core: Core,
+  execution: ExecutionRecord,
+  a: Input,
+  base: Input,
+  kind: 'Signal' | 'RequestCancel',
+  deliver: (target: ExecutionRecord, initiatedEventId: number) => void,
+) {
+  const initiatedEventId = core.addEvent(execution, `${kind}ExternalWorkflowExecutionInitiated`, {
     workflowId: a.workflowId,
     runId: a.runId,
-    signalName: a.signalName,
-    input: a.input,
+    ...(kind === 'Signal' ? { signalName: a.signalName, input: a.input } : {}),
     control: a.control,
     ...base,
   });
-  const target = a.runId ? core.executions.get(a.runId) : core.openExecution(execution.domain, a.workflowId);
-  if (target?.status !== 'OPEN' || target.domain !== execution.domain || target.workflowId !== a.workflowId) {
-    core.addEvent(execution, 'SignalExternalWorkflowExecutionFailed', {
+  const target = externalTarget(core, execution, a);
+  if (!target) {
+    core.addEvent(execution, `${kind}ExternalWorkflowExecutionFailed`, {
       workflowId: a.workflowId,
       runId: a.runId,
       cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION',
@@ -351,56 +372,42 @@ function signalExternal(core: Core, execution: ExecutionRecord, a: Input, base: 
       control: a.control,
       ...base,
     });
-    core.scheduleDecision(execution);
-    return;
+  } else {
+    deliver(target, initiatedEventId);
+    core.addEvent(
+      execution,
+      kind === 'Signal' ? 'ExternalWorkflowExecutionSignaled' : 'ExternalWorkflowExecutionCancelRequested',
+      {
+        workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+        initiatedEventId,
+      },
+    );
   }
-  core.addEvent(target, 'WorkflowExecutionSignaled', {
-    signalName: a.signalName,
-    input: a.input,
-    externalWorkflowExecution: { workflowId: execution.workflowId, runId: execution.runId },
-    externalInitiatedEventId: initiatedEventId,
-  });
-  core.scheduleDecision(target);
-  core.addEvent(execution, 'ExternalWorkflowExecutionSignaled', {
-    workflowExecution: { workflowId: target.workflowId, runId: target.runId },
-    initiatedEventId,
-  });
   core.scheduleDecision(execution);
 }
 
-function cancelExternal(core: Core, execution: ExecutionRecord, a: Input, base: Input): void {
-  const initiatedEventId = core.addEvent(execution, 'RequestCancelExternalWorkflowExecutionInitiated', {
-    workflowId: a.workflowId,
-    runId: a.runId,
-    control: a.control,
-    ...base,
-  });
-  const target = a.runId ? core.executions.get(a.runId) : core.openExecution(execution.domain, a.workflowId);
-  if (target?.status !== 'OPEN' || target.domain !== execution.domain || target.workflowId !== a.workflowId) {
-    core.addEvent(execution, 'RequestCancelExternalWorkflowExecutionFailed', {
-      workflowId: a.workflowId,
-      runId: a.runId,
-      cause: 'UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION',
-      initiatedEventId,
-      control: a.control,
-      ...base,
+function signalExternal(core: Core, execution: ExecutionRecord, a: Input, base: Input): void {
+  actOnExternal(core, execution, a, base, 'Signal', (target, initiatedEventId) => {
+    core.addEvent(target, 'WorkflowExecutionSignaled', {
+      signalName: a.signalName,
+      input: a.input,
+      externalWorkflowExecution: { workflowId: execution.workflowId, runId: execution.runId },
+      externalInitiatedEventId: initiatedEventId,
     });
-    core.scheduleDecision(execution);
-    return;
-  }
-  if (!target.cancelRequested) {
+    core.scheduleDecision(target);
+  });
+}
+
+function cancelExternal(core: Core, execution: ExecutionRecord, a: Input, base: Input): void {
+  actOnExternal(core, execution, a, base, 'RequestCancel', (target, initiatedEventId) => {
+    if (target.cancelRequested) return;
     target.cancelRequested = true;
     core.addEvent(target, 'WorkflowExecutionCancelRequested', {
       externalWorkflowExecution: { workflowId: execution.workflowId, runId: execution.runId },
       externalInitiatedEventId: initiatedEventId,
     });
     core.scheduleDecision(target);
-  }
-  core.addEvent(execution, 'ExternalWorkflowExecutionCancelRequested', {
-    workflowExecution: { workflowId: target.workflowId, runId: target.runId },
-    initiatedEventId,
   });
-  core.scheduleDecision(execution);
 }
 
 function startChild(core: Core, execution: ExecutionRecord, a: Input, base: Input, failed: Failed) {
