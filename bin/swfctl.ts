@@ -20,6 +20,7 @@ import { InMemoryNotifier, InMemoryOrderStore } from '../lambda/workflow/order/m
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { consoleTelemetry } from '../local/cli/console-telemetry.js';
 import { renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
+import { createConsoleRoutes } from '../local/console/console-api.js';
 import { progressBar, renderDemoSummary, runDemo } from '../local/runtime/demo.js';
 import { startLocalStack } from '../local/runtime/local-stack.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
@@ -72,8 +73,12 @@ program
       .choices(['debug', 'info', 'warn', 'error', 'silent'])
       .default('info'),
   )
+  .option('--no-console', 'do not serve the web console at /console')
   .action(async (options) => {
+    // The console reads through this server's own SWF API, so it is wired once the endpoint is known.
+    let consoleRoutes: ReturnType<typeof createConsoleRoutes> | undefined;
     const server = await startServer({
+      routes: (request, response, body) => (consoleRoutes ? consoleRoutes(request, response, body) : false),
       port: options.port,
       host: options.host,
       dbPath: options.db,
@@ -84,6 +89,10 @@ program
     });
     print(`swf-local listening on ${server.endpoint}`);
     print(`  export SWF_ENDPOINT=${server.endpoint}`);
+    if (options.console) {
+      consoleRoutes = createConsoleRoutes({ context: cliContext({ endpoint: server.endpoint }) });
+      print(`  console: ${server.endpoint}/console`);
+    }
     stopSignal().addEventListener('abort', () => void server.close().then(() => process.exit(0)));
   });
 
@@ -292,6 +301,7 @@ async function demoCommand(
   });
   const stop = stopSignal();
   print(`swf-local:  ${stack.endpoint}   (export SWF_ENDPOINT=${stack.endpoint} to use swfctl against it)`);
+  print(`console:    ${stack.consoleUrl}`);
   print(`workers:    decider ×2 and activity worker ×4, invoked as the EventBridge schedule would`);
   print('');
   const interactive = process.stdout.isTTY;

@@ -1,3 +1,4 @@
+import { createConsoleRoutes } from '../console/console-api.js';
 import { type RunningServer, startServer } from '../server/server.js';
 import { runOnSchedule } from './lambda-runtime.js';
 
@@ -19,6 +20,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   server: RunningServer;
   endpoint: string;
+  /** The web console, served by swf-local on the same port. */
+  consoleUrl: string;
   /** The handlers' shared module state (catalog, config, ports), loaded after the environment was set. */
   runtime: typeof import('../../lambda/handlers/function-runtime.js');
   stop(): Promise<void>;
@@ -30,7 +33,10 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const pollHoldSeconds = options.pollHoldSeconds ?? 20;
+  // The console needs the handlers' context, which exists only once the environment points at the server.
+  let consoleRoutes: ReturnType<typeof createConsoleRoutes> | undefined;
   const server = await startServer({
+    routes: (request, response, body) => (consoleRoutes ? consoleRoutes(request, response, body) : false),
     port: options.port ?? 7654,
     dbPath: options.dbPath,
     memory: options.memory,
@@ -49,6 +55,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const runtime = await import('../../lambda/handlers/function-runtime.js');
   const { registerCatalog } = await import('../../lambda/worker/registration.js');
   await registerCatalog(runtime.swf, runtime.catalog);
+  consoleRoutes = createConsoleRoutes({ context: runtime.orderContext });
   const decider = await import('../../lambda/handlers/decider.js');
   const activityWorker = await import('../../lambda/handlers/activity-worker.js');
 
@@ -78,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     server,
     endpoint: server.endpoint,
+    consoleUrl: `${server.endpoint}/console`,
     runtime,
     stop: async () => {
       stopping.abort();

@@ -21,6 +21,11 @@ export interface ServerOptions {
   pollHoldSeconds?: number;
   logLevel?: LogLevel;
   logger?: Logger;
+  /**
+   * Extra HTTP routes served beside the API on the same port (the web console). Called for requests that carry
+   * no X-Amz-Target; returns true when it answered.
+   */
+  routes?: (request: IncomingMessage, response: ServerResponse, body: Buffer) => boolean | Promise<boolean>;
 }
 
 export interface RunningServer {
@@ -47,7 +52,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const holdMs = Math.round((options.pollHoldSeconds ?? 60) * 1000);
   const advanceClock = (ms: number) => engine.advanceClock(ms);
 
-  const adminRoutes = (request: IncomingMessage, response: ServerResponse, body: Buffer): boolean => {
+  const adminRoutes = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+  ): boolean | Promise<boolean> => {
     const url = request.url ?? '/';
     const reply = (status: number, payload: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
@@ -74,7 +83,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
       return true;
     }
-    return false;
+    return options.routes ? options.routes(request, response, body) : false;
   };
 
   const server: Server = createServer(createRequestListener(engine, { holdMs, logger, routes: adminRoutes }));

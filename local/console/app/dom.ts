@@ -1,0 +1,63 @@
+/// <reference lib="dom" />
+
+type Child = Node | string | number | null | undefined | false;
+
+/**
+ * Builds an element. Text always goes in as text nodes and values as attributes, never as HTML, so order
+ * data with markup in it renders inert.
+ */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number | boolean | undefined | ((event: Event) => void)> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') element.addEventListener(name.replace(/^on/, ''), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+export function append(parent: Node, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+  }
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export function svg(
+  tag: string,
+  attributes: Record<string, string | number | undefined> = {},
+  ...children: Child[]
+): SVGElement {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes))
+    if (value !== undefined) element.setAttribute(name, String(value));
+  append(element, children);
+  return element;
+}
+
+export const time = (ms?: number) => (ms ? new Date(ms).toLocaleString() : '–');
+
+export function duration(ms?: number): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+export const badge = (status: string) => el('span', { class: `badge ${status}` }, status.replace(/_/g, ' '));
+
+export const meta = (name: string) =>
+  document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
+
+/** Replaces an element's children, skipping empty ones. */
+export function replace(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, children);
+}

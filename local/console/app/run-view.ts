@@ -1,0 +1,309 @@
+/// <reference lib="dom" />
+import type { AttemptView, Timeline } from '../../../lambda/decider/timeline.js';
+import { ApiError, get, post, type RunSummary } from './api.js';
+import { badge, duration, el, replace, time } from './dom.js';
+import { runLink } from './list-view.js';
+import { timelineSvg } from './timeline-svg.js';
+
+interface RunDetails {
+  run: RunSummary;
+  timeline: Timeline;
+  eventCount: number;
+  links: { resumedFrom?: string; resumedBy: string[]; continuedFrom?: string; continuedAs?: string };
+  resumeSteps: string[];
+}
+
+interface EventsPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  events: (Record<string, unknown> & { eventId: number; eventType: string; eventTimestamp: number })[];
+}
+
+const pretty = (value: unknown) =>
+  el('pre', {}, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+
+function failurePanel(timeline: Timeline): HTMLElement | null {
+  if (timeline.status === 'completed') {
+    return el(
+      'div',
+      { class: 'panel', 'data-testid': 'result' },
+      el('h3', {}, 'Result'),
+      pretty(timeline.result),
+    );
+  }
+  if (!timeline.failure) return null;
+  const d = (timeline.failure.details ?? {}) as {
+    failedStep?: string;
+    attempts?: number;
+    lastError?: { reason?: string; details?: string };
+    compensated?: string[];
+    compensationFailures?: { step: string; lastError?: { reason?: string } }[];
+    canceledAtStep?: string;
+  };
+  const facts: [string, string | undefined][] = [
+    ['reason', timeline.failure.reason],
+    ['failed step', d.failedStep && `${d.failedStep} after ${d.attempts} attempt(s)`],
+    ['canceled at', d.canceledAtStep],
+    [
+      'last error',
+      d.lastError && `${d.lastError.reason ?? ''}${d.lastError.details ? `: ${d.lastError.details}` : ''}`,
+    ],
+    ['compensated', d.compensated && (d.compensated.length ? d.compensated.join(', ') : 'nothing to undo')],
+    [
+      'compensation failures',
+      d.compensationFailures?.length
+        ? d.compensationFailures.map((f) => `${f.step} (${f.lastError?.reason})`).join(', ')
+        : undefined,
+    ],
+  ];
+  return el(
+    'div',
+    { class: 'panel', 'data-testid': 'failure' },
+    el('h3', { class: 'error' }, timeline.status === 'canceled' ? 'Canceled' : 'Failure'),
+    el(
+      'table',
+      {},
+      el(
+        'tbody',
+        {},
+        ...facts.filter(([, v]) => v).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v ?? ''))),
+      ),
+    ),
+    typeof timeline.failure.details === 'string' ? pretty(timeline.failure.details) : null,
+  );
+}
+
+/** A run: header, input, outcome, links between runs, actions, the timeline picture and the raw events. */
+export async function renderRun(
+  root: HTMLElement,
+  workflowId: string,
+  runId: string,
+  state: { eventsPage: number; selected?: AttemptView },
+  refresh: () => void,
+): Promise<boolean> {
+  const details = await get<RunDetails>('run', { workflowId, runId });
+  const { run, timeline, links } = details;
+  const selectedIds = new Set(state.selected?.eventIds ?? []);
+  const pageSize = 50;
+  if (state.selected?.eventIds[0]) state.eventsPage = Math.floor((state.selected.eventIds[0] - 1) / pageSize);
+  const events = await get<EventsPage>('events', { workflowId, runId, page: state.eventsPage, pageSize });
+  const message = el('div', { 'data-testid': 'action-result' });
+  const act = async (
+    path: string,
+    body: Record<string, unknown>,
+    confirmText: string,
+    onDone?: (result: Record<string, string>) => void,
+  ) => {
+    if (!window.confirm(confirmText)) return;
+    message.replaceChildren('Working…');
+    try {
+      const result = await post<Record<string, string>>(path, { workflowId, runId, ...body });
+      message.replaceChildren(el('p', {}, 'Done.'));
+      onDone?.(result);
+      refresh();
+    } catch (error) {
+      const problems = error instanceof ApiError ? (error.problems ?? []) : [];
+      message.replaceChildren(
+        el('p', { class: 'error' }, (error as Error).message),
+        ...problems.map((p) => el('p', { class: 'error' }, p)),
+      );
+    }
+  };
+  const ref = (id: string | undefined, label: string) =>
+    id
+      ? el(
+          'li',
+          {},
+          `${label} `,
+          el(
+            'a',
+            { href: runLink({ workflowId, runId: id }), 'data-testid': `link-${label.replace(/\s+/g, '-')}` },
+            id,
+          ),
+        )
+      : null;
+  const actions: (HTMLElement | null)[] = [];
+  if (run.status === 'OPEN') {
+    const signalName = el('input', { placeholder: 'signal name', 'data-testid': 'signal-name' });
+    actions.push(
+      el(
+        'div',
+        { class: 'row' },
+        signalName,
+        el(
+          'button',
+          {
+            onclick: () =>
+              void act(
+                'signal',
+                { signalName: signalName.value },
+                `Send signal "${signalName.value}" to ${workflowId}?`,
+              ),
+          },
+          'Signal',
+        ),
+        el(
+          'button',
+          {
+            'data-testid': 'cancel',
+            onclick: () =>
+              void act(
+                'cancel',
+                {},
+                `Request cancellation of ${workflowId}? The decider compensates what completed.`,
+              ),
+          },
+          'Request cancel',
+        ),
+        el(
+          'button',
+          {
+            'data-testid': 'terminate',
+            onclick: () =>
+              void act(
+                'terminate',
+                { reason: 'terminated from the console' },
+                `Terminate ${workflowId} now, without compensation?`,
+              ),
+          },
+          'Terminate',
+        ),
+      ),
+    );
+  } else if (details.resumeSteps.length > 0) {
+    const step = el(
+      'select',
+      { 'data-testid': 'resume-step' },
+      ...details.resumeSteps.map((s) => el('option', { value: s }, s)),
+    );
+    const failedStep = (timeline.failure?.details as { failedStep?: string } | undefined)?.failedStep;
+    if (failedStep) step.value = failedStep;
+    actions.push(
+      el(
+        'div',
+        { class: 'row' },
+        'Resume from',
+        step,
+        el(
+          'button',
+          {
+            'data-testid': 'resume',
+            onclick: () =>
+              void act(
+                'resume',
+                { fromStep: step.value },
+                `Start a new run of ${workflowId} from ${step.value}?`,
+                (result) => {
+                  window.location.hash = runLink({ workflowId, runId: result.runId ?? '' });
+                },
+              ),
+          },
+          'Resume',
+        ),
+      ),
+    );
+  }
+  const eventRows = events.events.map((event) => {
+    const { eventId, eventType, eventTimestamp, ...attributes } = event;
+    return el(
+      'tr',
+      {
+        id: `event-${eventId}`,
+        class: selectedIds.has(eventId) ? 'highlight' : undefined,
+        'data-event-id': eventId,
+      },
+      el('td', {}, String(eventId)),
+      el('td', {}, eventType),
+      el('td', {}, time(eventTimestamp)),
+      el('td', {}, pretty(Object.values(attributes)[0] ?? {})),
+    );
+  });
+  const pages = Math.max(1, Math.ceil(events.total / pageSize));
+  replace(
+    root,
+    el('p', {}, el('a', { href: '#/' }, '‹ all runs')),
+    el(
+      'div',
+      { class: 'panel', 'data-testid': 'header' },
+      el('h2', {}, workflowId, ' ', badge(run.status)),
+      el(
+        'table',
+        {},
+        el(
+          'tbody',
+          {},
+          el('tr', {}, el('th', {}, 'run'), el('td', {}, runId)),
+          el('tr', {}, el('th', {}, 'type'), el('td', {}, `${run.type}@${run.version}`)),
+          el('tr', {}, el('th', {}, 'started'), el('td', {}, time(run.startedAt))),
+          el('tr', {}, el('th', {}, 'closed'), el('td', {}, time(run.closedAt))),
+          el('tr', {}, el('th', {}, 'duration'), el('td', {}, duration(timeline.durationMs))),
+        ),
+      ),
+      el('h3', {}, 'Input'),
+      el('div', { 'data-testid': 'input' }, pretty(timeline.input)),
+      links.resumedFrom || links.resumedBy.length || links.continuedFrom || links.continuedAs
+        ? el(
+            'ul',
+            { 'data-testid': 'links' },
+            ref(links.resumedFrom, 'resumed from'),
+            ...links.resumedBy.map((id) => ref(id, 'resumed by')),
+            ref(links.continuedFrom, 'continued from'),
+            ref(links.continuedAs, 'continued as'),
+          )
+        : null,
+    ),
+    failurePanel(timeline),
+    actions.length ? el('div', { class: 'panel' }, el('h3', {}, 'Actions'), ...actions, message) : null,
+    el(
+      'div',
+      { class: 'panel' },
+      el('h3', {}, 'Timeline'),
+      timelineSvg(timeline, (attempt) => {
+        state.selected = attempt;
+        refresh();
+      }),
+      el(
+        'p',
+        { class: 'muted' },
+        'Bars are attempts (light: waiting for a worker); dashed gaps are retry backoff; ↩ rows are compensations. Click a bar for its events. SWF records no heartbeat events, so heartbeats show only as heartbeat timeouts.',
+      ),
+    ),
+    el(
+      'div',
+      { class: 'panel' },
+      el('h3', {}, `Events (${events.total})`),
+      el(
+        'div',
+        { class: 'row' },
+        el(
+          'button',
+          {
+            disabled: events.page <= 0,
+            onclick: () => {
+              state.eventsPage = events.page - 1;
+              state.selected = undefined;
+              refresh();
+            },
+          },
+          '‹ Earlier',
+        ),
+        el('span', { class: 'muted' }, `page ${events.page + 1} of ${pages}`),
+        el(
+          'button',
+          {
+            disabled: events.page + 1 >= pages,
+            onclick: () => {
+              state.eventsPage = events.page + 1;
+              state.selected = undefined;
+              refresh();
+            },
+          },
+          'Later ›',
+        ),
+      ),
+      el('table', { 'data-testid': 'events' }, el('tbody', {}, ...eventRows)),
+    ),
+  );
+  return run.status === 'OPEN';
+}

@@ -1,0 +1,345 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as S from '@aws-sdk/client-swf';
+import { buildTimeline, type HistoryEvent } from '../../lambda/decider/index.js';
+import {
+  cancelRun,
+  type OrderContext,
+  readEvents,
+  resumeRun,
+  signalRun,
+  startOrder,
+  terminateRun,
+} from '../../lambda/worker/operations.js';
+import { ORDER_WORKFLOW_NAME } from '../../lambda/workflow/order/workflow.js';
+import { consoleBundle } from './bundle.js';
+import { consolePage } from './page.js';
+
+type Json = Record<string, unknown>;
+
+export interface ConsoleOptions {
+  context: OrderContext;
+  /** The order the start form opens with. */
+  sampleOrder?: Json;
+}
+
+export const SAMPLE_ORDER: Json = {
+  orderId: 'A-2001',
+  customerId: 'cust-42',
+  items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 12.5 }],
+  currency: 'USD',
+  paymentToken: 'tok_visa_4242abcd',
+};
+
+const STATUSES = [
+  'OPEN',
+  'COMPLETED',
+  'FAILED',
+  'CANCELED',
+  'TERMINATED',
+  'TIMED_OUT',
+  'CONTINUED_AS_NEW',
+] as const;
+const MAX_BODY = 64 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Json = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Every run of the domain (open and closed, all pages), newest first. */
+async function allRuns(context: OrderContext): Promise<S.WorkflowExecutionInfo[]> {
+  const domain = context.config.domain;
+  const since = { oldestDate: new Date(0) };
+  const runs: S.WorkflowExecutionInfo[] = [];
+  for (const open of [true, false]) {
+    let nextPageToken: string | undefined;
+    do {
+      const page = open
+        ? await context.swf.send(
+            new S.ListOpenWorkflowExecutionsCommand({ domain, startTimeFilter: since, nextPageToken }),
+          )
+        : await context.swf.send(
+            new S.ListClosedWorkflowExecutionsCommand({ domain, startTimeFilter: since, nextPageToken }),
+          );
+      runs.push(...(page.executionInfos ?? []));
+      nextPageToken = page.nextPageToken;
+    } while (nextPageToken);
+  }
+  return runs.sort((a, b) => (b.startTimestamp?.getTime() ?? 0) - (a.startTimestamp?.getTime() ?? 0));
+}
+
+const statusOf = (run: S.WorkflowExecutionInfo) =>
+  run.executionStatus === 'OPEN' ? 'OPEN' : (run.closeStatus ?? 'CLOSED');
+
+const summary = (run: S.WorkflowExecutionInfo) => ({
+  workflowId: run.execution?.workflowId,
+  runId: run.execution?.runId,
+  type: run.workflowType?.name,
+  version: run.workflowType?.version,
+  status: statusOf(run),
+  cancelRequested: run.cancelRequested,
+  startedAt: run.startTimestamp?.getTime(),
+  closedAt: run.closeTimestamp?.getTime(),
+});
+
+async function overview(context: OrderContext, query: URLSearchParams): Promise<Json> {
+  const runs = await allRuns(context);
+  const type = query.get('type') || undefined;
+  const version = query.get('version') || undefined;
+  const prefix = query.get('prefix') || '';
+  const status = query.get('status') || undefined;
+  const matching = runs.filter(
+    (r) =>
+      (!type || r.workflowType?.name === type) &&
+      (!version || r.workflowType?.version === version) &&
+      (r.execution?.workflowId ?? '').startsWith(prefix),
+  );
+  const counts = Object.fromEntries(
+    STATUSES.map((s) => [s, matching.filter((r) => statusOf(r) === s).length]),
+  );
+  const filtered = status ? matching.filter((r) => statusOf(r) === status) : matching;
+  const pageSize = Math.min(100, Math.max(1, Number(query.get('pageSize') ?? 20)));
+  const page = Math.max(0, Number(query.get('page') ?? 0));
+  return {
+    counts,
+    total: filtered.length,
+    page,
+    pageSize,
+    runs: filtered.slice(page * pageSize, (page + 1) * pageSize).map(summary),
+    types: [...new Set(runs.map((r) => `${r.workflowType?.name}@${r.workflowType?.version}`))].sort(),
+  };
+}
+
+const startedInput = (events: S.HistoryEvent[]) => {
+  try {
+    return JSON.parse(events[0]?.workflowExecutionStartedEventAttributes?.input ?? 'null') as Json | null;
+  } catch {
+    return null;
+  }
+};
+
+async function runDetails(context: OrderContext, query: URLSearchParams): Promise<Json> {
+  const workflowId = query.get('workflowId') ?? '';
+  const runId = query.get('runId') ?? '';
+  let described: S.DescribeWorkflowExecutionCommandOutput;
+  try {
+    described = await context.swf.send(
+      new S.DescribeWorkflowExecutionCommand({
+        domain: context.config.domain,
+        execution: { workflowId, runId },
+      }),
+    );
+  } catch {
+    throw new HttpError(404, `No run ${runId} of ${workflowId}`);
+  }
+  const info = described.executionInfo ?? ({} as S.WorkflowExecutionInfo);
+  const events = await readEvents(context, { workflowId, runId });
+  const workflow = context.catalog.workflow(info.workflowType?.name ?? '', info.workflowType?.version ?? '');
+  const timeline = buildTimeline(events as HistoryEvent[], workflow);
+  // Runs resumed from this one: same workflowId, and their input names this run as the source.
+  const siblings = (await allRuns(context)).filter(
+    (r) => r.execution?.workflowId === workflowId && r.execution?.runId !== runId,
+  );
+  const resumedBy: string[] = [];
+  for (const sibling of siblings) {
+    const first = await context.swf.send(
+      new S.GetWorkflowExecutionHistoryCommand({
+        domain: context.config.domain,
+        execution: sibling.execution as S.WorkflowExecution,
+        maximumPageSize: 1,
+      }),
+    );
+    const input = startedInput(first.events ?? []) as { resume?: { sourceRunId?: string } } | null;
+    if (input?.resume?.sourceRunId === runId) resumedBy.push(sibling.execution?.runId ?? '');
+  }
+  const current = context.catalog.workflow(ORDER_WORKFLOW_NAME, context.config.workflowVersion);
+  return {
+    run: summary(info),
+    timeline,
+    eventCount: events.length,
+    links: {
+      resumedFrom: timeline.resumedFrom?.sourceRunId,
+      resumedBy,
+      continuedFrom: timeline.continuedFromRunId,
+      continuedAs: timeline.continuedAsRunId,
+    },
+    resumeSteps:
+      info.executionStatus === 'OPEN' || info.workflowType?.name !== ORDER_WORKFLOW_NAME
+        ? []
+        : (current?.steps.map((s) => s.name) ?? []),
+  };
+}
+
+async function eventsPage(context: OrderContext, query: URLSearchParams): Promise<Json> {
+  const workflowId = query.get('workflowId') ?? '';
+  const runId = query.get('runId') ?? '';
+  const events = await readEvents(context, { workflowId, runId });
+  const pageSize = Math.min(200, Math.max(1, Number(query.get('pageSize') ?? 50)));
+  const page = Math.max(0, Number(query.get('page') ?? 0));
+  return {
+    total: events.length,
+    page,
+    pageSize,
+    events: events
+      .slice(page * pageSize, (page + 1) * pageSize)
+      .map((e) => ({ ...e, eventTimestamp: e.eventTimestamp?.getTime() })),
+  };
+}
+
+/** The request came from a page of this very server (not another site) and carries the session token. */
+function checkAction(request: IncomingMessage, token: string): void {
+  const host = request.headers.host ?? '';
+  const origin = request.headers.origin;
+  const fetchSite = request.headers['sec-fetch-site'];
+  const sameOrigin = origin
+    ? origin === `http://${host}`
+    : fetchSite === undefined || fetchSite === 'same-origin';
+  if (!sameOrigin || (fetchSite !== undefined && fetchSite !== 'same-origin')) {
+    throw new HttpError(403, 'Actions are accepted only from the console page itself (same origin)');
+  }
+  const given = Buffer.from(String(request.headers['x-console-token'] ?? ''));
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new HttpError(403, 'Missing or wrong console session token; reload the console page');
+  }
+}
+
+/** Local names only: a page on another host name resolving to 127.0.0.1 (DNS rebinding) is refused. */
+function checkHost(request: IncomingMessage): void {
+  const host = (request.headers.host ?? '').replace(/:\d+$/, '');
+  if (
+    !['127.0.0.1', 'localhost', '[::1]'].includes(host) &&
+    !process.env.SWF_CONSOLE_ALLOWED_HOSTS?.split(',').includes(host)
+  ) {
+    throw new HttpError(403, `The console answers only local host names (got ${host.slice(0, 100)})`);
+  }
+}
+
+const text = (error: unknown) => {
+  const e = error as Error & { problems?: string[]; code?: string };
+  return { error: e.name, message: e.message, problems: e.problems, code: e.code };
+};
+
+async function action(context: OrderContext, path: string, body: Json): Promise<Json> {
+  const str = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+  const ref = { workflowId: str('workflowId') ?? '', runId: str('runId') };
+  try {
+    switch (path) {
+      case 'start':
+        return { ...(await startOrder(context, body.order)) };
+      case 'resume':
+        return {
+          ...(await resumeRun(context, {
+            ...ref,
+            fromStep: str('fromStep') ?? '',
+            clearSimulation: body.clearSimulation === true,
+          })),
+        };
+      case 'signal':
+        return {
+          ...(await signalRun(context, { ...ref, signalName: str('signalName') ?? '', input: str('input') })),
+        };
+      case 'cancel':
+        return { ...(await cancelRun(context, ref)) };
+      case 'terminate':
+        return { ...(await terminateRun(context, { ...ref, reason: str('reason') })) };
+      default:
+        throw new HttpError(404, `No action ${path}`);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    const name = (error as Error).name;
+    const status =
+      name === 'ValidationError' || name === 'ValidationException'
+        ? 400
+        : name === 'OperationError'
+          ? 409
+          : 400;
+    throw new HttpError(status, (error as Error).message, text(error));
+  }
+}
+
+/**
+ * The web console's routes, served by swf-local under /console: the page, its script, a read-only JSON API
+ * over the server's own SWF API, and actions that need the same origin and the session token.
+ */
+export function createConsoleRoutes(options: ConsoleOptions) {
+  const token = randomBytes(24).toString('base64url');
+  return async (request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<boolean> => {
+    const url = new URL(request.url ?? '/', 'http://local');
+    if (url.pathname !== '/console' && !url.pathname.startsWith('/console/')) return false;
+    const send = (status: number, type: string, payload: string, extra: Record<string, string> = {}) => {
+      response.writeHead(status, {
+        'content-type': type,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        ...extra,
+      });
+      response.end(payload);
+    };
+    const json = (status: number, payload: unknown) =>
+      send(status, 'application/json; charset=utf-8', JSON.stringify(payload));
+    try {
+      checkHost(request);
+      if (url.pathname === '/console' || url.pathname === '/console/') {
+        send(
+          200,
+          'text/html; charset=utf-8',
+          consolePage({
+            token,
+            domain: options.context.config.domain,
+            sample: options.sampleOrder ?? SAMPLE_ORDER,
+          }),
+          {
+            // No inline script can run, whatever ends up in the page.
+            'content-security-policy':
+              "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+          },
+        );
+        return true;
+      }
+      if (url.pathname === '/console/app.js') {
+        send(200, 'text/javascript; charset=utf-8', await consoleBundle());
+        return true;
+      }
+      const api = url.pathname.replace(/^\/console\/api\//, '');
+      if (request.method === 'GET') {
+        if (api === 'overview') {
+          json(200, await overview(options.context, url.searchParams));
+          return true;
+        }
+        if (api === 'run') {
+          json(200, await runDetails(options.context, url.searchParams));
+          return true;
+        }
+        if (api === 'events') {
+          json(200, await eventsPage(options.context, url.searchParams));
+          return true;
+        }
+        throw new HttpError(404, `No such console endpoint: ${url.pathname.slice(0, 100)}`);
+      }
+      if (request.method !== 'POST') throw new HttpError(405, 'Use GET to read and POST to act');
+      checkAction(request, token);
+      if (body.length > MAX_BODY) throw new HttpError(413, `The request is over ${MAX_BODY} bytes`);
+      let parsed: Json;
+      try {
+        parsed = JSON.parse(body.toString('utf8') || '{}') as Json;
+      } catch {
+        throw new HttpError(400, 'The request body is not valid JSON');
+      }
+      json(200, await action(options.context, api, parsed));
+    } catch (error) {
+      if (error instanceof HttpError) json(error.status, { message: error.message, ...error.extra });
+      else json(500, { message: 'The console hit an unexpected error; see the server log' });
+    }
+    return true;
+  };
+}
