@@ -179,12 +179,16 @@ export async function renderRun(
     );
     const failedStep = (timeline.failure?.details as { failedStep?: string } | undefined)?.failedStep;
     if (failedStep) step.value = failedStep;
+    // A demo order's injected fault would fire again in the new run: offer to drop it, as `swfctl resume --clear-simulation` does.
+    const injected = Boolean((timeline.input as { simulate?: unknown } | undefined)?.simulate);
+    const clear = el('input', { type: 'checkbox', checked: true, 'data-testid': 'clear-simulation' });
     actions.push(
       el(
         'div',
         { class: 'row' },
         'Resume from',
         step,
+        injected ? el('label', {}, clear, ' drop the injected fault (demo orders)') : null,
         el(
           'button',
           {
@@ -192,7 +196,7 @@ export async function renderRun(
             onclick: () =>
               void act(
                 'resume',
-                { fromStep: step.value },
+                { fromStep: step.value, clearSimulation: injected && clear.checked },
                 `Start a new run of ${workflowId} from ${step.value}?`,
                 (result) => {
                   window.location.hash = runLink({ workflowId, runId: result.runId ?? '' });

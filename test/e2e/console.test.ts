@@ -1,0 +1,181 @@
+import * as S from '@aws-sdk/client-swf';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRun, startOrder } from '../../lambda/worker/operations.js';
+import type { LocalStack } from '../../local/runtime/local-stack.js';
+import { browserAvailable, launchChromium } from '../support/browser.js';
+import { anOrder } from '../support/order-fixtures.js';
+import { eventually } from '../support/workers.js';
+
+const enabled = browserAvailable();
+let stack: LocalStack;
+let browser: Browser;
+let page: Page;
+const XSS = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+
+beforeAll(async () => {
+  if (!enabled) return;
+  const { startLocalStack } = await import('../../local/runtime/local-stack.js');
+  stack = await startLocalStack({ port: 0, memory: true, pollHoldSeconds: 1, rateMs: 1000 });
+  const context = stack.runtime.orderContext;
+  await startOrder(context, anOrder({ orderId: 'UI-OK-1' }));
+  await startOrder(context, anOrder({ orderId: 'UI-OK-2', notes: XSS }));
+  await startOrder(
+    context,
+    anOrder({ orderId: 'UI-BROKEN', simulate: { failStep: 'NotifyCompletion', nonRetryable: true } }),
+  );
+  for (const id of ['UI-OK-1', 'UI-OK-2', 'UI-BROKEN']) {
+    await eventually(async () =>
+      (await findRun(context, `order-${id}`)).executionStatus === 'CLOSED' ? true : undefined,
+    );
+  }
+  browser = await launchChromium();
+  page = await browser.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const open = async (hash = '') => {
+  await page.goto(`${stack.consoleUrl}${hash}`);
+};
+const rowsText = async () => (await page.locator('[data-testid=runs] tbody tr').allTextContents()).join('\n');
+
+describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
+  it('lists runs newest first with counts per status, and filters by status, type and workflowId prefix', async () => {
+    await open();
+    await page.waitForSelector('[data-testid=runs] tbody tr[data-workflow-id]');
+    expect(await page.locator('[data-status=COMPLETED]').textContent()).toBe('Completed 2');
+    expect(await page.locator('[data-status=FAILED]').textContent()).toBe('Failed 1');
+    await page.click('[data-status=FAILED]');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=runs] tbody tr[data-workflow-id]').length === 1,
+    );
+    expect(await rowsText()).toContain('order-UI-BROKEN');
+    await open('#/?prefix=order-UI-OK');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=runs] tbody tr[data-workflow-id]').length === 2,
+    );
+    expect(await rowsText()).not.toContain('UI-BROKEN');
+    const types = await page.locator('[data-testid=type-filter] option').allTextContents();
+    expect(types).toEqual(['every type', 'OrderProcessing@1']);
+  });
+
+  it('shows a failed and compensated order: the failure in words and compensation bars after it', async () => {
+    const run = await findRun(stack.runtime.orderContext, 'order-UI-BROKEN');
+    await open(`#/run/order-UI-BROKEN/${encodeURIComponent(run.execution?.runId ?? '')}`);
+    await page.waitForSelector('[data-testid=timeline]');
+    const failure = await page.locator('[data-testid=failure]').textContent();
+    expect(failure).toContain('StepFailed');
+    expect(failure).toContain('NotifyCompletion after 1 attempt(s)');
+    expect(failure).toContain('SaveResults, ProcessData');
+    expect(await page.locator('[data-step="NotifyCompletion"] .bar').getAttribute('data-outcome')).toBe(
+      'failed',
+    );
+    expect(await page.locator('[data-step="↩ SaveResults"] .bar').getAttribute('data-outcome')).toBe(
+      'completed',
+    );
+    expect(await page.locator('[data-step="↩ ProcessData"] .bar').getAttribute('data-outcome')).toBe(
+      'completed',
+    );
+    // A bar links to its events: clicking highlights the scheduled, started and closed events of that attempt.
+    await page.locator('[data-step="NotifyCompletion"] .bar rect').last().click();
+    await page.waitForSelector('tr.highlight');
+    const highlighted = await page.locator('tr.highlight td:nth-child(2)').allTextContents();
+    expect(highlighted).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskFailed']);
+  });
+
+  it('resumes a closed run from a chosen step, and links the two runs both ways', async () => {
+    const source = await findRun(stack.runtime.orderContext, 'order-UI-BROKEN');
+    const sourceRunId = source.execution?.runId ?? '';
+    await open(`#/run/order-UI-BROKEN/${encodeURIComponent(sourceRunId)}`);
+    await page.waitForSelector('[data-testid=resume-step]');
+    const steps = await page.locator('[data-testid=resume-step] option').allTextContents();
+    expect(steps).toEqual(['ValidateInput', 'ProcessData', 'EnrichData', 'SaveResults', 'NotifyCompletion']);
+    expect(await page.locator('[data-testid=resume-step]').inputValue()).toBe('NotifyCompletion');
+    await page.click('[data-testid=resume]');
+    await page.waitForFunction((id) => !window.location.hash.includes(encodeURIComponent(id)), sourceRunId);
+    await page
+      .waitForFunction(
+        () => document.querySelector('[data-testid=header] .badge')?.textContent === 'COMPLETED',
+        undefined,
+        { timeout: 20_000 },
+      )
+      .catch(async (error) => {
+        console.log(
+          'PAGE:',
+          page.url(),
+          await page.locator('[data-testid=failure]').textContent(),
+          await page.locator('[data-testid=input]').textContent(),
+        );
+        throw error;
+      });
+    expect(await page.locator('[data-testid=links]').textContent()).toContain(`resumed from ${sourceRunId}`);
+    expect(await page.locator('[data-step="ValidateInput"]').getAttribute('data-status')).toBe('carried');
+    await open(`#/run/order-UI-BROKEN/${encodeURIComponent(sourceRunId)}`);
+    await page.waitForSelector('[data-testid=links]');
+    expect(await page.locator('[data-testid=links]').textContent()).toContain('resumed by');
+  }, 40_000);
+
+  it('renders an order input with HTML and script in it as inert text', async () => {
+    const run = await findRun(stack.runtime.orderContext, 'order-UI-OK-2');
+    await open(`#/run/order-UI-OK-2/${encodeURIComponent(run.execution?.runId ?? '')}`);
+    await page.waitForSelector('[data-testid=input] pre');
+    expect(await page.locator('[data-testid=input] pre').textContent()).toContain(
+      '<script>window.__pwned = 1</script>',
+    );
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('#app script, #app img').count()).toBe(0);
+  });
+
+  it('starts an order from the form, showing the same validation messages as the starter', async () => {
+    await open();
+    await page.click('[data-testid=start-form] summary');
+    await page.fill(
+      '[data-testid=order-json]',
+      JSON.stringify(anOrder({ orderId: 'UI-FORM', paymentToken: '4111 1111 1111 1111' })),
+    );
+    await page.click('[data-testid=start-submit]');
+    await page.waitForSelector('[data-testid=problems] li');
+    expect(await page.locator('[data-testid=problems] li').allTextContents()).toEqual([
+      'paymentToken: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead',
+    ]);
+    await page.fill('[data-testid=order-json]', JSON.stringify(anOrder({ orderId: 'UI-FORM' })));
+    await page.click('[data-testid=start-submit]');
+    await page.waitForSelector('[data-testid=start-result] a');
+    expect(await page.locator('[data-testid=start-result]').textContent()).toBe('Started order-UI-FORM');
+  });
+
+  it('refuses actions without the session token or from another origin', async () => {
+    const body = JSON.stringify({ workflowId: 'order-UI-OK-1' });
+    const noToken = await fetch(`${stack.consoleUrl}/api/cancel`, { method: 'POST', body });
+    expect(noToken.status).toBe(403);
+    const token = await page.evaluate(() =>
+      document.querySelector('meta[name="console-token"]')?.getAttribute('content'),
+    );
+    const otherSite = await fetch(`${stack.consoleUrl}/api/cancel`, {
+      method: 'POST',
+      body,
+      headers: { 'x-console-token': token ?? '', origin: 'https://evil.example' },
+    });
+    expect(otherSite.status).toBe(403);
+    expect(await otherSite.json()).toEqual({
+      message: 'Actions are accepted only from the console page itself (same origin)',
+    });
+    const withToken = await fetch(`${stack.consoleUrl}/api/terminate`, {
+      method: 'POST',
+      body,
+      headers: { 'x-console-token': token ?? '', origin: new URL(stack.consoleUrl).origin },
+    });
+    expect(withToken.status).toBe(409);
+    expect((await withToken.json()).message).toMatch(/already closed/);
+    const swf = stack.runtime.orderContext.swf;
+    expect(
+      (await swf.send(new S.DescribeDomainCommand({ name: stack.runtime.config.domain }))).domainInfo?.status,
+    ).toBe('REGISTERED');
+  });
+});
