@@ -23,6 +23,7 @@ import { renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
 import { progressBar, renderDemoSummary, runDemo } from '../local/runtime/demo.js';
 import { startLocalStack } from '../local/runtime/local-stack.js';
+import { SqliteOrderStore } from '../local/runtime/sqlite-order-store.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
 
 loadDotEnv();
@@ -116,6 +117,10 @@ program
   .addArgument(new Command().createArgument('<kind>', 'decider or activity').choices(['decider', 'activity']))
   .option('--concurrency <n>', 'pollers in this process', number('--concurrency', 1), 1)
   .option('--poll-hold <seconds>', "the service's long-poll hold (60 on SWF)", number('--poll-hold'), 60)
+  .option(
+    '--ledger <path>',
+    'keep orders and their side-effect ledger in this SQLite file (shared by workers)',
+  )
   .addOption(
     new Option('--log-level <level>', 'log detail')
       .choices(['debug', 'info', 'warn', 'error'])
@@ -125,7 +130,10 @@ program
     const ctx = context();
     const signal = stopSignal();
     const { telemetry, counts } = consoleTelemetry(options.logLevel);
-    const ports = { orderStore: new InMemoryOrderStore(), notifier: new InMemoryNotifier() };
+    const ports = {
+      orderStore: options.ledger ? new SqliteOrderStore(options.ledger) : new InMemoryOrderStore(),
+      notifier: new InMemoryNotifier(),
+    };
     process.stderr.write(
       `${kind} worker: ${options.concurrency} poller(s) on ${ctx.endpoint}, domain ${ctx.config.domain}\n`,
     );

@@ -19,6 +19,8 @@ export const configSchema = z.object({
   SWF_ACTIVITY_TASK_LIST: name.default('order-activities'),
   SWF_WORKFLOW_VERSION: name.refine((v) => v.length <= 64, 'must be at most 64 characters').default('1'),
   SWF_ALLOW_FAILURE_INJECTION: booleanFlag.default(false),
+  /** Multiplies every order timeout (0.01 to 1): fast-failing test environments such as the chaos run. */
+  SWF_TIMEOUT_SCALE: z.coerce.number().min(0.01).max(1).default(1),
 });
 
 /** Validated settings every part of the system shares. */
@@ -30,6 +32,8 @@ export interface WorkflowConfig {
   workflowVersion: string;
   /** Lets order inputs carry a `simulate` block; off unless explicitly enabled (demos and tests). */
   allowFailureInjection: boolean;
+  /** Scales the order workflow's timeouts (1 in production). */
+  timeoutScale: number;
 }
 
 /** Reads and validates the configuration from an environment map (pass `process.env` at the edge only). */
@@ -50,5 +54,6 @@ export function loadConfig(env: Record<string, string | undefined> = {}): Workfl
     activityTaskList: c.SWF_ACTIVITY_TASK_LIST,
     workflowVersion: c.SWF_WORKFLOW_VERSION,
     allowFailureInjection: c.SWF_ALLOW_FAILURE_INJECTION,
+    timeoutScale: c.SWF_TIMEOUT_SCALE,
   };
 }

@@ -42,6 +42,14 @@ afterAll(async () => {
 const open = async (hash = '') => {
   await page.goto(`${stack.consoleUrl}${hash}`);
 };
+/** Opens a run's page and waits until it shows that run (a hash-only change re-renders, it does not reload). */
+const openRun = async (workflowId: string, runId: string) => {
+  await open(`#/run/${workflowId}/${encodeURIComponent(runId)}`);
+  await page.waitForFunction(
+    (id) => document.querySelector('[data-testid=header]')?.textContent?.includes(id) ?? false,
+    runId,
+  );
+};
 const rowsText = async () => (await page.locator('[data-testid=runs] tbody tr').allTextContents()).join('\n');
 
 describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
@@ -66,7 +74,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
 
   it('shows a failed and compensated order: the failure in words and compensation bars after it', async () => {
     const run = await findRun(stack.runtime.orderContext, 'order-UI-BROKEN');
-    await open(`#/run/order-UI-BROKEN/${encodeURIComponent(run.execution?.runId ?? '')}`);
+    await openRun('order-UI-BROKEN', run.execution?.runId ?? '');
     await page.waitForSelector('[data-testid=timeline]');
     const failure = await page.locator('[data-testid=failure]').textContent();
     expect(failure).toContain('StepFailed');
@@ -91,7 +99,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   it('resumes a closed run from a chosen step, and links the two runs both ways', async () => {
     const source = await findRun(stack.runtime.orderContext, 'order-UI-BROKEN');
     const sourceRunId = source.execution?.runId ?? '';
-    await open(`#/run/order-UI-BROKEN/${encodeURIComponent(sourceRunId)}`);
+    await openRun('order-UI-BROKEN', sourceRunId);
     await page.waitForSelector('[data-testid=resume-step]');
     const steps = await page.locator('[data-testid=resume-step] option').allTextContents();
     expect(steps).toEqual(['ValidateInput', 'ProcessData', 'EnrichData', 'SaveResults', 'NotifyCompletion']);
@@ -115,14 +123,14 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
       });
     expect(await page.locator('[data-testid=links]').textContent()).toContain(`resumed from ${sourceRunId}`);
     expect(await page.locator('[data-step="ValidateInput"]').getAttribute('data-status')).toBe('carried');
-    await open(`#/run/order-UI-BROKEN/${encodeURIComponent(sourceRunId)}`);
+    await openRun('order-UI-BROKEN', sourceRunId);
     await page.waitForSelector('[data-testid=links]');
     expect(await page.locator('[data-testid=links]').textContent()).toContain('resumed by');
   }, 40_000);
 
   it('renders an order input with HTML and script in it as inert text', async () => {
     const run = await findRun(stack.runtime.orderContext, 'order-UI-OK-2');
-    await open(`#/run/order-UI-OK-2/${encodeURIComponent(run.execution?.runId ?? '')}`);
+    await openRun('order-UI-OK-2', run.execution?.runId ?? '');
     await page.waitForSelector('[data-testid=input] pre');
     expect(await page.locator('[data-testid=input] pre').textContent()).toContain(
       '<script>window.__pwned = 1</script>',

@@ -5,7 +5,7 @@ import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
 import { findRun, runHistory, startOrder } from '../../lambda/worker/operations.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { silentTelemetry } from '../../lambda/worker/telemetry.js';
-import { startFlakyProxy } from '../support/flaky-proxy.js';
+import { startFlakyProxy } from '../../local/chaos/flaky-proxy.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, orderEnvironment, startWorkers } from '../support/workers.js';
 

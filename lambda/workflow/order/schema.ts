@@ -71,7 +71,7 @@ export const orderSchema = z.strictObject({
     error: (issue) =>
       issue.input === undefined
         ? 'is required'
-        : `must be one of ${SUPPORTED_CURRENCIES.join(', ')} (got ${JSON.stringify(String(issue.input).slice(0, 16))})`,
+        : `must be one of ${SUPPORTED_CURRENCIES.join(', ')} (got ${typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 16)) : `a ${Array.isArray(issue.input) ? 'list' : typeof issue.input}`})`,
   }),
   paymentToken: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })

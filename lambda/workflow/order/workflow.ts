@@ -79,6 +79,48 @@ export function orderSteps(): StepSpec[] {
 
 /** The `OrderProcessing` workflow type at the configured version. */
 export function orderWorkflow(config: WorkflowConfig): WorkflowSpec {
+  const spec = baseOrderWorkflow(config);
+  return config.timeoutScale === 1 ? spec : scaleTimeouts(spec, config.timeoutScale);
+}
+
+/** Whole seconds of a duration spec ("5m", "30s", 300), scaled, at least 1. */
+function scaled(value: string | number | undefined, factor: number): string | undefined {
+  if (value === undefined || value === 'NONE') return value;
+  const match = /^(\d+)\s*([smhd]?)$/.exec(String(value).trim());
+  if (!match) return String(value);
+  const seconds = Number(match[1]) * ({ s: 1, m: 60, h: 3600, d: 86_400 }[match[2] || 's'] ?? 1);
+  return String(Math.max(1, Math.round(seconds * factor)));
+}
+
+/** The same workflow with every timeout multiplied (activity types get a version suffix: types are immutable). */
+function scaleTimeouts(spec: WorkflowSpec, factor: number): WorkflowSpec {
+  const timeouts = (t: Record<string, string | number | undefined> | undefined) =>
+    t && Object.fromEntries(Object.entries(t).map(([key, value]) => [key, scaled(value, factor)]));
+  const suffix = `-x${factor}`;
+  const activity = <T extends { timeouts?: Record<string, string | number | undefined>; version?: string }>(
+    a: T,
+  ): T => ({
+    ...a,
+    version: `${a.version ?? spec.defaults?.activityVersion ?? '1'}${suffix}`,
+    timeouts: timeouts(a.timeouts),
+  });
+  return {
+    ...spec,
+    executionStartToCloseTimeout:
+      scaled(spec.executionStartToCloseTimeout, factor) ?? spec.executionStartToCloseTimeout,
+    taskStartToCloseTimeout: scaled(spec.taskStartToCloseTimeout, factor) ?? spec.taskStartToCloseTimeout,
+    defaults: { ...spec.defaults, timeouts: timeouts(spec.defaults?.timeouts) },
+    steps: spec.steps.map((step) => ({
+      ...step,
+      activity: activity(step.activity),
+      compensation: step.compensation?.activity
+        ? { ...step.compensation, activity: activity(step.compensation.activity) }
+        : step.compensation,
+    })),
+  };
+}
+
+function baseOrderWorkflow(config: WorkflowConfig): WorkflowSpec {
   return {
     name: ORDER_WORKFLOW_NAME,
     version: config.workflowVersion,

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       activityTaskList: 'order-activities',
       workflowVersion: '1',
       allowFailureInjection: false,
+      timeoutScale: 1,
     });
   });
 
