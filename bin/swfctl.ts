@@ -19,7 +19,8 @@ import { registerCatalog } from '../lambda/worker/registration.js';
 import { InMemoryNotifier, InMemoryOrderStore } from '../lambda/workflow/order/memory-adapters.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { consoleTelemetry } from '../local/cli/console-telemetry.js';
-import { renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
+import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep } from '../local/cli/cost.js';
+import { renderRuns, renderTimeline, runStatus, table } from '../local/cli/format.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
 import { progressBar, renderDemoSummary, runDemo } from '../local/runtime/demo.js';
 import { startLocalStack } from '../local/runtime/local-stack.js';
@@ -343,6 +344,72 @@ async function demoCommand(
   await stack.stop();
   return ok;
 }
+
+program
+  .command('cost')
+  .description(
+    'Estimate the monthly AWS cost of the deployed stack for a workload, beside Step Functions Standard',
+  )
+  .requiredOption('--orders-per-day <n>', 'orders a day', number('--orders-per-day'))
+  .option(
+    '--pollers <n>',
+    'pollerConcurrency (pollers of each kind)',
+    number('--pollers', 1),
+    DEFAULT_INPUTS.pollerConcurrency,
+  )
+  .option('--memory <mb>', 'poller memory (MB)', number('--memory', 128), DEFAULT_INPUTS.pollerMemoryMb)
+  .option('--steps <n>', 'steps per order', number('--steps', 1), DEFAULT_INPUTS.stepsPerOrder)
+  .option('--retries <n>', 'average retries per order', number('--retries'), DEFAULT_INPUTS.retriesPerOrder)
+  .option(
+    '--retention-days <n>',
+    'domain retention',
+    number('--retention-days'),
+    DEFAULT_INPUTS.retentionDays,
+  )
+  .option('--sms <n>', 'SMS alerts a month', number('--sms'), DEFAULT_INPUTS.smsPerMonth)
+  .option('--json', 'print JSON')
+  .action((options) => {
+    const busy = measuredBusyMsPerStep();
+    const result = estimateCost({
+      ...DEFAULT_INPUTS,
+      ordersPerDay: options.ordersPerDay,
+      pollerConcurrency: options.pollers,
+      pollerMemoryMb: options.memory,
+      stepsPerOrder: options.steps,
+      retriesPerOrder: options.retries,
+      retentionDays: options.retentionDays,
+      smsPerMonth: options.sms,
+      busyMsPerStep: busy.ms,
+    });
+    if (options.json) {
+      json({ busyMsPerStep: busy, ...result });
+      return;
+    }
+    const usd = (value: number) => `$${value < 0.01 ? value.toFixed(6) : value.toFixed(2)}`;
+    print(
+      table(
+        ['item', 'formula', 'monthly'],
+        result.lines.map((line) => [line.item, line.formula, usd(line.monthly)]),
+      ),
+    );
+    print('');
+    print(
+      `total ${usd(result.monthly)} a month, ${usd(result.perOrder)} per order (us-east-1 list prices; check the pricing pages)`,
+    );
+    print(
+      `Step Functions Standard, same workflow: ${usd(result.stepFunctions.monthly)} a month, ${usd(result.stepFunctions.perOrder)} per order`,
+    );
+    print(
+      result.breakEvenOrdersPerDay === undefined
+        ? 'break-even: none; Step Functions costs less per order, so it is cheaper at every volume for this workflow'
+        : `break-even: above ${Math.ceil(result.breakEvenOrdersPerDay).toLocaleString('en-US')} orders a day SWF costs less`,
+    );
+    print(
+      `busy time per step: ${busy.ms.toFixed(1)} ms, from ${busy.source}; pollers needed per kind: ${result.pollersNeeded}`,
+    );
+    if (result.pollersNeeded > options.pollers)
+      print(`warning: raise --pollers (pollerConcurrency) to ${result.pollersNeeded}`);
+  });
 
 program
   .command('dev')

@@ -1,0 +1,149 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+/** List prices, us-east-1, at the time of writing: check the pricing pages before relying on them. */
+export const PRICES = {
+  lambdaGbSecond: 0.0000133334, // arm64
+  lambdaRequest: 0.2 / 1_000_000,
+  swfExecution: 0.0001,
+  swfTask: 0.000025, // activity or decision task, timer, signal, marker
+  swfRetainedDay: 0.000005, // per run, per 24 hours open or retained
+  alarm: 0.1,
+  dashboard: 3,
+  customMetric: 0.3,
+  logsGb: 0.5,
+  sms: 0.00645,
+  stepFunctionsTransition: 0.000025,
+} as const;
+
+const SECONDS_PER_MONTH = 30 * 86_400;
+
+export interface CostInputs {
+  ordersPerDay: number;
+  stepsPerOrder: number;
+  /** Average retries per order (each adds a timer, an activity task and a decision task). */
+  retriesPerOrder: number;
+  pollerConcurrency: number;
+  pollerMemoryMb: number;
+  retentionDays: number;
+  alarms: number;
+  customMetrics: number;
+  smsPerMonth: number;
+  /** Busy milliseconds per workflow step (an activity task plus its decision), measured by `npm run bench`. */
+  busyMsPerStep: number;
+}
+
+export const DEFAULT_INPUTS: Omit<CostInputs, 'ordersPerDay' | 'busyMsPerStep'> = {
+  stepsPerOrder: 5,
+  retriesPerOrder: 0.1,
+  pollerConcurrency: 1,
+  pollerMemoryMb: 256,
+  retentionDays: 30,
+  alarms: 49,
+  customMetrics: 16,
+  smsPerMonth: 0,
+};
+
+/**
+ * The busy time per step the benchmark measured (one order at a time through the real workers, SQLite), from
+ * bench/results/bench.json when present, else the figure recorded in docs/performance.md.
+ */
+export function measuredBusyMsPerStep(path = new URL('../../bench/results/bench.json', import.meta.url)): {
+  ms: number;
+  source: string;
+} {
+  const recorded = {
+    ms: 6,
+    source: 'docs/performance.md (swf-local SQLite, one order at a time: ~29 ms per 5-step order)',
+  };
+  if (!existsSync(path)) return recorded;
+  try {
+    const bench = JSON.parse(readFileSync(path, 'utf8')) as {
+      throughput?: { target: string; p50Ms?: number }[];
+    };
+    const row = bench.throughput?.find((r) => r.target === 'swf-local SQLite, one order at a time');
+    return row?.p50Ms
+      ? { ms: row.p50Ms / DEFAULT_INPUTS.stepsPerOrder, source: 'bench/results/bench.json' }
+      : recorded;
+  } catch {
+    return recorded;
+  }
+}
+
+export interface CostBreakdown {
+  lines: { item: string; formula: string; monthly: number }[];
+  monthly: number;
+  perOrder: number;
+  /** Pollers of each kind the workload needs at the measured busy time. */
+  pollersNeeded: number;
+  stepFunctions: { monthly: number; perOrder: number };
+  breakEvenOrdersPerDay: number | undefined;
+}
+
+/** Monthly AWS cost of the deployed stack for a workload, line by line, and Step Functions Standard beside it. */
+export function estimateCost(input: CostInputs): CostBreakdown {
+  const orders = input.ordersPerDay * 30;
+  const gb = input.pollerMemoryMb / 1024;
+  const pollers = 2 * input.pollerConcurrency;
+  const stepsPerSecond =
+    (input.ordersPerDay * input.stepsPerOrder * (1 + input.retriesPerOrder / input.stepsPerOrder)) / 86_400;
+  const pollersNeeded = Math.max(1, Math.ceil((stepsPerSecond * input.busyMsPerStep) / 1000 / 0.7));
+  const tasksPerOrder = input.stepsPerOrder + (input.stepsPerOrder + 1) + 3 * input.retriesPerOrder;
+  const swfPerOrder =
+    PRICES.swfExecution + tasksPerOrder * PRICES.swfTask + (input.retentionDays + 1) * PRICES.swfRetainedDay;
+  const lines = [
+    {
+      item: 'Lambda: pollers, idle and busy',
+      formula: `${pollers} pollers × ${gb} GB × ${SECONDS_PER_MONTH} s × $${PRICES.lambdaGbSecond}/GB-s`,
+      monthly: pollers * gb * SECONDS_PER_MONTH * PRICES.lambdaGbSecond,
+    },
+    {
+      item: 'Lambda: requests',
+      formula: `(${pollers} pollers + monitor) × 43,200 invocations × $0.20/M`,
+      monthly: (pollers + 1) * 43_200 * PRICES.lambdaRequest,
+    },
+    {
+      item: 'Lambda: monitor function',
+      formula: '43,200 × 0.3 s × 0.25 GB',
+      monthly: 43_200 * 0.3 * 0.25 * PRICES.lambdaGbSecond,
+    },
+    {
+      item: 'SWF: executions, tasks, retention',
+      formula: `${orders.toLocaleString('en-US')} orders × ($${PRICES.swfExecution} + ${tasksPerOrder.toFixed(1)} tasks × $${PRICES.swfTask} + ${input.retentionDays + 1} days × $${PRICES.swfRetainedDay})`,
+      monthly: orders * swfPerOrder,
+    },
+    {
+      item: 'CloudWatch: alarms, dashboard, metrics',
+      formula: `${input.alarms} × $0.10 + $3 + ${input.customMetrics} × $0.30`,
+      monthly: input.alarms * PRICES.alarm + PRICES.dashboard + input.customMetrics * PRICES.customMetric,
+    },
+    {
+      item: 'CloudWatch: logs',
+      formula: `${orders.toLocaleString('en-US')} orders × ${tasksPerOrder.toFixed(1)} tasks × 1 KB × $0.50/GB`,
+      monthly: (orders * tasksPerOrder * 1024 * PRICES.logsGb) / 1024 ** 3,
+    },
+    {
+      item: 'SNS: SMS alerts',
+      formula: `${input.smsPerMonth} × $${PRICES.sms}`,
+      monthly: input.smsPerMonth * PRICES.sms,
+    },
+  ];
+  const monthly = lines.reduce((sum, line) => sum + line.monthly, 0);
+  // Step Functions Standard, same workflow: a transition per state (start, 5 tasks, end, plus retries), each task a Lambda.
+  const transitions = input.stepsPerOrder + 2 + input.retriesPerOrder;
+  const taskLambda =
+    (input.stepsPerOrder + input.retriesPerOrder) *
+    (PRICES.lambdaRequest + 0.125 * (input.busyMsPerStep / 1000 + 0.05) * PRICES.lambdaGbSecond);
+  const sfnPerOrder = transitions * PRICES.stepFunctionsTransition + taskLambda;
+  const logs = lines.find((line) => line.item === 'CloudWatch: logs')?.monthly ?? 0;
+  const fixed = monthly - orders * swfPerOrder - logs;
+  const variable = swfPerOrder + (tasksPerOrder * 1024 * PRICES.logsGb) / 1024 ** 3;
+  const breakEven = variable < sfnPerOrder ? fixed / (sfnPerOrder - variable) / 30 : undefined;
+  return {
+    lines,
+    monthly,
+    perOrder: orders > 0 ? monthly / orders : 0,
+    pollersNeeded,
+    stepFunctions: { monthly: orders * sfnPerOrder, perOrder: sfnPerOrder },
+    breakEvenOrdersPerDay: breakEven,
+  };
+}
