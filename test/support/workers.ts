@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { SWFClient } from '@aws-sdk/client-swf';
 import { runActivityWorker } from '../../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
@@ -24,6 +25,7 @@ export function startWorkers(options: {
   catalog?: Catalog;
 }) {
   const controller = new AbortController();
+  setMaxListeners(64, controller.signal);
   const recorder = recordingTelemetry();
   const catalog = options.catalog ?? options.context.catalog;
   const common = {
