@@ -52,8 +52,8 @@ export function measuredBusyMsPerStep(path = new URL('../../bench/results/bench.
   source: string;
 } {
   const recorded = {
-    ms: 6,
-    source: 'docs/performance.md (swf-local SQLite, one order at a time: ~29 ms per 5-step order)',
+    ms: 3.2,
+    source: 'docs/performance.md (swf-local SQLite, one order at a time: 16 ms per 5-step order)',
   };
   if (!existsSync(path)) return recorded;
   try {
