@@ -43,27 +43,42 @@ export const silentTelemetry: WorkerTelemetry = {
   flush() {},
 };
 
-/** A telemetry that remembers everything, for tests and for summaries. */
-export function recordingTelemetry() {
-  const logs: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const counts = new Map<WorkerMetric, number>();
+/**
+ * The logging half of a telemetry: per-task keys merged into every line, handed to `write`. Shared by the
+ * recording and console telemetries.
+ */
+export function keyedLogging(
+  write: (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    message: string,
+    fields: Record<string, unknown>,
+  ) => void,
+) {
   let keys: Record<string, unknown> = {};
   const log =
-    (level: string) =>
-    (message: string, fields: Record<string, unknown> = {}) => {
-      logs.push({ level, message, fields: { ...keys, ...fields } });
-    };
-  const telemetry: WorkerTelemetry = {
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      write(level, message, { ...keys, ...fields });
+  return {
     debug: log('debug'),
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
-    appendKeys: (more) => {
+    appendKeys: (more: Record<string, unknown>) => {
       keys = { ...keys, ...more };
     },
     resetKeys: () => {
       keys = {};
     },
+  };
+}
+
+/** A telemetry that remembers everything, for tests and for summaries. */
+export function recordingTelemetry() {
+  const logs: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+  const counts = new Map<WorkerMetric, number>();
+  const telemetry: WorkerTelemetry = {
+    ...keyedLogging((level, message, fields) => logs.push({ level, message, fields })),
     count: (metric, value = 1, dimensions) => {
       counts.set(metric, (counts.get(metric) ?? 0) + value);
       for (const [name, dimension] of Object.entries(dimensions ?? {})) {

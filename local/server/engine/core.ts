@@ -280,6 +280,18 @@ export class Core {
     this.queueFor(kind, domain, taskList).set(taskKey(task), task);
   }
 
+  /** Forgets an activity task: off its task list if not yet handed out, and out of the run's open activities. */
+  dropActivity(execution: ExecutionRecord, activity: ActivityTaskRecord): void {
+    if (activity.status === 'scheduled') {
+      this.dequeue('activity', execution.domain, activity.taskList, {
+        runId: execution.runId,
+        scheduledEventId: activity.scheduledEventId,
+      });
+    }
+    delete execution.activities[String(activity.scheduledEventId)];
+    this.touch(execution);
+  }
+
   dequeue(kind: TaskKind, domain: string, taskList: string, task: QueuedTask): void {
     this.queues.get(queueKey(kind, domain, taskList))?.delete(taskKey(task));
   }

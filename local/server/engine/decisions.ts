@@ -124,11 +124,7 @@ function applyDecision(
       activity.latestCancelRequestedEventId = requestedId;
       if (activity.status === 'scheduled') {
         // Not yet handed to a worker: SWF cancels it outright.
-        core.dequeue('activity', execution.domain, activity.taskList, {
-          runId: execution.runId,
-          scheduledEventId: activity.scheduledEventId,
-        });
-        delete execution.activities[String(activity.scheduledEventId)];
+        core.dropActivity(execution, activity);
         core.addEvent(execution, 'ActivityTaskCanceled', {
           scheduledEventId: activity.scheduledEventId,
           startedEventId: 0,

@@ -35,13 +35,7 @@ export function processDeadlines(core: Core, execution: ExecutionRecord): void {
       }
       case 'activity': {
         const { activity, timeoutType } = what;
-        if (activity.status === 'scheduled') {
-          core.dequeue('activity', execution.domain, activity.taskList, {
-            runId: execution.runId,
-            scheduledEventId: activity.scheduledEventId,
-          });
-        }
-        delete execution.activities[String(activity.scheduledEventId)];
+        core.dropActivity(execution, activity);
         core.addEvent(execution, 'ActivityTaskTimedOut', {
           timeoutType,
           scheduledEventId: activity.scheduledEventId,
