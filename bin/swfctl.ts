@@ -20,10 +20,9 @@ import { InMemoryNotifier, InMemoryOrderStore } from '../lambda/workflow/order/m
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { consoleTelemetry } from '../local/cli/console-telemetry.js';
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep } from '../local/cli/cost.js';
+import { runDemoCommand } from '../local/cli/demo-command.js';
 import { renderRuns, renderTimeline, runStatus, table } from '../local/cli/format.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
-import { progressBar, renderDemoSummary, runDemo } from '../local/runtime/demo.js';
-import { startLocalStack } from '../local/runtime/local-stack.js';
 import { SqliteOrderStore } from '../local/runtime/sqlite-order-store.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
 
@@ -298,53 +297,6 @@ program
     print(`terminated ${workflowId} (run ${run.runId})`);
   });
 
-async function demoCommand(
-  options: { orders: number; exit: boolean; port: number; db?: string; verbose?: boolean },
-  keepRunning: boolean,
-) {
-  const stack = await startLocalStack({
-    port: options.port,
-    dbPath: options.db,
-    memory: options.db === undefined,
-    verbose: options.verbose,
-  });
-  const stop = stopSignal();
-  print(`swf-local:  ${stack.endpoint}   (export SWF_ENDPOINT=${stack.endpoint} to use swfctl against it)`);
-  print(`console:    ${stack.consoleUrl}`);
-  print(`workers:    decider ×2 and activity worker ×4, invoked as the EventBridge schedule would`);
-  print('');
-  const interactive = process.stdout.isTTY;
-  let lastDone = -1;
-  const { ok, outcomes } = await runDemo(stack.runtime.orderContext, {
-    orders: options.orders,
-    tag: `D${Date.now().toString(36).toUpperCase()}`,
-    store: stack.runtime.ports.orderStore,
-    onProgress: (done, total) => {
-      if (interactive) process.stdout.write(`\r${progressBar(done, total)}`);
-      else if (done !== lastDone) print(progressBar(done, total));
-      lastDone = done;
-    },
-  });
-  if (interactive) print('');
-  print('');
-  print(renderDemoSummary(outcomes));
-  print('');
-  print(ok ? 'Every order ended as expected.' : 'Some orders did not end as expected (see ✗ above).');
-  if (keepRunning && !stop.aborted) {
-    print('');
-    print('Still running. Try, in another terminal:');
-    print(`  SWF_ENDPOINT=${stack.endpoint} npx swfctl list`);
-    print(
-      `  SWF_ENDPOINT=${stack.endpoint} npx swfctl history ${outcomes[0] ? `order-${outcomes[0].orderId}` : '<workflowId>'}`,
-    );
-    print(`  SWF_ENDPOINT=${stack.endpoint} npx swfctl start --order examples/order.json`);
-    print('Ctrl+C stops everything.');
-    await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
-  }
-  await stack.stop();
-  return ok;
-}
-
 program
   .command('cost')
   .description(
@@ -421,7 +373,7 @@ program
   .option('--orders <n>', 'orders in the demo batch', number('--orders', 1), 10)
   .option('--verbose', 'show the workers’ logs')
   .action(async (options) => {
-    await demoCommand({ ...options, exit: false }, true);
+    await runDemoCommand({ ...options, exit: false }, true, stopSignal);
   });
 
 program
@@ -435,7 +387,7 @@ program
   .option('--db <path>', 'use SQLite at this path instead of memory')
   .option('--verbose', 'show the workers’ logs')
   .action(async (options) => {
-    const ok = await demoCommand(options, !options.exit);
+    const ok = await runDemoCommand(options, !options.exit, stopSignal);
     process.exitCode = ok ? 0 : 1;
   });
 

@@ -4,6 +4,7 @@ import { UnknownWorkflowTypeError } from './errors.js';
 import { attemptsKey, type HistoryFacts, readHistory } from './history.js';
 import { type ActivityKey, activityIdFor } from './ids.js';
 import { type Decision, type HistoryEvent, SWF_LIMITS } from './swf-types.js';
+import { parseWorkflowInput } from './workflow-input.js';
 
 /** Where the execution stands after replay; what `swfctl history` and the console summarise. */
 export interface WorkflowState {
@@ -39,13 +40,6 @@ export interface CompensationFailure {
 export interface DecideResult {
   decisions: Decision[];
   state: WorkflowState;
-}
-
-/** What a resumed run's input carries (see the `resume` operation). */
-interface ResumeRequest {
-  fromStep: string;
-  previousResults: Record<string, Json>;
-  sourceRunId?: string;
 }
 
 /**
@@ -359,55 +353,4 @@ function hintFor(cause: string): string {
   if (cause === 'OPERATION_NOT_PERMITTED')
     return "The decider's IAM role lacks the permission for this decision.";
   return 'See the SWF documentation for this cause.';
-}
-
-type ParsedInput =
-  | { input: JsonObject; resume?: ResumeRequest }
-  | { error: string; reason: 'InvalidInput' | 'InvalidResume' };
-
-/** The workflow input is a JSON object; a `resume` block names a known step and carries earlier results. */
-function parseWorkflowInput(raw: string | undefined, workflow: WorkflowDefinition): ParsedInput {
-  let value: unknown;
-  try {
-    value = raw === undefined || raw === '' ? {} : JSON.parse(raw);
-  } catch {
-    return {
-      reason: 'InvalidInput',
-      error: 'The workflow input is not valid JSON; start the order with a JSON object',
-    };
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return { reason: 'InvalidInput', error: 'The workflow input must be a JSON object' };
-  }
-  const { resume, ...input } = value as JsonObject;
-  if (resume === undefined) return { input };
-  const stepNames = workflow.steps.map((step) => step.name);
-  const request = resume as Partial<ResumeRequest> | null;
-  if (!request || typeof request !== 'object' || typeof request.fromStep !== 'string') {
-    return {
-      reason: 'InvalidResume',
-      error: `resume.fromStep is required; valid steps: ${stepNames.join(', ')}`,
-    };
-  }
-  if (!stepNames.includes(request.fromStep)) {
-    return {
-      reason: 'InvalidResume',
-      error: `resume.fromStep "${request.fromStep.slice(0, 64)}" is not a step of ${workflow.name}@${workflow.version}; valid steps: ${stepNames.join(', ')}`,
-    };
-  }
-  const previous = request.previousResults;
-  if (
-    previous !== undefined &&
-    (typeof previous !== 'object' || previous === null || Array.isArray(previous))
-  ) {
-    return { reason: 'InvalidResume', error: 'resume.previousResults must be an object of step results' };
-  }
-  return {
-    input,
-    resume: {
-      fromStep: request.fromStep,
-      previousResults: (previous ?? {}) as Record<string, Json>,
-      ...(typeof request.sourceRunId === 'string' ? { sourceRunId: request.sourceRunId } : {}),
-    },
-  };
 }

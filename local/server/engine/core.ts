@@ -1,7 +1,11 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Clock, DeadlineScheduler } from '../clock.js';
-import { SwfFault, unknownDomain, validation } from '../protocol/faults.js';
+import { SwfFault, unknownDomain } from '../protocol/faults.js';
 import type { ChangeSet, Store } from '../store/store.js';
+import { nextDeadline } from './deadlines.js';
+
+export { seconds } from './deadlines.js';
+
 import type {
   ActivityTaskRecord,
   DomainRecord,
@@ -10,6 +14,7 @@ import type {
   TypeKind,
   TypeRecord,
 } from './records.js';
+import { TokenSigner } from './tokens.js';
 
 export type TaskKind = 'decision' | 'activity';
 
@@ -27,13 +32,6 @@ export interface Waiter {
 
 const lcFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
-/** Seconds of an SWF duration string, or undefined for "NONE". */
-export function seconds(duration: string | undefined): number | undefined {
-  if (duration === undefined || duration === 'NONE') return undefined;
-  const value = Number(duration);
-  return Number.isFinite(value) ? value : undefined;
-}
-
 /**
  * The server's state and the mechanics every operation shares: change tracking (one store transaction per
  * request), history events, decision-task scheduling, task queues, long-poll waiters, deadlines and tokens.
@@ -48,7 +46,7 @@ export class Core {
   readonly queues = new Map<string, Map<string, QueuedTask>>();
   readonly waiters = new Map<string, Waiter[]>();
   readonly scheduler: DeadlineScheduler;
-  private secret: Buffer;
+  private readonly tokens: TokenSigner;
   private changes: ChangeSet | undefined;
   private dirtyExecutions = new Set<ExecutionRecord>();
   /** Set by the engine: processes an execution's due timeouts. */
@@ -66,8 +64,9 @@ export class Core {
       this.transaction(() => this.onDeadline(execution));
     });
     const state = store.load();
-    this.secret = state.secret ? Buffer.from(state.secret, 'base64') : randomBytes(32);
-    if (!state.secret) store.saveSecret(this.secret.toString('base64'));
+    const secret = state.secret ? Buffer.from(state.secret, 'base64') : randomBytes(32);
+    if (!state.secret) store.saveSecret(secret.toString('base64'));
+    this.tokens = new TokenSigner(secret);
     for (const domain of state.domains) this.domains.set(domain.name, domain);
     for (const type of state.types)
       this.types.set(typeKey(type.domain, type.kind, type.name, type.version), type);
@@ -321,61 +320,20 @@ export class Core {
 
   /** An opaque, signed task token naming the execution, the task and its current hand-out. */
   taskToken(kind: TaskKind, runId: string, scheduledEventId: number, nonce: string): string {
-    return this.sign({ k: kind === 'decision' ? 'd' : 'a', r: runId, s: scheduledEventId, n: nonce });
+    return this.tokens.taskToken(kind, runId, scheduledEventId, nonce);
   }
 
-  readTaskToken(token: string): { kind: TaskKind; runId: string; scheduledEventId: number; nonce: string } {
-    const body = this.verify(token, 'taskToken') as { k?: string; r?: string; s?: number; n?: string };
-    if (
-      (body.k !== 'd' && body.k !== 'a') ||
-      typeof body.r !== 'string' ||
-      typeof body.s !== 'number' ||
-      typeof body.n !== 'string'
-    ) {
-      throw validation('Invalid taskToken: it was not issued by this server');
-    }
-    return {
-      kind: body.k === 'd' ? 'decision' : 'activity',
-      runId: body.r,
-      scheduledEventId: body.s,
-      nonce: body.n,
-    };
+  readTaskToken(token: string) {
+    return this.tokens.readTaskToken(token);
   }
 
   /** A signed page token that expires after 24 hours, as SWF's do. */
   pageToken(scope: string, payload: Record<string, unknown>): string {
-    return this.sign({ p: scope, t: this.clock.now(), ...payload });
+    return this.tokens.pageToken(scope, payload, this.clock.now());
   }
 
   readPageToken(token: string, scope: string): Record<string, unknown> {
-    const body = this.verify(token, 'nextPageToken') as { p?: string; t?: number };
-    if (body.p !== scope) throw validation('Invalid nextPageToken: it belongs to another request');
-    if (typeof body.t !== 'number' || this.clock.now() - body.t > 24 * 3600 * 1000) {
-      throw validation('Specified token has exceeded its maximum lifetime');
-    }
-    return body;
-  }
-
-  private sign(payload: Record<string, unknown>): string {
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    const mac = createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 22);
-    return `${body}.${mac}`;
-  }
-
-  private verify(token: string, member: string): Record<string, unknown> {
-    const [body, mac, extra] = token.split('.');
-    if (!body || !mac || extra !== undefined)
-      throw validation(`Invalid ${member}: it was not issued by this server`);
-    const expected = createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 22);
-    const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-      throw validation(`Invalid ${member}: it was not issued by this server`);
-    }
-    try {
-      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
-      throw validation(`Invalid ${member}: it was not issued by this server`);
-    }
+    return this.tokens.readPageToken(token, scope, this.clock.now());
   }
 }
 
@@ -388,66 +346,6 @@ function dropUndefined(attributes: Record<string, unknown>): Record<string, unkn
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(attributes)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-/** Every pending deadline of an execution, earliest first considered by the caller. */
-export function deadlinesOf(execution: ExecutionRecord): { at: number; what: Deadline }[] {
-  const list: { at: number; what: Deadline }[] = [];
-  const add = (at: number | undefined, what: Deadline) => {
-    if (at !== undefined && Number.isFinite(at)) list.push({ at, what });
-  };
-  const ms = (duration: string | undefined) => {
-    const s = seconds(duration);
-    return s === undefined ? undefined : s * 1000;
-  };
-  const plus = (base: number | undefined, duration: string | undefined) => {
-    const d = ms(duration);
-    return base === undefined || d === undefined ? undefined : base + d;
-  };
-  add(plus(execution.startTimestamp, execution.executionStartToCloseTimeout), { kind: 'workflow' });
-  if (execution.decision.state === 'started') {
-    add(plus(execution.decision.startedAt, execution.taskStartToCloseTimeout), { kind: 'decision' });
-  }
-  for (const activity of Object.values(execution.activities)) {
-    add(plus(activity.scheduledAt, activity.scheduleToCloseTimeout), {
-      kind: 'activity',
-      activity,
-      timeoutType: 'SCHEDULE_TO_CLOSE',
-    });
-    if (activity.status === 'scheduled') {
-      add(plus(activity.scheduledAt, activity.scheduleToStartTimeout), {
-        kind: 'activity',
-        activity,
-        timeoutType: 'SCHEDULE_TO_START',
-      });
-    } else {
-      add(plus(activity.startedAt, activity.startToCloseTimeout), {
-        kind: 'activity',
-        activity,
-        timeoutType: 'START_TO_CLOSE',
-      });
-      add(plus(activity.lastHeartbeatAt ?? activity.startedAt, activity.heartbeatTimeout), {
-        kind: 'activity',
-        activity,
-        timeoutType: 'HEARTBEAT',
-      });
-    }
-  }
-  for (const timer of Object.values(execution.timers))
-    add(timer.fireAt, { kind: 'timer', timerId: timer.timerId });
-  return list;
-}
-
-export type Deadline =
-  | { kind: 'workflow' }
-  | { kind: 'decision' }
-  | { kind: 'activity'; activity: ActivityTaskRecord; timeoutType: string }
-  | { kind: 'timer'; timerId: string };
-
-function nextDeadline(execution: ExecutionRecord): number | undefined {
-  let next: number | undefined;
-  for (const { at } of deadlinesOf(execution)) if (next === undefined || at < next) next = at;
-  return next;
 }
 
 export { SwfFault };

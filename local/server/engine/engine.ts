@@ -4,6 +4,7 @@ import { OPERATIONS, validateInput } from '../protocol/model.js';
 import type { Store } from '../store/store.js';
 import { Core } from './core.js';
 import { respondDecisionTaskCompleted } from './decisions.js';
+import * as queries from './execution-queries.js';
 import * as executions from './executions.js';
 import type { Input } from './input.js';
 import * as registry from './registry.js';
@@ -40,16 +41,16 @@ const SYNC_OPERATIONS: Record<string, SyncOperation> = {
       throw error;
     }
   },
-  DescribeWorkflowExecution: executions.describeExecution,
-  GetWorkflowExecutionHistory: executions.getHistory,
-  ListOpenWorkflowExecutions: (core, input) => executions.listExecutions(core, input, true),
-  ListClosedWorkflowExecutions: (core, input) => executions.listExecutions(core, input, false),
+  DescribeWorkflowExecution: queries.describeExecution,
+  GetWorkflowExecutionHistory: queries.getHistory,
+  ListOpenWorkflowExecutions: (core, input) => queries.listExecutions(core, input, true),
+  ListClosedWorkflowExecutions: (core, input) => queries.listExecutions(core, input, false),
   CountOpenWorkflowExecutions: (core, input) => ({
-    count: executions.selectExecutions(core, input, true).length,
+    count: queries.selectExecutions(core, input, true).length,
     truncated: false,
   }),
   CountClosedWorkflowExecutions: (core, input) => ({
-    count: executions.selectExecutions(core, input, false).length,
+    count: queries.selectExecutions(core, input, false).length,
     truncated: false,
   }),
   SignalWorkflowExecution: executions.signalExecution,

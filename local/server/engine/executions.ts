@@ -1,9 +1,7 @@
 import { SwfFault, unknownExecution, unknownType, validation } from '../protocol/faults.js';
-import { timestampMs } from '../protocol/model.js';
 import type { Core } from './core.js';
 import { seconds } from './core.js';
 import type { Input } from './input.js';
-import { page } from './paging.js';
 import type { ExecutionRecord } from './records.js';
 
 export interface StartRequest {
@@ -291,119 +289,6 @@ export function findOpenExecution(
   const execution = findExecution(core, domain, workflowId, runId);
   if (execution.status !== 'OPEN') throw unknownExecution(workflowId, runId ?? execution.runId);
   return execution;
-}
-
-export function executionInfo(execution: ExecutionRecord): Input {
-  return {
-    execution: { workflowId: execution.workflowId, runId: execution.runId },
-    workflowType: execution.workflowType,
-    startTimestamp: execution.startTimestamp / 1000,
-    closeTimestamp: execution.closeTimestamp === undefined ? undefined : execution.closeTimestamp / 1000,
-    executionStatus: execution.status,
-    closeStatus: execution.closeStatus,
-    parent: execution.parent
-      ? { workflowId: execution.parent.workflowId, runId: execution.parent.runId }
-      : undefined,
-    tagList: execution.tagList.length > 0 ? execution.tagList : undefined,
-    cancelRequested: execution.cancelRequested,
-  };
-}
-
-export function describeExecution(core: Core, input: Input): Input {
-  const execution = findExecution(core, input.domain, input.execution.workflowId, input.execution.runId);
-  return {
-    executionInfo: executionInfo(execution),
-    executionConfiguration: {
-      taskStartToCloseTimeout: execution.taskStartToCloseTimeout,
-      executionStartToCloseTimeout: execution.executionStartToCloseTimeout,
-      taskList: { name: execution.taskList },
-      taskPriority: execution.taskPriority,
-      childPolicy: execution.childPolicy,
-      lambdaRole: execution.lambdaRole,
-    },
-    openCounts: {
-      openActivityTasks: Object.keys(execution.activities).length,
-      openDecisionTasks: execution.decision.state === 'none' ? 0 : 1,
-      openTimers: Object.keys(execution.timers).length,
-      openChildWorkflowExecutions: Object.keys(execution.children).length,
-      openLambdaFunctions: 0,
-    },
-    latestActivityTaskTimestamp:
-      execution.latestActivityTaskTimestamp === undefined
-        ? undefined
-        : execution.latestActivityTaskTimestamp / 1000,
-    latestExecutionContext: execution.latestExecutionContext,
-  };
-}
-
-export function getHistory(core: Core, input: Input): Input {
-  const execution = findExecution(core, input.domain, input.execution.workflowId, input.execution.runId);
-  const events = core.events.get(execution.runId) ?? [];
-  const ordered = input.reverseOrder ? [...events].reverse() : events;
-  const { items, nextPageToken } = page(
-    core,
-    `history|${execution.runId}|${Boolean(input.reverseOrder)}`,
-    ordered,
-    input,
-  );
-  return { events: items, nextPageToken };
-}
-
-/** The executions ListOpen/ListClosed/CountOpen/CountClosed select, newest first. */
-export function selectExecutions(core: Core, input: Input, open: boolean): ExecutionRecord[] {
-  core.domain(input.domain);
-  const filters = ['executionFilter', 'typeFilter', 'tagFilter', 'closeStatusFilter'].filter(
-    (f) => input[f] !== undefined,
-  );
-  if (filters.length > 1) {
-    throw validation(
-      `executionFilter, typeFilter, tagFilter and closeStatusFilter are mutually exclusive (got ${filters.join(', ')})`,
-    );
-  }
-  let byClose = false;
-  let range: Input | undefined = input.startTimeFilter;
-  if (!open) {
-    if ((input.startTimeFilter === undefined) === (input.closeTimeFilter === undefined)) {
-      throw validation('Exactly one of startTimeFilter or closeTimeFilter must be given');
-    }
-    if (input.closeTimeFilter) {
-      byClose = true;
-      range = input.closeTimeFilter;
-    }
-  } else if (!range) {
-    throw validation("Value null at 'startTimeFilter' failed to satisfy constraint: Member must not be null");
-  }
-  const oldest = timestampMs(range?.oldestDate);
-  const latest = range?.latestDate === undefined ? Number.POSITIVE_INFINITY : timestampMs(range.latestDate);
-  const result: ExecutionRecord[] = [];
-  for (const execution of core.executions.values()) {
-    if (execution.domain !== input.domain || (execution.status === 'OPEN') !== open) continue;
-    const time = byClose ? (execution.closeTimestamp ?? 0) : execution.startTimestamp;
-    if (time < oldest || time > latest) continue;
-    if (input.executionFilter && execution.workflowId !== input.executionFilter.workflowId) continue;
-    if (input.typeFilter) {
-      if (execution.workflowType.name !== input.typeFilter.name) continue;
-      if (
-        input.typeFilter.version !== undefined &&
-        execution.workflowType.version !== input.typeFilter.version
-      )
-        continue;
-    }
-    if (input.tagFilter && !execution.tagList.includes(input.tagFilter.tag)) continue;
-    if (input.closeStatusFilter && execution.closeStatus !== input.closeStatusFilter.status) continue;
-    result.push(execution);
-  }
-  const key = (e: ExecutionRecord) => (byClose ? (e.closeTimestamp ?? 0) : e.startTimestamp);
-  result.sort((a, b) => key(b) - key(a) || (a.runId < b.runId ? -1 : 1));
-  if (input.reverseOrder) result.reverse();
-  return result;
-}
-
-export function listExecutions(core: Core, input: Input, open: boolean): Input {
-  const selected = selectExecutions(core, input, open);
-  const scope = `list|${open}|${JSON.stringify({ ...input, nextPageToken: undefined, maximumPageSize: undefined })}`;
-  const { items, nextPageToken } = page(core, scope, selected, input);
-  return { executionInfos: items.map(executionInfo), nextPageToken };
 }
 
 export function signalExecution(core: Core, input: Input): void {

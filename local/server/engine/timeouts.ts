@@ -1,4 +1,5 @@
-import { type Core, deadlinesOf } from './core.js';
+import type { Core } from './core.js';
+import { deadlinesOf } from './deadlines.js';
 import { closeExecution } from './executions.js';
 import type { ExecutionRecord } from './records.js';
 
