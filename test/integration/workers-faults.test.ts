@@ -71,13 +71,13 @@ async function work(env: Env, prefix: string) {
 const eventTypes = async (env: Env, workflowId: string) =>
   (await runHistory(env.context, workflowId)).events.map((e) => e.eventType);
 
-async function completed(env: Env, workflowId: string) {
+async function completed(env: Env, workflowId: string, timeoutMs = 20_000) {
   return eventually(
     async () => {
       const info = await findRun(env.context, workflowId);
       return info.executionStatus === 'CLOSED' ? info.closeStatus : undefined;
     },
-    20_000,
+    timeoutMs,
     `${workflowId} to close`,
   );
 }
@@ -182,7 +182,9 @@ describe('network faults between workers and the server', () => {
     cleanups.push(() => workers.stop());
     const orders = Array.from({ length: 6 }, (_, i) => `NET-${i}`);
     for (const orderId of orders) await startOrder(env.context, anOrder({ orderId }));
-    for (const orderId of orders) expect(await completed(env, `order-${orderId}`)).toBe('COMPLETED');
+    // Generous: retries and backoff under 15% dropped connections take time on a loaded machine; this is about
+    // correctness, not speed.
+    for (const orderId of orders) expect(await completed(env, `order-${orderId}`, 90_000)).toBe('COMPLETED');
     // The faults did happen (seed ${seed}), and none of them became a task failure.
     expect(proxy.stats.droppedEarly + proxy.stats.droppedMidway).toBeGreaterThan(0);
     if (process.env.SHOW_PROXY_STATS) console.log(proxy.stats, workers.counts);
@@ -196,5 +198,5 @@ describe('network faults between workers and the server', () => {
         'save',
       ]);
     }
-  }, 60_000);
+  }, 240_000);
 });
