@@ -46,7 +46,7 @@ const open = async (hash = '') => {
 const openRun = async (workflowId: string, runId: string) => {
   await open(`#/run/${workflowId}/${encodeURIComponent(runId)}`);
   await page.waitForFunction(
-    (id) => document.querySelector('[data-testid=header]')?.textContent?.includes(id) ?? false,
+    (id) => document.querySelector('[data-testid=run-id]')?.textContent === id,
     runId,
   );
 };

@@ -190,7 +190,9 @@ describe('network faults between workers and the server', () => {
     if (process.env.SHOW_PROXY_STATS) console.log(proxy.stats, workers.counts);
     for (const orderId of orders) {
       const types = await eventTypes(env, `order-${orderId}`);
-      expect(types.filter((t) => /Failed|TimedOut/.test(t ?? ''))).toEqual([]);
+      // No task is reported failed. (A response cut right after a poll was answered loses that task until its
+      // timeout, and SWF redelivers it: a *TimedOut event is recovery, not a failure report.)
+      expect(types.filter((t) => /Failed$/.test(t ?? ''))).toEqual([]);
     }
     for (const orderId of orders) {
       expect(env.ports.orderStore.ledger.filter((e) => e.orderId === orderId).map((e) => e.kind)).toEqual([

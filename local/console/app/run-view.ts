@@ -237,7 +237,7 @@ export async function renderRun(
         el(
           'tbody',
           {},
-          el('tr', {}, el('th', {}, 'run'), el('td', {}, runId)),
+          el('tr', {}, el('th', {}, 'run'), el('td', { 'data-testid': 'run-id' }, runId)),
           el('tr', {}, el('th', {}, 'type'), el('td', {}, `${run.type}@${run.version}`)),
           el('tr', {}, el('th', {}, 'started'), el('td', {}, time(run.startedAt))),
           el('tr', {}, el('th', {}, 'closed'), el('td', {}, time(run.closedAt))),

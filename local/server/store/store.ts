@@ -24,7 +24,8 @@ export interface Store {
   readonly kind: 'memory' | 'sqlite';
   load(): StoredState;
   saveSecret(secret: string): void;
-  commit(changes: ChangeSet): void;
+  /** Writes a batch of change sets (one event-loop turn's requests) in one transaction, in order. */
+  commit(batch: ChangeSet[]): void;
   close(): void;
 }
 
