@@ -123,7 +123,7 @@ export class Core {
         else this.scheduler.set(execution.runId, undefined);
       }
       const c = this.changes;
-      // Reads and empty polls change nothing: nothing to write.
+      // Reads and empty polls change nothing: no transaction at all.
       if (
         c.domains.length +
           c.types.length +
@@ -133,7 +133,7 @@ export class Core {
           c.purgedRuns.length >
         0
       ) {
-        this.queueCommit(c);
+        this.store.commit(c);
       }
       return result;
     } finally {
@@ -141,43 +141,6 @@ export class Core {
       this.dirtyExecutions = new Set();
     }
   }
-
-  /**
-   * Group commit: the changes of one event-loop turn are written in one store transaction, right after the turn.
-   * Every response waits for `flushed()`, so nothing a client was told happened can be lost to a crash.
-   */
-  private queueCommit(changes: ChangeSet): void {
-    this.batch.push(changes);
-    if (this.pendingFlush) return;
-    this.pendingFlush = new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        try {
-          this.flush();
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
-    // Requests waiting on this flush get the error (and answer 500); a flush nobody waits for must not crash.
-    this.pendingFlush.catch(() => {});
-  }
-
-  /** Writes every queued change now (also on shutdown). */
-  flush(): void {
-    const batch = this.batch;
-    this.batch = [];
-    this.pendingFlush = undefined;
-    if (batch.length > 0) this.store.commit(batch);
-  }
-
-  /** Resolves once every change made so far is in the store: answer a request only after this. */
-  flushed(): Promise<void> {
-    return this.pendingFlush ?? Promise.resolve();
-  }
-
-  private batch: ChangeSet[] = [];
-  private pendingFlush: Promise<void> | undefined;
 
   private get tx(): ChangeSet {
     if (!this.changes) throw new Error('state changed outside a transaction');

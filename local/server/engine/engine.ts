@@ -103,17 +103,10 @@ export class SwfEngine {
       );
     }
     validateInput(operation, input);
-    // Answer only once this request's changes, and every change it saw, are in the store.
-    if (longPoll) {
-      const task = await longPoll(this.core, input as Input, poll);
-      await this.core.flushed();
-      return task;
-    }
-    const output = this.core.transaction(
+    if (longPoll) return longPoll(this.core, input as Input, poll);
+    return this.core.transaction(
       () => ((sync as SyncOperation)(this.core, input as Input) ?? undefined) as Output,
     );
-    await this.core.flushed();
-    return output;
   }
 
   /** Virtual clock only: moves time forward, firing every timeout and timer that falls due, each at its instant. */
@@ -128,7 +121,6 @@ export class SwfEngine {
   close(): void {
     if (this.retention) clearInterval(this.retention);
     this.core.scheduler.stop();
-    this.core.flush();
     this.core.store.close();
   }
 }

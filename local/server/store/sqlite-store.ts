@@ -24,7 +24,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements;
-  private readonly commitTransaction: (batch: ChangeSet[]) => void;
+  private readonly commitTransaction: (changes: ChangeSet) => void;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -50,29 +50,17 @@ export class SqliteStore implements Store {
       purgeExecution: this.db.prepare('DELETE FROM executions WHERE run_id = ?'),
       purgeEvents: this.db.prepare('DELETE FROM events WHERE run_id = ?'),
     };
-    this.commitTransaction = this.db.transaction((batch: ChangeSet[]) => {
-      const executions = new Map<string, ChangeSet['executions'][number]>();
-      const purged = new Set<string>();
-      for (const changes of batch) {
-        for (const d of changes.domains) this.statements.putDomain.run(d.name, JSON.stringify(d));
-        for (const t of changes.types)
-          this.statements.putType.run(t.domain, t.kind, t.name, t.version, JSON.stringify(t));
-        for (const t of changes.deletedTypes)
-          this.statements.deleteType.run(t.domain, t.kind, t.name, t.version);
-        for (const { runId, event } of changes.events)
-          this.statements.putEvent.run(runId, event.eventId, JSON.stringify(event));
-        // An execution changed by several requests is written once, in its latest state.
-        for (const e of changes.executions) executions.set(e.runId, e);
-        for (const runId of changes.purgedRuns) purged.add(runId);
+    this.commitTransaction = this.db.transaction((changes: ChangeSet) => {
+      for (const d of changes.domains) this.statements.putDomain.run(d.name, JSON.stringify(d));
+      for (const t of changes.types)
+        this.statements.putType.run(t.domain, t.kind, t.name, t.version, JSON.stringify(t));
+      for (const t of changes.deletedTypes)
+        this.statements.deleteType.run(t.domain, t.kind, t.name, t.version);
+      for (const e of changes.executions) {
+        this.statements.putExecution.run(e.runId, e.domain, e.workflowId, e.status, JSON.stringify(e));
       }
-      for (const e of executions.values()) {
-        if (!purged.has(e.runId))
-          this.statements.putExecution.run(e.runId, e.domain, e.workflowId, e.status, JSON.stringify(e));
-      }
-      for (const runId of purged) {
-        this.statements.purgeExecution.run(runId);
-        this.statements.purgeEvents.run(runId);
-      }
+      for (const { runId, event } of changes.events)
+        this.statements.putEvent.run(runId, event.eventId, JSON.stringify(event));
     });
   }
 
@@ -110,8 +98,8 @@ export class SqliteStore implements Store {
     this.statements.putMeta.run('secret', secret);
   }
 
-  commit(batch: ChangeSet[]): void {
-    this.commitTransaction(batch);
+  commit(changes: ChangeSet): void {
+    this.commitTransaction(changes);
   }
 
   close(): void {

@@ -24,8 +24,7 @@ export interface Store {
   readonly kind: 'memory' | 'sqlite';
   load(): StoredState;
   saveSecret(secret: string): void;
-  /** Writes a batch of change sets (one event-loop turn's requests) in one transaction, in order. */
-  commit(batch: ChangeSet[]): void;
+  commit(changes: ChangeSet): void;
   close(): void;
 }
 
