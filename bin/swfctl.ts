@@ -19,9 +19,9 @@ import { registerCatalog } from '../lambda/worker/registration.js';
 import { InMemoryNotifier, InMemoryOrderStore } from '../lambda/workflow/order/memory-adapters.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { consoleTelemetry } from '../local/cli/console-telemetry.js';
-import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep } from '../local/cli/cost.js';
+import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
-import { renderRuns, renderTimeline, runStatus, table } from '../local/cli/format.js';
+import { renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
 import { SqliteOrderStore } from '../local/runtime/sqlite-order-store.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
@@ -337,30 +337,7 @@ program
       json({ busyMsPerStep: busy, ...result });
       return;
     }
-    const usd = (value: number) => `$${value < 0.01 ? value.toFixed(6) : value.toFixed(2)}`;
-    print(
-      table(
-        ['item', 'formula', 'monthly'],
-        result.lines.map((line) => [line.item, line.formula, usd(line.monthly)]),
-      ),
-    );
-    print('');
-    print(
-      `total ${usd(result.monthly)} a month, ${usd(result.perOrder)} per order (us-east-1 list prices; check the pricing pages)`,
-    );
-    print(
-      `Step Functions Standard, same workflow: ${usd(result.stepFunctions.monthly)} a month, ${usd(result.stepFunctions.perOrder)} per order`,
-    );
-    print(
-      result.breakEvenOrdersPerDay === undefined
-        ? 'break-even: none; Step Functions costs less per order, so it is cheaper at every volume for this workflow'
-        : `break-even: above ${Math.ceil(result.breakEvenOrdersPerDay).toLocaleString('en-US')} orders a day SWF costs less`,
-    );
-    print(
-      `busy time per step: ${busy.ms.toFixed(1)} ms, from ${busy.source}; pollers needed per kind: ${result.pollersNeeded}`,
-    );
-    if (result.pollersNeeded > options.pollers)
-      print(`warning: raise --pollers (pollerConcurrency) to ${result.pollersNeeded}`);
+    print(renderCost(result, busy, options.pollers));
   });
 
 program

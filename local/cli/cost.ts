@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { table } from './format.js';
 
 /** List prices, us-east-1, at the time of writing: check the pricing pages before relying on them. */
 export const PRICES = {
@@ -146,4 +147,30 @@ export function estimateCost(input: CostInputs): CostBreakdown {
     stepFunctions: { monthly: orders * sfnPerOrder, perOrder: sfnPerOrder },
     breakEvenOrdersPerDay: breakEven,
   };
+}
+
+const usd = (value: number) => `$${value < 0.01 ? value.toFixed(6) : value.toFixed(2)}`;
+
+/** What `swfctl cost` prints: each line with its formula, the total, Step Functions beside it, and poller sizing. */
+export function renderCost(
+  result: CostBreakdown,
+  busy: { ms: number; source: string },
+  pollers: number,
+): string {
+  const lines = [
+    table(
+      ['item', 'formula', 'monthly'],
+      result.lines.map((line) => [line.item, line.formula, usd(line.monthly)]),
+    ),
+    '',
+    `total ${usd(result.monthly)} a month, ${usd(result.perOrder)} per order (us-east-1 list prices; check the pricing pages)`,
+    `Step Functions Standard, same workflow: ${usd(result.stepFunctions.monthly)} a month, ${usd(result.stepFunctions.perOrder)} per order`,
+    result.breakEvenOrdersPerDay === undefined
+      ? 'break-even: none; Step Functions costs less per order, so it is cheaper at every volume for this workflow'
+      : `break-even: above ${Math.ceil(result.breakEvenOrdersPerDay).toLocaleString('en-US')} orders a day SWF costs less`,
+    `busy time per step: ${busy.ms.toFixed(1)} ms, from ${busy.source}; pollers needed per kind: ${result.pollersNeeded}`,
+  ];
+  if (result.pollersNeeded > pollers)
+    lines.push(`warning: raise --pollers (pollerConcurrency) to ${result.pollersNeeded}`);
+  return lines.join('\n');
 }

@@ -89,7 +89,22 @@ const summary = (run: S.WorkflowExecutionInfo) => ({
 });
 
 async function overview(context: OrderContext, query: URLSearchParams): Promise<Json> {
-  const runs = await allRuns(context);
+  let runs: S.WorkflowExecutionInfo[];
+  try {
+    runs = await allRuns(context);
+  } catch (error) {
+    if ((error as Error).name !== 'UnknownResourceFault') throw error;
+    // A fresh `swfctl server`: nothing registered yet. Say what to do instead of failing.
+    return {
+      counts: Object.fromEntries(STATUSES.map((status) => [status, 0])),
+      total: 0,
+      page: 0,
+      pageSize: 20,
+      runs: [],
+      types: [],
+      notice: `The domain ${context.config.domain} is not registered on this server yet: run "npx swfctl register" (npm start does it for you).`,
+    };
+  }
   const type = query.get('type') || undefined;
   const version = query.get('version') || undefined;
   const prefix = query.get('prefix') || '';
@@ -338,6 +353,8 @@ export function createConsoleRoutes(options: ConsoleOptions) {
       json(200, await action(options.context, api, parsed));
     } catch (error) {
       if (error instanceof HttpError) json(error.status, { message: error.message, ...error.extra });
+      else if ((error as { $metadata?: unknown }).$metadata)
+        json(400, { message: `${(error as Error).name}: ${(error as Error).message}` });
       else json(500, { message: 'The console hit an unexpected error; see the server log' });
     }
     return true;

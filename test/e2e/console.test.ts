@@ -187,3 +187,31 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     ).toBe('REGISTERED');
   });
 });
+
+describe.skipIf(!enabled)('the console on a bare `swfctl server`', () => {
+  it('says the domain is not registered yet instead of failing', async () => {
+    const { startServer } = await import('../../local/server/server.js');
+    const { createConsoleRoutes } = await import('../../local/console/console-api.js');
+    const { cliContext } = await import('../../local/cli/cli-context.js');
+    let routes: ReturnType<typeof createConsoleRoutes> | undefined;
+    const bare = await startServer({
+      port: 0,
+      memory: true,
+      logLevel: 'silent',
+      routes: (q, r, b) => (routes ? routes(q, r, b) : false),
+    });
+    routes = createConsoleRoutes({ context: cliContext({ endpoint: bare.endpoint }) });
+    try {
+      const overview = await fetch(`${bare.endpoint}/console/api/overview`).then(
+        (r) => r.json() as Promise<{ notice?: string; runs: unknown[] }>,
+      );
+      expect(overview.runs).toEqual([]);
+      expect(overview.notice).toMatch(/is not registered on this server yet: run "npx swfctl register"/);
+      await page.goto(`${bare.endpoint}/console`);
+      await page.waitForSelector('[data-testid=notice]');
+      expect(await page.locator('[data-testid=notice]').textContent()).toContain('npx swfctl register');
+    } finally {
+      await bare.close();
+    }
+  });
+});

@@ -6,8 +6,7 @@ import {
   history,
   pollDecision,
   respond,
-  setupDomain,
-  startLocal,
+  startLocalWithDomain,
   types,
   W,
 } from '../support/swf-local.js';
@@ -17,8 +16,7 @@ let swf: S.SWFClient;
 let domain: string;
 
 beforeAll(async () => {
-  ({ server, swf } = await startLocal());
-  domain = await setupDomain(swf);
+  ({ server, swf, domain } = await startLocalWithDomain());
 });
 afterAll(() => server.close());
 
@@ -341,10 +339,11 @@ describe('acting on executions', () => {
       ),
       'UnknownResourceFault',
     );
-    const poll = await swf.send(
-      new S.CountPendingDecisionTasksCommand({ domain, taskList: { name: 'decisions' } }),
+    // Its pending decision task is gone with it.
+    const described = await swf.send(
+      new S.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: 'terminate-me', runId } }),
     );
-    expect(poll.count).toBeGreaterThanOrEqual(0);
+    expect(described.openCounts?.openDecisionTasks).toBe(0);
   });
 
   it('drops the pending decision task of a closed run', async () => {

@@ -1,24 +1,15 @@
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../local/server/server.js';
-import {
-  history,
-  pollDecision,
-  respond,
-  scheduleA,
-  setupDomain,
-  startLocal,
-  W,
-} from '../support/swf-local.js';
+import { history, pollDecision, respond, scheduleA, startLocalWithDomain, W } from '../support/swf-local.js';
 
 let server: RunningServer;
 let swf: S.SWFClient;
 let domain: string;
 
+// A long hold: a poll that is not woken by a new task would outlive the test's timeout.
 beforeAll(async () => {
-  // A long hold: a poll that is not woken by a new task would outlive the test's timeout.
-  ({ server, swf } = await startLocal({ pollHoldSeconds: 30 }));
-  domain = await setupDomain(swf);
+  ({ server, swf, domain } = await startLocalWithDomain({ pollHoldSeconds: 30 }));
 });
 afterAll(() => server.close());
 

@@ -1,15 +1,14 @@
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../local/server/server.js';
-import { expectFault, setupDomain, startLocal } from '../support/swf-local.js';
+import { expectFault, startLocalWithDomain } from '../support/swf-local.js';
 
 let server: RunningServer;
 let swf: S.SWFClient;
 let domain: string;
 
 beforeAll(async () => {
-  ({ server, swf } = await startLocal());
-  domain = await setupDomain(swf);
+  ({ server, swf, domain } = await startLocalWithDomain());
 });
 afterAll(() => server.close());
 

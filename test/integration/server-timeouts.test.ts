@@ -8,8 +8,7 @@ import {
   pollDecision,
   respond,
   scheduleA,
-  setupDomain,
-  startLocal,
+  startLocalWithDomain,
   types,
   W,
 } from '../support/swf-local.js';
@@ -19,8 +18,7 @@ let swf: S.SWFClient;
 let domain: string;
 
 beforeAll(async () => {
-  ({ server, swf } = await startLocal());
-  domain = await setupDomain(swf);
+  ({ server, swf, domain } = await startLocalWithDomain());
 });
 afterAll(() => server.close());
 

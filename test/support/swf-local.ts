@@ -117,3 +117,9 @@ export async function expectFault(
   if (message !== undefined) expect((error as Error).message).toMatch(message);
   return error as Error;
 }
+
+/** A local server with the `setupDomain` types registered: the setup the server tests share. */
+export async function startLocalWithDomain(options: ServerOptions = {}) {
+  const { server, swf } = await startLocal(options);
+  return { server, swf, domain: await setupDomain(swf) };
+}

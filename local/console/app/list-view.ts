@@ -9,6 +9,7 @@ interface Overview {
   pageSize: number;
   runs: RunSummary[];
   types: string[];
+  notice?: string;
 }
 
 export interface ListFilters {
@@ -117,6 +118,7 @@ export async function renderList(
     ),
   );
   root.replaceChildren(
+    ...(data.notice ? [el('p', { class: 'error', 'data-testid': 'notice' }, data.notice)] : []),
     counts,
     el('div', { class: 'row' }, typeSelect, prefix),
     el(
