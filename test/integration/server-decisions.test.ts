@@ -1,6 +1,5 @@
 import * as S from '@aws-sdk/client-swf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../local/server/server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   A,
   expectFault,
@@ -14,13 +13,7 @@ import {
   W,
 } from '../support/swf-local.js';
 
-let server: RunningServer;
-let swf: S.SWFClient;
-let domain: string;
-
-beforeAll(async () => {
-  ({ server, swf, domain } = await startLocalWithDomain());
-});
+const { server, swf, domain } = await startLocalWithDomain();
 afterAll(() => server.close());
 
 /** Starts a run and takes its first decision task. */

@@ -1,9 +1,9 @@
 import * as S from '@aws-sdk/client-swf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../local/server/server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   expectFault,
   history,
+  openRunId,
   pollDecision,
   respond,
   startLocalWithDomain,
@@ -11,13 +11,7 @@ import {
   W,
 } from '../support/swf-local.js';
 
-let server: RunningServer;
-let swf: S.SWFClient;
-let domain: string;
-
-beforeAll(async () => {
-  ({ server, swf, domain } = await startLocalWithDomain());
-});
+const { server, swf, domain } = await startLocalWithDomain();
 afterAll(() => server.close());
 
 const start = (workflowId: string, extra: Partial<S.StartWorkflowExecutionInput> = {}) =>
@@ -303,7 +297,7 @@ describe('acting on executions', () => {
     await start('cancel-me');
     await swf.send(new S.RequestCancelWorkflowExecutionCommand({ domain, workflowId: 'cancel-me' }));
     await swf.send(new S.RequestCancelWorkflowExecutionCommand({ domain, workflowId: 'cancel-me' }));
-    const runId = await findRun('cancel-me');
+    const runId = await openRunId(swf, domain, 'cancel-me');
     const events = await history(swf, domain, { workflowId: 'cancel-me', runId });
     expect(types(events).filter((t) => t === 'WorkflowExecutionCancelRequested')).toHaveLength(1);
     const described = await swf.send(
@@ -379,14 +373,3 @@ describe('acting on executions', () => {
     expect((await pending()).count).toBe(0);
   });
 });
-
-async function findRun(workflowId: string): Promise<string> {
-  const open = await swf.send(
-    new S.ListOpenWorkflowExecutionsCommand({
-      domain,
-      startTimeFilter: { oldestDate: new Date(0) },
-      executionFilter: { workflowId },
-    }),
-  );
-  return open.executionInfos?.[0]?.execution?.runId ?? '';
-}

@@ -1,16 +1,17 @@
 import * as S from '@aws-sdk/client-swf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../local/server/server.js';
-import { history, pollDecision, respond, scheduleA, startLocalWithDomain, W } from '../support/swf-local.js';
-
-let server: RunningServer;
-let swf: S.SWFClient;
-let domain: string;
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  history,
+  openRunId,
+  pollDecision,
+  respond,
+  scheduleA,
+  startLocalWithDomain,
+  W,
+} from '../support/swf-local.js';
 
 // A long hold: a poll that is not woken by a new task would outlive the test's timeout.
-beforeAll(async () => {
-  ({ server, swf, domain } = await startLocalWithDomain({ pollHoldSeconds: 30 }));
-});
+const { server, swf, domain } = await startLocalWithDomain({ pollHoldSeconds: 30 });
 afterAll(() => server.close());
 
 describe('long polling', () => {
@@ -136,21 +137,10 @@ describe('long polling', () => {
     for (let run = 0; run < runs; run++) {
       const events = await history(swf, domain, {
         workflowId: `crowd-${run}`,
-        runId: await runOf(`crowd-${run}`),
+        runId: await openRunId(swf, domain, `crowd-${run}`),
       });
       expect(events.filter((e) => e.eventType === 'ActivityTaskStarted')).toHaveLength(perRun);
       expect(events.filter((e) => e.eventType === 'ActivityTaskCompleted')).toHaveLength(perRun);
     }
   }, 60_000);
 });
-
-async function runOf(workflowId: string): Promise<string> {
-  const open = await swf.send(
-    new S.ListOpenWorkflowExecutionsCommand({
-      domain,
-      startTimeFilter: { oldestDate: new Date(0) },
-      executionFilter: { workflowId },
-    }),
-  );
-  return open.executionInfos?.[0]?.execution?.runId ?? '';
-}

@@ -1,6 +1,5 @@
 import * as S from '@aws-sdk/client-swf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../local/server/server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   expectFault,
   history,
@@ -13,13 +12,7 @@ import {
   W,
 } from '../support/swf-local.js';
 
-let server: RunningServer;
-let swf: S.SWFClient;
-let domain: string;
-
-beforeAll(async () => {
-  ({ server, swf, domain } = await startLocalWithDomain());
-});
+const { server, swf, domain } = await startLocalWithDomain();
 afterAll(() => server.close());
 
 const seconds = (n: number) => n * 1000;

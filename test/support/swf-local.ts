@@ -123,3 +123,15 @@ export async function startLocalWithDomain(options: ServerOptions = {}) {
   const { server, swf } = await startLocal(options);
   return { server, swf, domain: await setupDomain(swf) };
 }
+
+/** The runId of the open run of a workflowId ('' if none). */
+export async function openRunId(swf: SWFClient, domain: string, workflowId: string): Promise<string> {
+  const open = await swf.send(
+    new S.ListOpenWorkflowExecutionsCommand({
+      domain,
+      startTimeFilter: { oldestDate: new Date(0) },
+      executionFilter: { workflowId },
+    }),
+  );
+  return open.executionInfos?.[0]?.execution?.runId ?? '';
+}
