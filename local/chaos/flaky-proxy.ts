@@ -30,7 +30,16 @@ export async function startFlakyProxy(
     client.on('error', () => upstream.destroy());
     // The server must see a vanished caller as a closed connection (swf-local then hands it no task).
     client.on('close', () => upstream.destroy());
-    upstream.on('data', (chunk) => client.write(chunk));
+    // Set when this connection's current request was picked to lose its answer: the server applies it, and the
+    // connection closes when its response arrives, so exactly that response is lost, never a later request's.
+    let swallowResponse = false;
+    upstream.on('data', (chunk) => {
+      if (swallowResponse) {
+        client.destroy();
+        return;
+      }
+      client.write(chunk);
+    });
     upstream.on('end', () => client.end());
     client.on('end', () => upstream.end());
     // Faults are rolled per request (keep-alive connections carry many).
@@ -48,13 +57,11 @@ export async function startFlakyProxy(
       // A response, heartbeat or start is cut after the server applied it: the caller never sees the answer.
       // Polls are not cut midway: a task handed out in that instant is lost until its timeout, on SWF too.
       const cutMidway = roll < options.dropRate && !text.includes('SimpleWorkflowService.Poll');
-      setTimeout(() => {
-        upstream.write(chunk);
-        if (cutMidway) {
-          stats.droppedMidway++;
-          setTimeout(() => client.destroy(), 20);
-        }
-      }, delay);
+      if (cutMidway) {
+        stats.droppedMidway++;
+        swallowResponse = true;
+      }
+      setTimeout(() => upstream.write(chunk), delay);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
