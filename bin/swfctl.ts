@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import type * as S from '@aws-sdk/client-swf';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runActivityWorker } from '../lambda/worker/activity-worker.js';
-import { NO_DEADLINE } from '../lambda/worker/deadline.js';
-import { runDecider } from '../lambda/worker/decider-worker.js';
 import {
   cancelRun,
   findRun,
@@ -16,14 +12,12 @@ import {
   terminateRun,
 } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
-import { InMemoryNotifier, InMemoryOrderStore } from '../lambda/workflow/order/memory-adapters.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
-import { consoleTelemetry } from '../local/cli/console-telemetry.js';
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
 import { renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
+import { runWorkerCommand } from '../local/cli/worker-command.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
-import { SqliteOrderStore } from '../local/runtime/sqlite-order-store.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
 
 loadDotEnv();
@@ -127,40 +121,7 @@ program
       .default('info'),
   )
   .action(async (kind: 'decider' | 'activity', options) => {
-    const ctx = context();
-    const signal = stopSignal();
-    const { telemetry, counts } = consoleTelemetry(options.logLevel);
-    const ports = {
-      orderStore: options.ledger ? new SqliteOrderStore(options.ledger) : new InMemoryOrderStore(),
-      notifier: new InMemoryNotifier(),
-    };
-    process.stderr.write(
-      `${kind} worker: ${options.concurrency} poller(s) on ${ctx.endpoint}, domain ${ctx.config.domain}\n`,
-    );
-    const loops = Array.from({ length: options.concurrency }, (_, index) => {
-      const common = {
-        swf: ctx.swf,
-        catalog: ctx.catalog,
-        domain: ctx.config.domain,
-        identity: `${hostname()}:${process.pid}:${index}`,
-        deadline: NO_DEADLINE,
-        telemetry,
-        signal,
-        pollHoldMs: options.pollHold * 1000,
-      };
-      return kind === 'decider'
-        ? runDecider({ ...common, taskList: ctx.config.decisionTaskList })
-        : runActivityWorker({
-            ...common,
-            taskList: ctx.config.activityTaskList,
-            ports,
-            allowFailureInjection: ctx.config.allowFailureInjection,
-          });
-    });
-    const results = await Promise.all(loops);
-    process.stderr.write(
-      `stopped: ${results.reduce((n, r) => n + r.tasksHandled, 0)} task(s) handled ${JSON.stringify(Object.fromEntries(counts))}\n`,
-    );
+    await runWorkerCommand(kind, options, context(), stopSignal());
   });
 
 program

@@ -2,6 +2,7 @@ import * as S from '@aws-sdk/client-swf';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   A,
+  beginRun,
   expectFault,
   history,
   pollActivity,
@@ -16,17 +17,9 @@ import {
 const { server, swf, domain } = await startLocalWithDomain();
 afterAll(() => server.close());
 
-/** Starts a run and takes its first decision task. */
-async function begin(workflowId: string, extra: Partial<S.StartWorkflowExecutionInput> = {}) {
-  // Each run decides on its own task list, so one test's pending task never reaches another.
-  const taskList = extra.taskList ?? { name: workflowId };
-  const { runId } = await swf.send(
-    new S.StartWorkflowExecutionCommand({ domain, workflowId, workflowType: W, ...extra, taskList }),
-  );
-  const task = await pollDecision(swf, domain, taskList.name);
-  expect(task.workflowExecution).toEqual({ workflowId, runId });
-  return { execution: { workflowId, runId: runId as string }, task };
-}
+/** Starts a run on its own task list and takes its first decision task. */
+const begin = (workflowId: string, extra: Partial<S.StartWorkflowExecutionInput> = {}) =>
+  beginRun(swf, domain, workflowId, extra);
 
 const closeStatus = async (execution: S.WorkflowExecution) =>
   (await swf.send(new S.DescribeWorkflowExecutionCommand({ domain, execution }))).executionInfo;

@@ -1,6 +1,7 @@
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  beginRun,
   expectFault,
   history,
   pollActivity,
@@ -19,19 +20,11 @@ const seconds = (n: number) => n * 1000;
 
 /** Starts a run on its own task lists and schedules one activity with the given timeouts. */
 async function withActivity(workflowId: string, timeouts: Partial<S.ScheduleActivityTaskDecisionAttributes>) {
-  const { runId } = await swf.send(
-    new S.StartWorkflowExecutionCommand({
-      domain,
-      workflowId,
-      workflowType: W,
-      taskList: { name: workflowId },
-    }),
-  );
-  const task = await pollDecision(swf, domain, workflowId);
+  const { execution, task } = await beginRun(swf, domain, workflowId);
   await respond(swf, task.taskToken, [
     scheduleA('job', { taskList: { name: `${workflowId}-work` }, ...timeouts }),
   ]);
-  return { workflowId, runId: runId as string };
+  return execution;
 }
 
 const lastTimeout = async (execution: S.WorkflowExecution) => {

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,39 @@ describe('swfctl', () => {
     );
     for (const result of [invalid, unknown, badStep, badJson, missingFile, unreachable])
       expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('runs a decider and an activity worker until Ctrl+C, and they finish an order started meanwhile', async () => {
+    expect((await swfctl('register')).code).toBe(0);
+    const env = { ...process.env, SWF_ENDPOINT: server.endpoint, SWF_DOMAIN: 'cli-domain' };
+    const workers = (['decider', 'activity'] as const).map((kind) => {
+      const child = spawn(process.execPath, [CLI, 'worker', kind, '--poll-hold', '1', '--concurrency', '2'], {
+        env,
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      return { child, stderr: () => stderr };
+    });
+    try {
+      expect((await swfctl('start', '--order', JSON.stringify(anOrder({ orderId: 'CLI-W' })))).code).toBe(0);
+      let described = '';
+      for (let i = 0; i < 100 && !/COMPLETED/.test(described); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        described = (await swfctl('describe', 'order-CLI-W')).stdout;
+      }
+      expect(described).toMatch(/^order-CLI-W {2}COMPLETED/);
+    } finally {
+      for (const { child } of workers) child.kill('SIGINT');
+    }
+    for (const { child, stderr } of workers) {
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(stderr()).toMatch(/stopping: finishing in-flight tasks/);
+      const handled = Number(/stopped: (\d+) task\(s\) handled/.exec(stderr())?.[1]);
+      expect(handled).toBeGreaterThan(0);
+    }
   }, 60_000);
 
   it('runs the demo batch and exits 0 when every order ended as expected', async () => {

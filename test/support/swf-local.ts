@@ -135,3 +135,22 @@ export async function openRunId(swf: SWFClient, domain: string, workflowId: stri
   );
   return open.executionInfos?.[0]?.execution?.runId ?? '';
 }
+
+/**
+ * Starts a run of `W` that decides on its own task list (named after the workflowId unless `extra` says
+ * otherwise), so one test's pending task never reaches another, and takes its first decision task.
+ */
+export async function beginRun(
+  swf: SWFClient,
+  domain: string,
+  workflowId: string,
+  extra: Partial<S.StartWorkflowExecutionInput> = {},
+) {
+  const taskList = extra.taskList ?? { name: workflowId };
+  const { runId } = await swf.send(
+    new S.StartWorkflowExecutionCommand({ domain, workflowId, workflowType: W, ...extra, taskList }),
+  );
+  const task = await pollDecision(swf, domain, taskList.name);
+  expect(task.workflowExecution).toEqual({ workflowId, runId });
+  return { execution: { workflowId, runId: runId as string }, task };
+}
