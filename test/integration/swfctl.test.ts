@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DescribeWorkflowExecutionCommand, type SWFClient } from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../local/server/server.js';
 import { anOrder } from '../support/order-fixtures.js';
@@ -12,9 +13,10 @@ import { startLocal } from '../support/swf-local.js';
 const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'swfctl-'));
 let server: RunningServer;
+let swf: SWFClient;
 
 beforeAll(async () => {
-  ({ server } = await startLocal({ virtualClock: false }));
+  ({ server, swf } = await startLocal({ virtualClock: false }));
 });
 afterAll(() => server.close());
 
@@ -104,27 +106,37 @@ describe('swfctl', () => {
       child.stderr.on('data', (chunk) => {
         stderr += chunk;
       });
-      return { child, stderr: () => stderr };
+      // Listen before anything can make it exit, so an early crash is seen rather than waited for.
+      const exited = once(child, 'exit').then(([code]) => code as number | null);
+      return { kind, child, exited, stderr: () => stderr };
     });
     try {
-      expect((await swfctl('start', '--order', JSON.stringify(anOrder({ orderId: 'CLI-W' })))).code).toBe(0);
-      let described = '';
-      for (let i = 0; i < 100 && !/COMPLETED/.test(described); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        described = (await swfctl('describe', 'order-CLI-W')).stdout;
+      const started = await swfctl('start', '--order', JSON.stringify(anOrder({ orderId: 'CLI-W' })));
+      expect(started.code, started.stderr).toBe(0);
+      const runId = /\(run (\S+)\)/.exec(started.stdout)?.[1];
+      let status: string | undefined;
+      // Both workers start cold (tsx compiles on first run), which takes seconds on a loaded CI machine.
+      for (const until = Date.now() + 60_000; status !== 'COMPLETED' && Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const info = await swf.send(
+          new DescribeWorkflowExecutionCommand({
+            domain: 'cli-domain',
+            execution: { workflowId: 'order-CLI-W', runId },
+          }),
+        );
+        status = info.executionInfo?.closeStatus;
       }
-      expect(described).toMatch(/^order-CLI-W {2}COMPLETED/);
+      expect(status, workers.map((w) => `${w.kind}: ${w.stderr()}`).join('\n')).toBe('COMPLETED');
     } finally {
       for (const { child } of workers) child.kill('SIGINT');
     }
-    for (const { child, stderr } of workers) {
-      const [code] = await once(child, 'exit');
-      expect(code).toBe(0);
+    for (const { kind, exited, stderr } of workers) {
+      expect(await exited, `${kind}: ${stderr()}`).toBe(0);
       expect(stderr()).toMatch(/stopping: finishing in-flight tasks/);
       const handled = Number(/stopped: (\d+) task\(s\) handled/.exec(stderr())?.[1]);
       expect(handled).toBeGreaterThan(0);
     }
-  }, 60_000);
+  }, 100_000);
 
   it('runs the demo batch and exits 0 when every order ended as expected', async () => {
     const demo = await new Promise<{ code: number; stdout: string }>((resolve) => {
