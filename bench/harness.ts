@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as S from '@aws-sdk/client-swf';
 import { createSwfClient } from '../lambda/worker/swf-client.js';
+import { startMoto } from '../local/runtime/moto.js';
 
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -75,24 +76,5 @@ export async function spawnEcho(): Promise<{ child: ChildProcess; endpoint: stri
 }
 
 export async function spawnMoto(): Promise<{ child: ChildProcess; endpoint: string } | undefined> {
-  const port = 5000 + Math.floor(Math.random() * 1000);
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const failed = await new Promise<boolean>((resolve) => {
-    child.once('error', () => resolve(true));
-    setTimeout(() => resolve(false), 300);
-  });
-  if (failed) return undefined;
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(endpoint).then(
-        () => true,
-        () => false,
-      )
-    )
-      return { child, endpoint };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  return undefined;
+  return startMoto({ threaded: true }).catch(() => undefined);
 }

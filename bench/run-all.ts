@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { inMemoryPorts } from '../lambda/adapters/memory-effects.js';
 import { runActivityWorker } from '../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../lambda/worker/deadline.js';
 import { runDecider } from '../lambda/worker/decider-worker.js';
@@ -17,7 +18,6 @@ import { registerCatalog } from '../lambda/worker/registration.js';
 import { createSwfClient } from '../lambda/worker/swf-client.js';
 import { silentTelemetry, type WorkerTelemetry } from '../lambda/worker/telemetry.js';
 import { buildCatalog, loadConfig } from '../lambda/workflow/index.js';
-import { InMemoryNotifier, InMemoryOrderStore } from '../lambda/workflow/order/memory-adapters.js';
 import { table } from '../local/cli/format.js';
 import { killHard, spawnServer } from '../test/support/server-process.js';
 import { measureDecide } from './decide-histories.js';
@@ -74,7 +74,7 @@ async function workload(
   };
   const controller = new AbortController();
   setMaxListeners(64, controller.signal);
-  const ports = { orderStore: new InMemoryOrderStore(), notifier: new InMemoryNotifier() };
+  const ports = inMemoryPorts();
   const common = {
     swf,
     catalog,

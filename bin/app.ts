@@ -13,6 +13,8 @@ const settings = readSettings(
       'stage',
       'alertEmail',
       'alertPhone',
+      'notificationEmail',
+      'allowFailureInjection',
       'pollerConcurrency',
       'pollerTimeoutMinutes',
       'reservedConcurrency',
@@ -21,7 +23,9 @@ const settings = readSettings(
     ].map((key) => [key, context(key)]),
   ),
 );
-const names = stageNames(settings.stage, settings.workflowVersion);
+const names = stageNames(settings.stage, settings.workflowVersion, {
+  allowFailureInjection: settings.allowFailureInjection,
+});
 new OrderWorkflowStack(app, names.stackName, {
   names,
   settings,

@@ -112,8 +112,8 @@ program
   .option('--concurrency <n>', 'pollers in this process', number('--concurrency', 1), 1)
   .option('--poll-hold <seconds>', "the service's long-poll hold (60 on SWF)", number('--poll-hold'), 60)
   .option(
-    '--ledger <path>',
-    'keep orders and their side-effect ledger in this SQLite file (shared by workers)',
+    '--effects-db <path>',
+    'the SQLite file of order effects, shared by every worker (default: SWF_EFFECTS_DB or .swf-local/orders.db)',
   )
   .addOption(
     new Option('--log-level <level>', 'log detail')

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { buildCatalog } from '../lambda/workflow/index.js';
 import { handlerEnvironment, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/common-environment.js';
 import { OperationsApi } from './constructs/operations-api.js';
+import { OrderEffects } from './constructs/order-effects.js';
 import { Pollers } from './constructs/pollers.js';
 import { SwfRegistration } from './constructs/registration.js';
 import { AlarmTopic } from './monitoring/alarm-topic.js';
@@ -23,6 +24,7 @@ export interface OrderWorkflowStackProps extends StackProps {
  * schedules, the starter and operations functions, least-privilege roles, alarms to SNS and a dashboard.
  */
 export class OrderWorkflowStack extends Stack {
+  readonly effects: OrderEffects;
   readonly registration: SwfRegistration;
   readonly pollers: Pollers;
   readonly api: OperationsApi;
@@ -34,7 +36,11 @@ export class OrderWorkflowStack extends Stack {
     super(scope, id, props);
     const { config, stage } = props.names;
     const catalog = buildCatalog(config);
-    const environment = handlerEnvironment(config, stage);
+    this.effects = new OrderEffects(this, 'Effects', {
+      stage,
+      notificationEmail: props.settings.notificationEmail,
+    });
+    const environment = { ...handlerEnvironment(config, stage), ...this.effects.environment };
     const serviceName = environment.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
     this.registration = new SwfRegistration(this, 'Registration', {
@@ -51,6 +57,9 @@ export class OrderWorkflowStack extends Stack {
       reservedConcurrency: props.settings.reservedConcurrency,
     });
     this.api = new OperationsApi(this, 'Api', { config, environment });
+    // Only the activity worker applies effects; the operations function reads them for `order`.
+    this.effects.grantApplyEffects(this.pollers.activityWorker.role);
+    this.effects.grantReadEffects(this.api.operations.role);
     // Pollers and starters come up once the domain and types exist.
     for (const fn of [
       this.pollers.decider,
@@ -81,6 +90,7 @@ export class OrderWorkflowStack extends Stack {
       topic: this.alarmTopic.topic,
       functions,
       pollers,
+      table: this.effects.table,
       thresholds: props.thresholds,
     });
     this.dashboard = new OrderDashboard(this, 'Dashboard', {
@@ -89,6 +99,7 @@ export class OrderWorkflowStack extends Stack {
       metrics,
       pollers,
       functions,
+      table: this.effects.table,
     });
 
     new CfnOutput(this, 'SwfDomain', {
@@ -102,6 +113,14 @@ export class OrderWorkflowStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarmTopic.topic.topicArn,
       description: 'Subscribe more endpoints here',
+    });
+    new CfnOutput(this, 'OrdersTableName', {
+      value: this.effects.table.tableName,
+      description: 'Where saved orders, stock reservations, notifications and the effect ledger live',
+    });
+    new CfnOutput(this, 'OrderEventsTopicArn', {
+      value: this.effects.topic.topicArn,
+      description: 'One OrderConfirmed message per order; subscribe email, SQS or webhooks here',
     });
     new CfnOutput(this, 'DashboardName', {
       value: `swf-orders-${stage}`,

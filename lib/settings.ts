@@ -11,6 +11,12 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. -c alertPhone=+5511999998888')
     .optional(),
+  /** Subscribes this address to the order-events topic (one message per confirmed order). */
+  notificationEmail: z
+    .email('must be an email address, e.g. -c notificationEmail=orders@example.com')
+    .optional(),
+  /** Lets orders carry a `simulate` block (game days, `npm run rehearse`); never on the prod stage. */
+  allowFailureInjection: bool.default(false),
   /** Pollers of each kind invoked on every schedule tick (one EventBridge target each, at most 5). */
   pollerConcurrency: int(1, 5).default(1),
   /** Each poller invocation's timeout: long invocations keep a poller alive between ticks. */
@@ -24,10 +30,19 @@ export const settingsSchema = z.object({
 
 export type StackSettings = z.infer<typeof settingsSchema>;
 
+const refined = settingsSchema.superRefine((settings, context) => {
+  if (settings.allowFailureInjection && settings.stage === 'prod')
+    context.addIssue({
+      code: 'custom',
+      path: ['allowFailureInjection'],
+      message: 'failure injection is never allowed on the prod stage',
+    });
+});
+
 /** Validates settings; throws one clear error listing every bad key and how to set it. */
 export function readSettings(context: Record<string, unknown>): StackSettings {
   const defined = Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = settingsSchema.safeParse(defined);
+  const parsed = refined.safeParse(defined);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `-c ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid stack settings: ${problems.join('; ')}`);

@@ -11,7 +11,11 @@ export interface StageNames {
 }
 
 /** Derives the stack, domain and task-list names of a stage; throws a clear error for a bad stage. */
-export function stageNames(stage: string, workflowVersion = '1'): StageNames {
+export function stageNames(
+  stage: string,
+  workflowVersion = '1',
+  options: { allowFailureInjection?: boolean } = {},
+): StageNames {
   if (!STAGE.test(stage)) {
     throw new Error(
       `Invalid stage "${stage}": use 1-16 lower-case letters and digits, starting with a letter (e.g. -c stage=prod)`,
@@ -22,6 +26,7 @@ export function stageNames(stage: string, workflowVersion = '1'): StageNames {
     SWF_DECISION_TASK_LIST: `order-decisions-${stage}`,
     SWF_ACTIVITY_TASK_LIST: `order-activities-${stage}`,
     SWF_WORKFLOW_VERSION: workflowVersion,
+    SWF_ALLOW_FAILURE_INJECTION: options.allowFailureInjection ? 'true' : 'false',
   });
   return { stage, stackName: `SwfOrders-${stage}`, config };
 }

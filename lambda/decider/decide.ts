@@ -113,7 +113,7 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     ranSteps.push(step);
   }
   state.currentStep = current?.step.name;
-  const context: DecisionContext = { workflow, facts, input, state };
+  const context: DecisionContext = { workflow, facts, input, state, lineageId: resume?.lineageId };
 
   if (!current) {
     return complete(state);
@@ -155,6 +155,8 @@ interface DecisionContext {
   facts: HistoryFacts;
   input: JsonObject;
   state: WorkflowState;
+  /** A resumed run's lineage, passed to every activity so its effects belong to the first run of the chain. */
+  lineageId?: string;
 }
 
 function stepAttempts(facts: HistoryFacts, kind: ActivityKey['kind'], step: Step) {
@@ -209,6 +211,7 @@ function scheduleActivity(
   const activity =
     key.kind === 'compensation' && step.compensation ? step.compensation.activity : step.activity;
   const payload: JsonObject = { input: context.input, previousResults, attempt: key.attempt };
+  if (context.lineageId) payload.lineageId = context.lineageId;
   if (key.kind === 'compensation') payload.compensation = { step: step.name };
   const input = JSON.stringify(payload);
   if (input.length > SWF_LIMITS.data) {

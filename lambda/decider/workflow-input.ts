@@ -5,6 +5,8 @@ export interface ResumeRequest {
   fromStep: string;
   previousResults: Record<string, Json>;
   sourceRunId?: string;
+  /** The first run of the resume chain: it owns the effects this run may undo. */
+  lineageId?: string;
 }
 
 export type ParsedInput =
@@ -54,6 +56,7 @@ export function parseWorkflowInput(raw: string | undefined, workflow: WorkflowDe
       fromStep: request.fromStep,
       previousResults: (previous ?? {}) as Record<string, Json>,
       ...(typeof request.sourceRunId === 'string' ? { sourceRunId: request.sourceRunId } : {}),
+      ...(typeof request.lineageId === 'string' ? { lineageId: request.lineageId } : {}),
     },
   };
 }

@@ -1,11 +1,19 @@
 import { runActivityWorker } from '../worker/activity-worker.js';
 import { lambdaDeadline } from '../worker/deadline.js';
 import type { LoopResult } from '../worker/poll-loop.js';
-import { catalog, config, pollHoldMs, pollWindowMs, ports, swf, telemetry } from './function-runtime.js';
+import {
+  catalog,
+  config,
+  effectPorts,
+  pollHoldMs,
+  pollWindowMs,
+  swf,
+  telemetry,
+} from './function-runtime.js';
 import { identityOf, type LambdaContext } from './lambda-context.js';
 
 /** Scheduled every minute: polls and runs activities until the deadline rule says a new poll could not finish. */
-export const handler = (_event: unknown, context: LambdaContext): Promise<LoopResult> =>
+export const handler = async (_event: unknown, context: LambdaContext): Promise<LoopResult> =>
   runActivityWorker({
     swf,
     catalog,
@@ -16,7 +24,7 @@ export const handler = (_event: unknown, context: LambdaContext): Promise<LoopRe
     telemetry,
     pollHoldMs,
     pollWindowMs,
-    ports,
+    ports: await effectPorts(),
     allowFailureInjection: config.allowFailureInjection,
     signal: context.abortSignal,
   });

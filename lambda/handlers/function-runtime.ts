@@ -1,9 +1,9 @@
+import { createPorts, type EffectPorts } from '../adapters/create-ports.js';
+import { loadEffectsSettings } from '../adapters/effects-config.js';
 import type { OrderContext } from '../worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../worker/swf-client.js';
 import { loadConfig } from '../workflow/config.js';
 import { buildCatalog } from '../workflow/index.js';
-import { InMemoryNotifier, InMemoryOrderStore } from '../workflow/order/memory-adapters.js';
-import type { ActivityPorts } from '../workflow/types.js';
 import { powertoolsTelemetry } from './powertools.js';
 
 /**
@@ -21,12 +21,12 @@ export const pollWindowMs = env.SWF_POLL_WINDOW_SECONDS
   ? Number(env.SWF_POLL_WINDOW_SECONDS) * 1000
   : undefined;
 export const orderContext: OrderContext = { swf, config, catalog };
+/** Where effects go (SWF_EFFECTS: aws on Lambda, sqlite locally), validated with the rest of the config. */
+export const effectsSettings = loadEffectsSettings(env);
 
-/**
- * The activities' side effects. In-memory adapters: state lives as long as the container (or the local
- * process); a deployment that keeps orders plugs a real store in here.
- */
-export const ports: ActivityPorts & { orderStore: InMemoryOrderStore; notifier: InMemoryNotifier } = {
-  orderStore: new InMemoryOrderStore(),
-  notifier: new InMemoryNotifier(),
-};
+let ports: Promise<EffectPorts> | undefined;
+/** The activities' side-effect ports, built on first use and kept for the container's life. */
+export function effectPorts(): Promise<EffectPorts> {
+  ports ??= createPorts(effectsSettings);
+  return ports;
+}

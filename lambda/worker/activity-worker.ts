@@ -38,6 +38,11 @@ class CancelRequested extends Error {
   override name = 'AbortError';
 }
 
+/** Whether a failure is the function giving up because of the abort (the reason itself, or an AbortError). */
+function stoppedByAbort(failure: unknown, signal: AbortSignal): boolean {
+  return signal.aborted && (failure === signal.reason || (failure as Error)?.name === 'AbortError');
+}
+
 function truncate(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 14)}…[truncated]`;
 }
@@ -128,6 +133,7 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
     workflowId: execution.workflowId ?? '',
     runId: execution.runId ?? '',
     activityId: task.activityId ?? '',
+    lineageId: typeof payload.lineageId === 'string' ? payload.lineageId : (execution.runId ?? ''),
     heartbeat,
     signal: controller.signal,
     sleep: (ms) =>
@@ -161,7 +167,9 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
     telemetry.warn('the task was lost while it ran (timed out or its run closed); dropping its result');
     return;
   }
-  if (cancelRequested) {
+  // A function that returned did its work, cancel requested or not: report it completed so the decider
+  // compensates it. Only a function that stopped because of the abort reports Canceled.
+  if (failure !== undefined && cancelRequested && stoppedByAbort(failure, controller.signal)) {
     await respond(
       () =>
         swf.send(

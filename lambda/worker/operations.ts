@@ -36,13 +36,14 @@ export const workflowIdFor = (orderId: string) => `order-${orderId}`;
 
 /**
  * Validates an order and starts `OrderProcessing` for it, with workflowId `order-<orderId>`. Starting an order
- * that is already running returns the open run instead of a second one. An invalid order throws `ValidationError`
- * and starts nothing.
+ * that is already running returns the open run; one whose latest run completed returns that run with
+ * `alreadyCompleted` and starts nothing (`resume` is the way to run a closed order again). An invalid order,
+ * or one carrying a `resume` block, throws `ValidationError` and starts nothing.
  */
 export async function startOrder(
   context: OrderContext,
   order: unknown,
-): Promise<RunRef & { alreadyStarted: boolean }> {
+): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean }> {
   const parsed = parseOrder(order, { allowFailureInjection: context.config.allowFailureInjection });
   const input = JSON.stringify(parsed);
   if (input.length > SWF_INPUT_LIMIT) {
@@ -51,6 +52,8 @@ export async function startOrder(
     ]);
   }
   const workflowId = workflowIdFor(parsed.orderId);
+  const completed = await completedRun(context, workflowId);
+  if (completed) return { workflowId, runId: completed, alreadyStarted: false, alreadyCompleted: true };
   try {
     const { runId } = await context.swf.send(
       new S.StartWorkflowExecutionCommand({
@@ -67,6 +70,21 @@ export async function startOrder(
     if (!open) throw error;
     return { workflowId, runId: open.runId ?? '', alreadyStarted: true };
   }
+}
+
+/** The runId of the workflow's newest closed run when that run completed (within the domain's retention). */
+async function completedRun(context: OrderContext, workflowId: string): Promise<string | undefined> {
+  const closed = await context.swf.send(
+    new S.ListClosedWorkflowExecutionsCommand({
+      domain: context.config.domain,
+      startTimeFilter: { oldestDate: new Date(0) },
+      executionFilter: { workflowId },
+      maximumPageSize: 1,
+    }),
+  );
+  // Checked by id too: moto, a test peer, ignores executionFilter on this call.
+  const newest = closed.executionInfos?.find((info) => info.execution?.workflowId === workflowId);
+  return newest?.closeStatus === 'COMPLETED' ? newest.execution?.runId : undefined;
 }
 
 async function openRun(
@@ -159,6 +177,8 @@ export async function runHistory(
 
 export interface ResumeResult extends RunRef {
   sourceRunId: string;
+  /** The first run of the resume chain, which owns the order's effects. */
+  lineageId: string;
   requestedStep: string;
   fromStep: string;
   /** Steps the new run does again before the requested step, because the source run rolled some of them back. */
@@ -184,12 +204,17 @@ export async function resumeRun(
       `Run ${sourceRunId} of ${request.workflowId} is still open; wait for it to close, or cancel or terminate it, then resume`,
     );
   }
-  const workflow = context.catalog.workflow(ORDER_WORKFLOW_NAME, context.config.workflowVersion);
+  // A resumed run continues on the source run's own workflow type and version.
+  const type = {
+    name: info.workflowType?.name ?? ORDER_WORKFLOW_NAME,
+    version: info.workflowType?.version ?? context.config.workflowVersion,
+  };
+  const workflow = context.catalog.workflow(type.name, type.version);
   const steps = workflow?.steps.map((step) => step.name) ?? [];
   if (!steps.includes(request.fromStep)) {
     throw new OperationError(
       'UnknownStep',
-      `"${request.fromStep}" is not a step of ${ORDER_WORKFLOW_NAME}@${context.config.workflowVersion}; valid steps: ${steps.join(', ')}`,
+      `"${request.fromStep}" is not a step of ${type.name}@${type.version}; valid steps: ${steps.join(', ')}`,
     );
   }
   const events = await readEvents(context, { workflowId: request.workflowId, runId: sourceRunId });
@@ -198,8 +223,10 @@ export async function resumeRun(
     (e) => e.eventType === 'WorkflowExecutionStarted',
   )?.workflowExecutionStartedEventAttributes;
   const original = JSON.parse(started?.input ?? '{}') as JsonObject & {
-    resume?: { previousResults?: Record<string, Json> };
+    resume?: { previousResults?: Record<string, Json>; lineageId?: string };
   };
+  // The first run of the chain owns the effects: the new run may undo them, no other lineage may.
+  const lineageId = original.resume?.lineageId ?? sourceRunId;
   const results: Record<string, Json> = { ...(original.resume?.previousResults ?? {}) };
   const compensated = new Set<string>();
   for (const view of timeline.steps) {
@@ -224,12 +251,12 @@ export async function resumeRun(
   }
   const { resume: _previous, ...order } = original;
   if (request.clearSimulation) delete order.simulate;
-  const input = JSON.stringify({ ...order, resume: { fromStep, previousResults, sourceRunId } });
+  const input = JSON.stringify({ ...order, resume: { fromStep, previousResults, sourceRunId, lineageId } });
   const { runId } = await context.swf.send(
     new S.StartWorkflowExecutionCommand({
       domain: context.config.domain,
       workflowId: request.workflowId,
-      workflowType: { name: ORDER_WORKFLOW_NAME, version: context.config.workflowVersion },
+      workflowType: type,
       input,
     }),
   );
@@ -237,6 +264,7 @@ export async function resumeRun(
     workflowId: request.workflowId,
     runId: runId ?? '',
     sourceRunId,
+    lineageId,
     requestedStep: request.fromStep,
     fromStep,
     redoing: steps.slice(fromIndex, requestedIndex),

@@ -9,11 +9,13 @@ export interface ActivityPayload {
   input: JsonObject;
   previousResults: Record<string, Json>;
   attempt: number;
+  /** The lineage that owns this run's effects, set by the decider for a resumed run (else the runId). */
+  lineageId?: string;
   /** Present when the activity runs as the compensation of `step`. */
   compensation?: { step: string };
 }
 
-/** Side-effect ports an activity may use; adapters are chosen by the worker (in-memory locally). */
+/** Side-effect ports an activity may use; adapters are chosen by configuration (lambda/adapters). */
 export interface ActivityPorts {
   orderStore: import('./order/ports.js').OrderStore;
   notifier: import('./order/ports.js').Notifier;
@@ -25,6 +27,8 @@ export interface ActivityContext {
   workflowId: string;
   runId: string;
   activityId: string;
+  /** Who owns the effects this attempt applies: the first run of the resume chain (this run if not resumed). */
+  lineageId: string;
   /** Records a heartbeat (details ≤ 2,048 characters); resolves even when SWF is unreachable. */
   heartbeat(details?: string): Promise<void>;
   /** Fires when SWF reports that cancellation of this activity was requested. */

@@ -6,6 +6,7 @@ export const METRICS_NAMESPACE = 'SwfOrders';
 /** The environment every handler reads (validated again by loadConfig when the function starts). */
 export function handlerEnvironment(config: WorkflowConfig, stage: string): Record<string, string> {
   return {
+    ...(config.allowFailureInjection ? { SWF_ALLOW_FAILURE_INJECTION: 'true' } : {}),
     SWF_DOMAIN: config.domain,
     SWF_DOMAIN_RETENTION_DAYS: String(config.domainRetentionDays),
     SWF_DECISION_TASK_LIST: config.decisionTaskList,

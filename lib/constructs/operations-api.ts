@@ -39,18 +39,18 @@ export class OperationsApi extends Construct {
         conditions: { StringEquals: { 'swf:workflowType.name': ORDER_WORKFLOW_NAME } },
       }),
     );
-    // Starting an order that is already running returns its open run, found by listing.
+    // Starting an order that is running returns its open run; one that completed returns that run: both found by listing.
     this.starter.role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'FindTheOpenRun',
-        actions: ['swf:ListOpenWorkflowExecutions'],
+        sid: 'FindTheOpenOrCompletedRun',
+        actions: ['swf:ListOpenWorkflowExecutions', 'swf:ListClosedWorkflowExecutions'],
         resources: domain,
       }),
     );
 
     this.operations = new OrderFunction(this, 'Operations', {
       handler: 'operations',
-      description: 'History, describe, resume, signal, cancel and terminate for order workflows',
+      description: 'History, describe, order effects, resume, signal, cancel and terminate for order workflows',
       timeout: Duration.seconds(60),
       environment: props.environment,
     });

@@ -1,10 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../lambda/workflow/types.js';
+import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
 import type { MetricFactory } from './metric-factory.js';
 
 /** Alarm thresholds, each a named prop so a team can tune it (`new OrderWorkflowStack(..., { thresholds })`). */
@@ -22,6 +24,8 @@ export interface AlarmThresholds {
   compensationsFailed: number;
   decisionErrors: number;
   openExecutions: number;
+  tableThrottledRequests: number;
+  tableSystemErrors: number;
 }
 
 export const DEFAULT_THRESHOLDS: AlarmThresholds = {
@@ -37,6 +41,8 @@ export const DEFAULT_THRESHOLDS: AlarmThresholds = {
   compensationsFailed: 1,
   decisionErrors: 1,
   openExecutions: 1000,
+  tableThrottledRequests: 1,
+  tableSystemErrors: 1,
 };
 
 export interface OrderAlarmsProps {
@@ -45,6 +51,8 @@ export interface OrderAlarmsProps {
   topic: ITopic;
   functions: Record<string, IFunction>;
   pollers: Record<string, IFunction>;
+  /** The orders table: alarms on its throttled requests and system errors. */
+  table?: ITable;
   thresholds?: Partial<AlarmThresholds>;
 }
 
@@ -176,5 +184,25 @@ export class OrderAlarms extends Construct {
       t.openExecutions,
       `More than ${t.openExecutions} order workflows are open: a backlog is building`,
     );
+    if (props.table) {
+      alarm(
+        'OrdersTableThrottled',
+        props.table.metricThrottledRequestsForOperations({
+          operations: EFFECTS_OPERATIONS,
+          period: Duration.minutes(5),
+        }),
+        t.tableThrottledRequests,
+        'Requests to the orders table were throttled: activities retry, but check the account limits and hot orders',
+      );
+      alarm(
+        'OrdersTableSystemErrors',
+        props.table.metricSystemErrorsForOperations({
+          operations: EFFECTS_OPERATIONS,
+          period: Duration.minutes(5),
+        }),
+        t.tableSystemErrors,
+        'DynamoDB answered the orders table with server errors: activities retry; check the AWS Health Dashboard',
+      );
+    }
   }
 }

@@ -1,7 +1,10 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../lambda/workflow/types.js';
+import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
 import type { MetricFactory } from './metric-factory.js';
 
 export interface OrderDashboardProps {
@@ -10,6 +13,8 @@ export interface OrderDashboardProps {
   metrics: MetricFactory;
   pollers: Record<string, IFunction>;
   functions: Record<string, IFunction>;
+  /** The orders table: a row of its traffic, latency, throttles and errors. */
+  table?: ITable;
 }
 
 /** One dashboard, a row per concern: workflows, decisions, activities, backlog, pollers, errors, throttling. */
@@ -127,5 +132,43 @@ export class OrderDashboard extends Construct {
       graph('Worker errors', [m.worker('ActivityFailures'), m.worker('PollErrors')]),
       graph('Throttling', [...functions.map((fn) => m.lambda(fn, 'Throttles')), m.swfThrottling()]),
     );
+    if (props.table) {
+      const table = props.table;
+      const period = Duration.minutes(5);
+      this.dashboard.addWidgets(
+        new cloudwatch.TextWidget({ markdown: '## Orders table', width: 24, height: 1 }),
+      );
+      this.dashboard.addWidgets(
+        graph(
+          'Consumed capacity',
+          [
+            table.metricConsumedReadCapacityUnits({ period }),
+            table.metricConsumedWriteCapacityUnits({ period }),
+          ],
+          6,
+        ),
+        graph(
+          'Latency (average)',
+          EFFECTS_OPERATIONS.map((operation) =>
+            table.metricSuccessfulRequestLatency({
+              dimensionsMap: { TableName: table.tableName, Operation: operation },
+              period,
+            }),
+          ),
+          6,
+        ),
+        // Each per-operation sum is its own graph: their inner metrics share ids.
+        graph(
+          'Throttled requests',
+          [table.metricThrottledRequestsForOperations({ operations: EFFECTS_OPERATIONS, period })],
+          6,
+        ),
+        graph(
+          'System errors',
+          [table.metricSystemErrorsForOperations({ operations: EFFECTS_OPERATIONS, period })],
+          6,
+        ),
+      );
+    }
   }
 }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as S from '@aws-sdk/client-swf';
+import { SqliteEffects } from '../../lambda/adapters/sqlite-effects.js';
 import { isTransient } from '../../lambda/worker/errors.js';
 import { type OrderContext, startOrder } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
@@ -21,7 +22,6 @@ import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
 import type { ORDER_STEPS } from '../../lambda/workflow/order/schema.js';
 import { table } from '../cli/format.js';
-import { SqliteOrderStore } from '../runtime/sqlite-order-store.js';
 import { startFlakyProxy } from './flaky-proxy.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -139,7 +139,7 @@ const workerArgs = (kind: string) => [
   '2',
   '--log-level',
   'error',
-  ...(kind === 'activity' ? ['--ledger', ledgerPath] : []),
+  ...(kind === 'activity' ? ['--effects-db', ledgerPath] : []),
 ];
 const workers: { kind: string; child: ChildProcess }[] = [
   ...Array.from({ length: DECIDERS }, () => ({
@@ -278,7 +278,7 @@ do {
   }
   nextPageToken = page.nextPageToken;
 } while (nextPageToken);
-const store = new SqliteOrderStore(ledgerPath);
+const store = new SqliteEffects(ledgerPath);
 const ledger = new Map<string, string[]>();
 for (const entry of store.ledger())
   ledger.set(entry.orderId, [...(ledger.get(entry.orderId) ?? []), entry.kind]);

@@ -25,7 +25,7 @@ export async function runDemoCommand(
   const { ok, outcomes } = await runDemo(stack.runtime.orderContext, {
     orders: options.orders,
     tag: `D${Date.now().toString(36).toUpperCase()}`,
-    store: stack.runtime.ports.orderStore,
+    effectsOf: async (orderId) => (await stack.runtime.effectPorts()).effectsOf(orderId),
     onProgress: (done, total) => {
       if (interactive) process.stdout.write(`\r${progressBar(done, total)}`);
       else if (done !== lastDone) print(progressBar(done, total));

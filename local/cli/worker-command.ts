@@ -1,16 +1,17 @@
 import { hostname } from 'node:os';
+import { createPorts } from '../../lambda/adapters/create-ports.js';
+import { loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { runActivityWorker } from '../../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
 import { runDecider } from '../../lambda/worker/decider-worker.js';
-import { InMemoryNotifier, InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
-import { SqliteOrderStore } from '../runtime/sqlite-order-store.js';
 import type { cliContext } from './cli-context.js';
 import { type ConsoleLevel, consoleTelemetry } from './console-telemetry.js';
 
 export interface WorkerCommandOptions {
   concurrency: number;
   pollHold: number;
-  ledger?: string;
+  /** The SQLite file of order effects (default: SWF_EFFECTS_DB, else .swf-local/orders.db). */
+  effectsDb?: string;
   logLevel: ConsoleLevel;
 }
 
@@ -25,10 +26,15 @@ export async function runWorkerCommand(
   signal: AbortSignal,
 ): Promise<number> {
   const { telemetry, counts } = consoleTelemetry(options.logLevel);
-  const ports = {
-    orderStore: options.ledger ? new SqliteOrderStore(options.ledger) : new InMemoryOrderStore(),
-    notifier: new InMemoryNotifier(),
-  };
+  const ports =
+    kind === 'activity'
+      ? await createPorts(
+          loadEffectsSettings({
+            ...process.env,
+            ...(options.effectsDb ? { SWF_EFFECTS: 'sqlite', SWF_EFFECTS_DB: options.effectsDb } : {}),
+          }),
+        )
+      : undefined;
   process.stderr.write(
     `${kind} worker: ${options.concurrency} poller(s) on ${ctx.endpoint}, domain ${ctx.config.domain}\n`,
   );
@@ -48,11 +54,13 @@ export async function runWorkerCommand(
       : runActivityWorker({
           ...common,
           taskList: ctx.config.activityTaskList,
-          ports,
+          ports: ports as NonNullable<typeof ports>,
           allowFailureInjection: ctx.config.allowFailureInjection,
         });
   });
-  const handled = (await Promise.all(loops)).reduce((n, r) => n + r.tasksHandled, 0);
+  const results = await Promise.all(loops);
+  ports?.close();
+  const handled = results.reduce((n, r) => n + r.tasksHandled, 0);
   process.stderr.write(`stopped: ${handled} task(s) handled ${JSON.stringify(Object.fromEntries(counts))}\n`);
   return handled;
 }

@@ -1,6 +1,6 @@
 import * as S from '@aws-sdk/client-swf';
 import { type OrderContext, resumeRun, startOrder, workflowIdFor } from '../../lambda/worker/operations.js';
-import type { InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
+import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { duration, table } from '../cli/format.js';
 
 type Expected = 'COMPLETED' | 'FAILED' | 'CANCELED' | 'REJECTED';
@@ -127,7 +127,8 @@ export interface DemoOptions {
   timeoutMs?: number;
   /** Called about twice a second with progress, for the progress bar. */
   onProgress?: (done: number, total: number, lines: string[]) => void;
-  store?: InMemoryOrderStore;
+  /** Reads what an order left behind, to check its effects match its outcome. */
+  effectsOf?: (orderId: string) => Promise<OrderEffects>;
 }
 
 /** Runs the demo batch to its end and checks every order ended as expected. */
@@ -210,32 +211,44 @@ export async function runDemo(
     if (done < batch.length) await new Promise((resolve) => setTimeout(resolve, 400));
   }
 
-  const outcomes: DemoOutcome[] = batch.map((item) => {
+  const outcomes: DemoOutcome[] = [];
+  for (const item of batch) {
     const orderId = String(item.order.orderId);
     const entry = state.get(orderId) ?? { runs: 0, actual: '?', done: false, note: '', ms: 0 };
-    const ledger = options.store?.ledger.filter((e) => e.orderId === orderId).map((e) => e.kind) ?? [];
     const problems: string[] = [];
     if (!entry.done) problems.push('still open when the demo gave up');
-    // Side effects must match the outcome: one net save for a completed order, none otherwise, never two in a row.
-    const saves = ledger.filter((k) => k === 'save').length - ledger.filter((k) => k === 'delete').length;
-    if (options.store && entry.actual === 'COMPLETED' && saves !== 1)
-      problems.push(`expected one saved record, ledger: ${ledger.join(',')}`);
-    if (options.store && entry.actual !== 'COMPLETED' && saves !== 0)
-      problems.push(`expected no saved record, ledger: ${ledger.join(',')}`);
-    if (ledger.join(',').includes('save,save')) problems.push('SaveResults applied twice');
-    const ok = entry.actual === item.expect && problems.length === 0;
-    return {
+    if (options.effectsOf) problems.push(...effectProblems(await options.effectsOf(orderId), entry.actual));
+    outcomes.push({
       orderId,
       scenario: item.scenario,
       expected: item.expect,
       actual: entry.actual,
-      ok,
+      ok: entry.actual === item.expect && problems.length === 0,
       runs: entry.runs,
       ms: entry.ms,
       note: [entry.note, ...problems].filter(Boolean).join('; '),
-    };
-  });
+    });
+  }
   return { ok: outcomes.every((o) => o.ok), outcomes };
+}
+
+/**
+ * What is wrong with an order's effects given how it ended: a completed order keeps one record, one reservation
+ * and one sent confirmation; any other order keeps none of them, and nothing was ever applied twice in a row.
+ */
+export function effectProblems(effects: OrderEffects, outcome: string): string[] {
+  const kinds = effects.ledger.map((e) => e.kind);
+  const problems: string[] = [];
+  const completed = outcome === 'COMPLETED';
+  if (completed !== Boolean(effects.record))
+    problems.push(`${completed ? 'no' : 'a'} saved record (ledger: ${kinds.join(',') || 'empty'})`);
+  if (completed !== Boolean(effects.reservation))
+    problems.push(`${completed ? 'no' : 'a'} stock reservation (ledger: ${kinds.join(',') || 'empty'})`);
+  const sent = effects.notifications.filter((n) => n.status === 'sent').length;
+  if (sent !== (completed ? 1 : 0)) problems.push(`${sent} confirmation(s) sent`);
+  if (kinds.join(',').includes('save,save')) problems.push('SaveResults applied twice');
+  if (kinds.join(',').includes('reserve,reserve')) problems.push('stock reserved twice');
+  return problems;
 }
 
 export function renderDemoSummary(outcomes: DemoOutcome[]): string {

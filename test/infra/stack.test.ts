@@ -71,10 +71,19 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('gives the activity worker polling, responding and heartbeats only', () => {
+  it('gives the activity worker polling, responding, heartbeats and the effects it applies only', () => {
     expect(actionsOf(statementsOf(template, 'PollersActivityWorkerRole'))).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      'sns:Publish',
       'swf:PollForActivityTask',
       'swf:RecordActivityTaskHeartbeat',
       'swf:RespondActivityTaskCanceled',
@@ -88,6 +97,7 @@ describe('least-privilege IAM', () => {
     expect(actionsOf(statements)).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      'swf:ListClosedWorkflowExecutions',
       'swf:ListOpenWorkflowExecutions',
       'swf:StartWorkflowExecution',
     ]);
@@ -146,6 +156,134 @@ describe('least-privilege IAM', () => {
       'ApiOperations',
       'ApiMonitor',
     ]);
+  });
+});
+
+describe('order effects', () => {
+  const refs = (resourceType: string) => Object.keys(template.findResources(resourceType));
+  const [tableId] = refs('AWS::DynamoDB::Table');
+  const [topicId] = Object.keys(
+    template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Order events' } }),
+  );
+
+  it('keeps orders in an on-demand, encrypted, point-in-time-recoverable table', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: false,
+    });
+    // dev may be destroyed with the stack; every other stage retains the table, with deletion protection.
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    const prod = buildStack({ stage: 'prod' }).template;
+    prod.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('publishes order events to a KMS-encrypted, SSL-only topic, with an optional email subscription', () => {
+    const topic = template.findResources('AWS::SNS::Topic')[topicId as string];
+    expect(topic?.Properties.KmsMasterKeyId).toMatchObject({
+      'Fn::GetAtt': [expect.stringMatching(/^EffectsTopicKey/), 'Arn'],
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    expect(
+      template.findResources('AWS::SNS::Subscription', { Properties: { TopicArn: { Ref: topicId } } }),
+    ).toEqual({});
+    buildStack({ notificationEmail: 'orders@example.com' }).template.hasResourceProperties(
+      'AWS::SNS::Subscription',
+      {
+        Protocol: 'email',
+        Endpoint: 'orders@example.com',
+        TopicArn: { Ref: topicId },
+      },
+    );
+    expect(() => buildStack({ notificationEmail: 'nope' })).toThrow(
+      /-c notificationEmail: must be an email address/,
+    );
+  });
+
+  it('tells every function where effects go, and lets only the activity worker write and publish', () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { SWF_EFFECTS: 'aws' } } },
+    });
+    expect(Object.keys(functions)).toHaveLength(6);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        ORDERS_TABLE: { Ref: tableId },
+        ORDER_EVENTS_TOPIC_ARN: { Ref: topicId },
+      });
+    }
+    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    const write = statementsOf(template, 'PollersActivityWorkerRole').find((s) =>
+      JSON.stringify(s.Action).includes('dynamodb:PutItem'),
+    );
+    expect(write?.Resource).toEqual([tableArn]);
+    const publish = statementsOf(template, 'PollersActivityWorkerRole').find(
+      (s) => s.Action === 'sns:Publish',
+    );
+    expect(publish?.Resource).toEqual({ Ref: topicId });
+    expect(
+      actionsOf(statementsOf(template, 'ApiOperationsRole')).filter((a) => !a.startsWith('swf:')),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    for (const role of [
+      'PollersDeciderRole',
+      'ApiStarterRole',
+      'ApiMonitorRole',
+      'RegistrationHandlerRole',
+    ]) {
+      expect(actionsOf(statementsOf(template, role)).filter((a) => /^(dynamodb|sns|kms):/.test(a))).toEqual(
+        [],
+      );
+    }
+    // (A KMS key policy's root statement delegates to IAM; the grants themselves never use wildcards.)
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).not.toMatch(/"dynamodb:\*"|"sns:\*"|"kms:\*"|"kms:GenerateDataKey\*"/);
+  });
+
+  it('alarms on the table’s throttled requests and system errors, and draws a row for it', () => {
+    for (const metricName of ['ThrottledRequests', 'SystemErrors']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({
+                MetricName: metricName,
+                Namespace: 'AWS/DynamoDB',
+                Dimensions: Match.arrayWith([{ Name: 'Operation', Value: 'TransactWriteItems' }]),
+              }),
+            }),
+          }),
+        ]),
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
+      });
+    }
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).toContain('## Orders table');
+    expect(body).toContain('SuccessfulRequestLatency');
+  });
+
+  it('refuses failure injection on the prod stage', () => {
+    expect(() => buildStack({ stage: 'prod', allowFailureInjection: 'true' })).toThrow(
+      /-c allowFailureInjection: failure injection is never allowed on the prod stage/,
+    );
+    expect(JSON.stringify(buildStack({ allowFailureInjection: 'true' }).template.toJSON())).toContain(
+      '"SWF_ALLOW_FAILURE_INJECTION":"true"',
+    );
+    expect(JSON.stringify(template.toJSON())).not.toContain('SWF_ALLOW_FAILURE_INJECTION');
   });
 });
 

@@ -1,12 +1,12 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
 import { type OrderContext, startOrder } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
-import { InMemoryNotifier, InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
+import { type MotoServer, startMoto } from '../../local/runtime/moto.js';
+import { motoForTests } from '../support/moto.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, startWorkers } from '../support/workers.js';
 
@@ -14,33 +14,17 @@ import { eventually, startWorkers } from '../support/workers.js';
  * The same workers against moto_server, an independent SWF implementation, for what it supports (no long
  * polling, so its empty polls return after about a second). Required in CI (SWF_REQUIRE_PYTHON_PEERS=1).
  */
-const hasMoto = await promisify(execFile)('moto_server', ['--help'], { timeout: 20_000 }).then(
-  () => true,
-  () => false,
-);
-if (!hasMoto && process.env.SWF_REQUIRE_PYTHON_PEERS === '1')
-  throw new Error('moto_server is required in CI but is not installed');
-if (!hasMoto) console.warn('skipping the moto cross-check: moto_server is not installed here');
+const hasMoto = await motoForTests('the moto cross-check');
 
-let moto: ChildProcess | undefined;
+let moto: MotoServer | undefined;
 let context: OrderContext;
 let workers: ReturnType<typeof startWorkers> | undefined;
-const ports = { orderStore: new InMemoryOrderStore(), notifier: new InMemoryNotifier() };
+const ports = inMemoryPorts();
 
 beforeAll(async () => {
   if (!hasMoto) return;
-  const port = 16_000 + Math.floor(Math.random() * 2_000);
-  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const endpoint = `http://127.0.0.1:${port}`;
-  await eventually(
-    () =>
-      fetch(endpoint).then(
-        () => true,
-        () => undefined,
-      ),
-    20_000,
-    'moto_server to start',
-  );
+  moto = await startMoto();
+  const endpoint = moto.endpoint;
   const config = loadConfig({ SWF_ALLOW_FAILURE_INJECTION: 'true', SWF_DOMAIN: 'moto-domain' });
   const catalog = buildCatalog(config);
   const swf = createSwfClient({ endpoint });
@@ -51,7 +35,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => {
   await workers?.stop();
-  moto?.kill('SIGKILL');
+  moto?.stop();
 });
 
 async function closeStatus(workflowId: string, runId: string) {

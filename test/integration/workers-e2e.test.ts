@@ -63,7 +63,7 @@ describe('the real workers against swf-local', () => {
       'reserve',
       'save',
     ]);
-    expect(env.ports.notifier.sent.filter((n) => n.key.endsWith('E2E-1'))).toHaveLength(1);
+    expect(env.ports.published.filter((n) => n.key.endsWith('E2E-1'))).toHaveLength(1);
   });
 
   it('absorbs transient failures with retries on SWF timers', async () => {

@@ -1,10 +1,9 @@
-import { InMemoryNotifier, InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
+import { inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
 import type { ActivityContext, ActivityPayload, Json } from '../../lambda/workflow/types.js';
 
 /** An activity context with in-memory ports, an instant clock and recorded heartbeats. */
 export function testContext(overrides: Partial<ActivityContext> = {}) {
-  const orderStore = new InMemoryOrderStore();
-  const notifier = new InMemoryNotifier();
+  const { orderStore, notifier, published } = inMemoryPorts();
   const heartbeats: (string | undefined)[] = [];
   const slept: number[] = [];
   const context: ActivityContext = {
@@ -12,6 +11,7 @@ export function testContext(overrides: Partial<ActivityContext> = {}) {
     workflowId: 'order-A-1001',
     runId: 'run-1',
     activityId: 'Step#1',
+    lineageId: 'run-1',
     heartbeat: async (details) => {
       heartbeats.push(details);
     },
@@ -23,7 +23,7 @@ export function testContext(overrides: Partial<ActivityContext> = {}) {
     allowFailureInjection: false,
     ...overrides,
   };
-  return { context, orderStore, notifier, heartbeats, slept };
+  return { context, orderStore, notifier, published, heartbeats, slept };
 }
 
 export function payload(

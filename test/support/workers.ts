@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { SWFClient } from '@aws-sdk/client-swf';
+import { type InMemoryPorts, inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
 import { runActivityWorker } from '../../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
 import { runDecider } from '../../lambda/worker/decider-worker.js';
@@ -8,11 +9,10 @@ import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { recordingTelemetry } from '../../lambda/worker/telemetry.js';
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
-import { InMemoryNotifier, InMemoryOrderStore } from '../../lambda/workflow/order/memory-adapters.js';
 import type { Catalog } from '../../lambda/workflow/types.js';
 import { startLocal } from './swf-local.js';
 
-export type Ports = { orderStore: InMemoryOrderStore; notifier: InMemoryNotifier };
+export type Ports = InMemoryPorts;
 
 /** Runs real decider and activity loops against an endpoint until `stop()`. */
 export function startWorkers(options: {
@@ -77,7 +77,7 @@ export async function orderEnvironment(
   const swf = createSwfClient({ endpoint: server.endpoint });
   await registerCatalog(swf, catalog);
   const context: OrderContext = { swf, config, catalog };
-  const ports: Ports = { orderStore: new InMemoryOrderStore(), notifier: new InMemoryNotifier() };
+  const ports: Ports = inMemoryPorts();
   return { server, swf, config, catalog, context, ports };
 }
 

@@ -1,10 +1,16 @@
-import type { ActivityFunction, ActivityPayload, Json } from '../types.js';
+import type { ActivityContext, ActivityFunction, ActivityPayload, Json } from '../types.js';
+import type { EffectOwner } from './ports.js';
 import { enrichOrder, type OrderTotals, priceOrder } from './pricing.js';
 import { type Order, parseOrder } from './schema.js';
 
 /** The validated order, re-derived from the original input (cheap, and safe after a resume). */
 function orderOf(payload: ActivityPayload): Order {
   return parseOrder(payload.input, { allowFailureInjection: true });
+}
+
+/** Effects belong to the run's lineage: only it (and runs resumed from it) may undo them. */
+function ownerOf(context: ActivityContext): EffectOwner {
+  return { lineageId: context.lineageId, runId: context.runId };
 }
 
 function totalsOf(payload: ActivityPayload): OrderTotals {
@@ -28,18 +34,24 @@ export const validateInput: ActivityFunction = (payload, context) => {
 export const processData: ActivityFunction = async (payload, context) => {
   const order = orderOf(payload);
   const totals = priceOrder(order);
-  const reserved = await context.ports.orderStore.reserveStock(
+  const outcome = await context.ports.orderStore.reserveStock(
     order.orderId,
     totals.lines as unknown as Json,
+    ownerOf(context),
   );
-  return { totals: totals as unknown as Json, stockReserved: true, newReservation: reserved };
+  return {
+    totals: totals as unknown as Json,
+    stockReserved: outcome !== 'foreign',
+    newReservation: outcome === 'applied',
+    ...(outcome === 'foreign' ? { heldByAnotherRun: true } : {}),
+  };
 };
 
 /** Compensation of ProcessData: releases the stock reservation. */
 export const releaseProcessData: ActivityFunction = async (payload, context) => {
   const order = orderOf(payload);
-  const released = await context.ports.orderStore.releaseStock(order.orderId);
-  return { released, orderId: order.orderId };
+  const outcome = await context.ports.orderStore.releaseStock(order.orderId, ownerOf(context));
+  return { released: outcome === 'applied', outcome, orderId: order.orderId };
 };
 
 /** Adds customer tier, loyalty points and a shipping estimate. */
@@ -52,32 +64,45 @@ export const enrichData: ActivityFunction = (payload) => {
 export const saveResults: ActivityFunction = async (payload, context) => {
   const order = orderOf(payload);
   const totals = totalsOf(payload);
-  const created = await context.ports.orderStore.saveOrder({
+  const outcome = await context.ports.orderStore.saveOrder(
+    {
+      orderId: order.orderId,
+      customerId: order.customerId,
+      currency: order.currency,
+      total: totals.total,
+      details: { totals, enrichment: payload.previousResults.EnrichData ?? null } as unknown as Json,
+    },
+    ownerOf(context),
+  );
+  return {
+    saved: outcome !== 'foreign',
     orderId: order.orderId,
-    customerId: order.customerId,
-    currency: order.currency,
-    total: totals.total,
-    details: { totals, enrichment: payload.previousResults.EnrichData ?? null } as unknown as Json,
-  });
-  return { saved: true, orderId: order.orderId, alreadySaved: !created };
+    alreadySaved: outcome !== 'applied',
+    ...(outcome === 'foreign' ? { savedByAnotherRun: true } : {}),
+  };
 };
 
 /** Compensation of SaveResults: deletes the saved record. */
 export const deleteSavedResults: ActivityFunction = async (payload, context) => {
   const order = orderOf(payload);
-  const deleted = await context.ports.orderStore.deleteOrder(order.orderId);
-  return { deleted, orderId: order.orderId };
+  const outcome = await context.ports.orderStore.deleteOrder(order.orderId, ownerOf(context));
+  return { deleted: outcome === 'applied', outcome, orderId: order.orderId };
 };
 
 /** Tells the customer the order is confirmed; one notification per order, however often retried. */
 export const notifyCompletion: ActivityFunction = async (payload, context) => {
   const order = orderOf(payload);
   const totals = totalsOf(payload);
-  const sent = await context.ports.notifier.send({
-    key: `order-confirmed:${order.orderId}`,
-    recipient: order.customerEmail ?? order.customerId,
-    subject: `Order ${order.orderId} confirmed`,
-    body: `Your order ${order.orderId} for ${totals.total.toFixed(2)} ${totals.currency} is confirmed.`,
-  });
-  return { notified: true, duplicate: !sent };
+  const sent = await context.ports.notifier.send(
+    {
+      key: `order-confirmed:${order.orderId}`,
+      orderId: order.orderId,
+      eventType: 'OrderConfirmed',
+      recipient: order.customerEmail ?? order.customerId,
+      subject: `Order ${order.orderId} confirmed`,
+      body: `Your order ${order.orderId} for ${totals.total.toFixed(2)} ${totals.currency} is confirmed.`,
+    },
+    ownerOf(context),
+  );
+  return { notified: true, duplicate: sent === 'duplicate' };
 };

@@ -9,36 +9,99 @@ export interface OrderRecord {
   details: Json;
 }
 
-/** One side effect the store applied, kept so tests and the chaos run can reconcile. */
+/**
+ * Who applied an effect: the lineage (the first run of a resume chain) owns it, so only that run and the runs
+ * resumed from it may undo it; `runId` is the run that actually applied it (shown by `swfctl order`).
+ */
+export interface EffectOwner {
+  lineageId: string;
+  runId: string;
+}
+
+/**
+ * What a conditional effect did: `applied` (this call changed the store), `already` (the same lineage had
+ * applied it: a retried attempt), `foreign` (another lineage owns it: left alone) or `absent` (nothing to undo).
+ */
+export type EffectOutcome = 'applied' | 'already' | 'foreign' | 'absent';
+
+/** One side effect the store applied, kept so tests, the chaos run and `swfctl order` can reconcile. */
 export interface LedgerEntry {
   kind: 'reserve' | 'release' | 'save' | 'delete';
   orderId: string;
   sequence: number;
+  lineageId: string;
+  runId: string;
+  at: string;
 }
 
-/** Persistence for orders and their stock reservations. Every write is idempotent by orderId. */
+/** A stored effect and its owner. */
+export interface OwnedEffect<T> extends EffectOwner {
+  value: T;
+  at: string;
+}
+
+/** The state of one notification: claimed by an attempt that is publishing it, or sent. */
+export interface NotificationState {
+  key: string;
+  orderId: string;
+  eventType: string;
+  status: 'pending' | 'sent';
+  runId: string;
+  lineageId: string;
+  /** Set once sent: the channel's message id (SNS MessageId locally an outbox id). */
+  messageId?: string;
+  at: string;
+}
+
+/** Everything an order left behind, for `swfctl order`, the operations function and the console. */
+export interface OrderEffects {
+  orderId: string;
+  record?: OwnedEffect<OrderRecord>;
+  reservation?: OwnedEffect<Json>;
+  notifications: NotificationState[];
+  /** Effects applied and undone, oldest first. */
+  ledger: LedgerEntry[];
+  /** Every run that applied an effect or a notification, oldest first. */
+  runs: string[];
+}
+
+/**
+ * Persistence for orders and their stock reservations. Every write is conditional: applying twice never
+ * duplicates, and undoing only succeeds for the lineage that owns the effect.
+ */
 export interface OrderStore {
-  /** Reserves stock; returns false when the reservation already existed (a retried attempt). */
-  reserveStock(orderId: string, lines: Json): Promise<boolean>;
-  /** Releases the reservation; returns false when there was none. */
-  releaseStock(orderId: string): Promise<boolean>;
-  /** Saves the order; returns false when it was already saved (never a duplicate). */
-  saveOrder(record: OrderRecord): Promise<boolean>;
-  /** Deletes the saved order; returns false when there was none. */
-  deleteOrder(orderId: string): Promise<boolean>;
+  reserveStock(orderId: string, lines: Json, owner: EffectOwner): Promise<EffectOutcome>;
+  releaseStock(orderId: string, owner: EffectOwner): Promise<EffectOutcome>;
+  saveOrder(record: OrderRecord, owner: EffectOwner): Promise<EffectOutcome>;
+  deleteOrder(orderId: string, owner: EffectOwner): Promise<EffectOutcome>;
   getOrder(orderId: string): Promise<OrderRecord | undefined>;
+  /** The record, reservation, notifications and ledger of one order. */
+  effectsOf(orderId: string): Promise<OrderEffects>;
 }
 
 export interface Notification {
   /** Deduplication key: one notification per key, however often it is retried. */
   key: string;
+  orderId: string;
+  /** What happened, e.g. "OrderConfirmed"; a message attribute subscribers can filter on. */
+  eventType: string;
   recipient: string;
   subject: string;
   body: string;
 }
 
-/** Sends notifications (email, SMS, a queue...). */
+/** Sends order events (SNS on AWS, an outbox table locally), at most once per key in the normal case. */
 export interface Notifier {
-  /** Returns false when a notification with the same key was already sent. */
-  send(notification: Notification): Promise<boolean>;
+  /** `sent` when this call published it, `duplicate` when it was already sent. */
+  send(notification: Notification, owner: EffectOwner): Promise<'sent' | 'duplicate'>;
+}
+
+/** Another attempt holds the notification's claim and may be publishing it right now: retry later. */
+export class NotificationInProgress extends Error {
+  override name = 'NotificationInProgress';
+  constructor(key: string, untilIso: string) {
+    super(
+      `notification ${key} is being published by another attempt (claim held until ${untilIso}); a retry will find it sent`,
+    );
+  }
 }

@@ -88,8 +88,6 @@ export const orderSchema = z.strictObject({
     .optional(),
   notes: z.string().max(1_000, 'must be at most 1,000 characters').optional(),
   simulate: simulateSchema.optional(),
-  /** Set by the resume operation; read by the decider, ignored by activities. */
-  resume: z.unknown().optional(),
 });
 
 export type Order = z.infer<typeof orderSchema>;
@@ -152,9 +150,16 @@ export function parseOrder(input: unknown, options: { allowFailureInjection: boo
     throw new ValidationError(['the order must be a JSON object']);
   }
   const problems: string[] = [];
-  findCardData(input, '', problems);
+  if ('resume' in input) {
+    // Only the resume operation builds this block, from the source run's recorded history.
+    problems.push(
+      'resume: a new order cannot carry a resume block; to run a closed order again from a step, use "swfctl resume <workflowId> --from <step>" (or the operations function\'s resume command)',
+    );
+  }
+  const { resume: _resume, ...order } = input as Record<string, unknown>;
+  findCardData(order, '', problems);
   const cardPaths = new Set(problems.map((problem) => problem.slice(0, problem.indexOf(':'))));
-  const parsed = orderSchema.safeParse(input);
+  const parsed = orderSchema.safeParse(order);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path

@@ -67,13 +67,38 @@ describe('ProcessData', () => {
     expect(orderStore.ledger.map((e) => e.kind)).toEqual(['reserve']);
     await expect(activity('ReleaseProcessData')(payload(anOrder()), context)).resolves.toEqual({
       released: true,
+      outcome: 'applied',
       orderId: 'A-1001',
     });
     await expect(activity('ReleaseProcessData')(payload(anOrder()), context)).resolves.toEqual({
       released: false,
+      outcome: 'absent',
       orderId: 'A-1001',
     });
     expect(orderStore.ledger.map((e) => e.kind)).toEqual(['reserve', 'release']);
+  });
+
+  it("never releases another lineage's reservation: a second run of the order leaves the first run's stock alone", async () => {
+    const { context, orderStore } = testContext();
+    await activity('ProcessData')(payload(anOrder()), context);
+    const second = { ...context, runId: 'run-2', lineageId: 'run-2' };
+    await expect(activity('ProcessData')(payload(anOrder()), second)).resolves.toMatchObject({
+      newReservation: false,
+      heldByAnotherRun: true,
+    });
+    await expect(activity('ReleaseProcessData')(payload(anOrder()), second)).resolves.toMatchObject({
+      released: false,
+      outcome: 'foreign',
+    });
+    // A run resumed from the first carries its lineage, and may release.
+    const resumed = { ...context, runId: 'run-3', lineageId: 'run-1' };
+    await expect(activity('ReleaseProcessData')(payload(anOrder()), resumed)).resolves.toMatchObject({
+      released: true,
+    });
+    expect(orderStore.ledger.map((e) => [e.kind, e.runId, e.lineageId])).toEqual([
+      ['reserve', 'run-1', 'run-1'],
+      ['release', 'run-3', 'run-1'],
+    ]);
   });
 });
 
@@ -115,8 +140,13 @@ describe('SaveResults', () => {
     });
     expect(orderStore.orders.size).toBe(1);
     expect(await orderStore.getOrder('A-1001')).toMatchObject({ total: 33.45, currency: 'USD' });
+    await expect(
+      activity('DeleteSavedResults')(payload(anOrder()), { ...context, runId: 'run-2', lineageId: 'run-2' }),
+    ).resolves.toEqual({ deleted: false, outcome: 'foreign', orderId: 'A-1001' });
+    expect(orderStore.orders.size).toBe(1);
     await expect(activity('DeleteSavedResults')(payload(anOrder()), context)).resolves.toEqual({
       deleted: true,
+      outcome: 'applied',
       orderId: 'A-1001',
     });
     expect(orderStore.orders.size).toBe(0);
@@ -126,7 +156,7 @@ describe('SaveResults', () => {
 
 describe('NotifyCompletion', () => {
   it('sends one confirmation through the notifier, even when retried', async () => {
-    const { context, notifier } = testContext();
+    const { context, published } = testContext();
     const input = anOrder({ customerEmail: 'ana@example.com' });
     await expect(activity('NotifyCompletion')(payload(input), context)).resolves.toEqual({
       notified: true,
@@ -136,12 +166,17 @@ describe('NotifyCompletion', () => {
       notified: true,
       duplicate: true,
     });
-    expect(notifier.sent).toEqual([
+    expect(published).toEqual([
       {
         key: 'order-confirmed:A-1001',
+        orderId: 'A-1001',
+        eventType: 'OrderConfirmed',
         recipient: 'ana@example.com',
         subject: 'Order A-1001 confirmed',
         body: 'Your order A-1001 for 33.45 USD is confirmed.',
+        lineageId: 'run-1',
+        runId: 'run-1',
+        messageId: 'memory-1',
       },
     ]);
   });

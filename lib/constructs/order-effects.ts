@@ -1,0 +1,96 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { ORDERS_TABLE_KEY } from '../../lambda/adapters/dynamodb-effects.js';
+
+export interface OrderEffectsProps {
+  /** `dev` tables may be destroyed with the stack; every other stage retains them, with deletion protection. */
+  stage: string;
+  /** Subscribes this address to the order-events topic (`-c notificationEmail=`). */
+  notificationEmail?: string;
+}
+
+/** The DynamoDB operations the effects adapter performs, for grants and per-operation metrics. */
+export const EFFECTS_WRITE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
+export const EFFECTS_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
+export const EFFECTS_OPERATIONS = [
+  dynamodb.Operation.GET_ITEM,
+  dynamodb.Operation.QUERY,
+  dynamodb.Operation.UPDATE_ITEM,
+  dynamodb.Operation.DELETE_ITEM,
+  dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+];
+
+/**
+ * Where orders' side effects go on AWS: a DynamoDB table (records, stock reservations, notification log and
+ * effect ledger, one item collection per order) and the order-events SNS topic. The adapters in
+ * lambda/adapters read the names from the environment this construct gives the functions.
+ */
+export class OrderEffects extends Construct {
+  readonly table: dynamodb.Table;
+  readonly topic: sns.Topic;
+  readonly key: kms.Key;
+  /** SWF_EFFECTS=aws and where the table and topic are: given to every function. */
+  readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: OrderEffectsProps) {
+    super(scope, id);
+    const keep = props.stage !== 'dev';
+    this.table = new dynamodb.Table(this, 'Orders', {
+      partitionKey: { name: ORDERS_TABLE_KEY.partition, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: ORDERS_TABLE_KEY.sort, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: keep,
+      removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.key = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts the order-events topic',
+      enableKeyRotation: true,
+      removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.topic = new sns.Topic(this, 'Events', {
+      displayName: 'Order events',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    if (props.notificationEmail)
+      this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
+    this.environment = {
+      SWF_EFFECTS: 'aws',
+      ORDERS_TABLE: this.table.tableName,
+      ORDER_EVENTS_TOPIC_ARN: this.topic.topicArn,
+    };
+  }
+
+  /** The activity worker: conditional writes to the table and publishing order events. */
+  grantApplyEffects(role: iam.IGrantable): void {
+    this.table.grant(role, ...EFFECTS_WRITE_ACTIONS);
+    role.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishOrderEvents',
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+      }),
+    );
+    // Publishing to an encrypted topic: SNS makes a data key under the caller's identity (no wildcard actions).
+    this.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+
+  /** The operations function: reads an order's effects. */
+  grantReadEffects(role: iam.IGrantable): void {
+    this.table.grant(role, ...EFFECTS_READ_ACTIONS);
+  }
+}
