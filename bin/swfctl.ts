@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type * as S from '@aws-sdk/client-swf';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { createPorts } from '../lambda/adapters/create-ports.js';
+import { describeEffectsBackend, loadEffectsSettings } from '../lambda/adapters/effects-config.js';
 import {
   cancelRun,
   findRun,
   listRuns,
+  readOrderEffects,
   resumeRun,
   runHistory,
   signalRun,
@@ -15,7 +18,7 @@ import { registerCatalog } from '../lambda/worker/registration.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
-import { renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
+import { renderOrderEffects, renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
 import { runWorkerCommand } from '../local/cli/worker-command.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
@@ -85,7 +88,12 @@ program
     print(`swf-local listening on ${server.endpoint}`);
     print(`  export SWF_ENDPOINT=${server.endpoint}`);
     if (options.console) {
-      consoleRoutes = createConsoleRoutes({ context: cliContext({ endpoint: server.endpoint }) });
+      // The console reads order effects from where this machine's workers write them (SWF_EFFECTS).
+      const effects = createPorts(loadEffectsSettings(process.env));
+      consoleRoutes = createConsoleRoutes({
+        context: cliContext({ endpoint: server.endpoint }),
+        effectsOf: async (orderId) => (await effects).effectsOf(orderId),
+      });
       print(`  console: ${server.endpoint}/console`);
     }
     stopSignal().addEventListener('abort', () => void server.close().then(() => process.exit(0)));
@@ -127,16 +135,18 @@ program
 program
   .command('start')
   .description(
-    'Start OrderProcessing for an order (idempotent: an order already running returns its open run)',
+    'Start OrderProcessing for an order (idempotent: a running order returns its open run, a completed one its run)',
   )
   .requiredOption('--order <file|json>', 'the order, as a JSON file path or inline JSON')
   .action(async (options) => {
     const text = options.order.trim().startsWith('{') ? options.order : readFileSync(options.order, 'utf8');
     const started = await startOrder(context(), JSON.parse(text));
     print(
-      started.alreadyStarted
-        ? `already running: ${started.workflowId} (run ${started.runId})`
-        : `started ${started.workflowId} (run ${started.runId})`,
+      started.alreadyCompleted
+        ? `already completed: ${started.workflowId} (run ${started.runId}); nothing started. To run it again from a step: swfctl resume ${started.workflowId} --from <step>`
+        : started.alreadyStarted
+          ? `already running: ${started.workflowId} (run ${started.runId})`
+          : `started ${started.workflowId} (run ${started.runId})`,
     );
   });
 
@@ -182,6 +192,25 @@ program
     print(`started  ${info.startTimestamp?.toISOString()}`);
     if (info.closeTimestamp) print(`closed   ${info.closeTimestamp.toISOString()}`);
     if (info.parent) print(`parent   ${info.parent.workflowId} (${info.parent.runId})`);
+  });
+
+program
+  .command('order')
+  .description(
+    'Show what an order left behind: its saved record, stock reservation, notifications, ledger and runs',
+  )
+  .argument('<orderId>', 'the order id (or its workflow id, order-<orderId>)')
+  .option('--json', 'print the effects as JSON')
+  .action(async (orderId: string, options) => {
+    const settings = loadEffectsSettings(process.env);
+    const ports = await createPorts(settings);
+    try {
+      const effects = await readOrderEffects((id) => ports.effectsOf(id), orderId);
+      if (options.json) json(effects);
+      else print(renderOrderEffects(effects, describeEffectsBackend(settings)));
+    } finally {
+      ports.close();
+    }
   });
 
 program

@@ -50,3 +50,15 @@ export function loadEffectsSettings(env: Record<string, string | undefined>): Ef
   if (c.SWF_EFFECTS === 'sqlite') return { backend: 'sqlite', path: c.SWF_EFFECTS_DB, leaseMs };
   return { backend: 'memory', leaseMs };
 }
+
+/** Where the settings send effects, in words (for `swfctl order` and logs). */
+export function describeEffectsBackend(settings: EffectsSettings): string {
+  switch (settings.backend) {
+    case 'aws':
+      return `DynamoDB table ${settings.tableName} and SNS topic ${settings.topicArn}`;
+    case 'sqlite':
+      return `SQLite ${settings.path}`;
+    case 'memory':
+      return 'memory (unit tests only)';
+  }
+}

@@ -1,7 +1,15 @@
 import { z } from 'zod';
-import { cancelRun, findRun, resumeRun, runHistory, signalRun, terminateRun } from '../worker/operations.js';
+import {
+  cancelRun,
+  findRun,
+  readOrderEffects,
+  resumeRun,
+  runHistory,
+  signalRun,
+  terminateRun,
+} from '../worker/operations.js';
 import { ValidationError } from '../workflow/errors.js';
-import { orderContext } from './function-runtime.js';
+import { effectPorts, orderContext } from './function-runtime.js';
 
 const ref = { workflowId: z.string().min(1).max(256), runId: z.string().min(1).max(64).optional() };
 const command = z.discriminatedUnion('command', [
@@ -12,6 +20,7 @@ const command = z.discriminatedUnion('command', [
     nextPageToken: z.string().optional(),
   }),
   z.object({ command: z.literal('describe'), ...ref }),
+  z.object({ command: z.literal('order'), orderId: z.string().min(1).max(256) }),
   z.object({
     command: z.literal('resume'),
     ...ref,
@@ -32,6 +41,7 @@ export type OperationsCommand = z.infer<typeof command>;
 
 /**
  * A small command API over the order workflows: history (a step timeline plus raw events, paged), describe,
+ * order (what an order left behind: record, reservation, notifications, ledger, runs),
  * resume from a named step, signal, cancel and terminate. Refusals throw `OperationError` with a reason.
  */
 export const handler = async (event: unknown) => {
@@ -47,6 +57,10 @@ export const handler = async (event: unknown) => {
       return runHistory(orderContext, request.workflowId, request);
     case 'describe':
       return findRun(orderContext, request.workflowId, request.runId);
+    case 'order': {
+      const ports = await effectPorts();
+      return readOrderEffects((orderId) => ports.effectsOf(orderId), request.orderId);
+    }
     case 'resume':
       return resumeRun(orderContext, request);
     case 'signal':

@@ -2,6 +2,7 @@ import * as S from '@aws-sdk/client-swf';
 import { buildTimeline, type HistoryEvent, type Timeline } from '../decider/index.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import { ValidationError } from '../workflow/errors.js';
+import type { OrderEffects } from '../workflow/order/ports.js';
 import { parseOrder } from '../workflow/order/schema.js';
 import { ORDER_WORKFLOW_NAME } from '../workflow/order/workflow.js';
 import type { Catalog, Json, JsonObject } from '../workflow/types.js';
@@ -33,6 +34,31 @@ export interface RunRef {
 const SWF_INPUT_LIMIT = 32_768;
 
 export const workflowIdFor = (orderId: string) => `order-${orderId}`;
+
+/**
+ * What an order left behind: its record, reservation, notifications, effect ledger and the runs that touched
+ * it. Accepts a workflowId (`order-A-1001`) too. An order with no effects at all is a `NotFound` refusal.
+ */
+export async function readOrderEffects(
+  effectsOf: (orderId: string) => Promise<OrderEffects>,
+  orderId: string,
+): Promise<OrderEffects> {
+  const candidates = orderId.startsWith('order-') ? [orderId, orderId.slice('order-'.length)] : [orderId];
+  for (const candidate of candidates) {
+    const effects = await effectsOf(candidate);
+    if (
+      effects.ledger.length > 0 ||
+      effects.notifications.length > 0 ||
+      effects.record ||
+      effects.reservation
+    )
+      return effects;
+  }
+  throw new OperationError(
+    'NotFound',
+    `No effects recorded for order ${orderId}: it never reserved stock, saved or notified (check the id with "swfctl list"; workflow ids are order-<orderId>)`,
+  );
+}
 
 /**
  * Validates an order and starts `OrderProcessing` for it, with workflowId `order-<orderId>`. Starting an order

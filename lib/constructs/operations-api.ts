@@ -50,7 +50,8 @@ export class OperationsApi extends Construct {
 
     this.operations = new OrderFunction(this, 'Operations', {
       handler: 'operations',
-      description: 'History, describe, order effects, resume, signal, cancel and terminate for order workflows',
+      description:
+        'History, describe, order effects, resume, signal, cancel and terminate for order workflows',
       timeout: Duration.seconds(60),
       environment: props.environment,
     });

@@ -1,5 +1,6 @@
 import type * as S from '@aws-sdk/client-swf';
 import type { AttemptView, Timeline } from '../../lambda/decider/timeline.js';
+import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 
 /** Milliseconds as "850ms", "2.3s" or "4m05s". */
 export function duration(ms: number | undefined): string {
@@ -114,5 +115,40 @@ export function renderTimeline(workflowId: string, runId: string, timeline: Time
     }
   }
   if (timeline.continuedAsRunId) lines.push(`continued as run ${timeline.continuedAsRunId}`);
+  return lines.join('\n');
+}
+
+/** What `swfctl order` prints: the stored record, the reservation, notifications, the ledger and the runs. */
+export function renderOrderEffects(effects: OrderEffects, where: string): string {
+  const lines = [`order ${effects.orderId}   (effects in ${where})`];
+  const owner = (e: { runId: string; lineageId: string; at: string }) =>
+    `by run ${e.runId}${e.lineageId === e.runId ? '' : ` (lineage ${e.lineageId})`} at ${e.at}`;
+  if (effects.record) {
+    const r = effects.record.value;
+    lines.push(`record        saved: ${r.total} ${r.currency} for ${r.customerId}, ${owner(effects.record)}`);
+  } else lines.push('record        none');
+  if (effects.reservation) {
+    const count = Array.isArray(effects.reservation.value) ? effects.reservation.value.length : 0;
+    lines.push(`reservation   held: ${count} line(s), ${owner(effects.reservation)}`);
+  } else lines.push('reservation   none');
+  if (effects.notifications.length === 0) lines.push('notifications none');
+  for (const n of effects.notifications) {
+    lines.push(
+      `notification  ${n.eventType} ${n.status}${n.messageId ? ` (message ${n.messageId})` : ''}, ${owner(n)}`,
+    );
+  }
+  lines.push('', 'ledger');
+  lines.push(
+    effects.ledger.length === 0
+      ? '  (nothing applied)'
+      : table(
+          ['#', 'effect', 'run', 'lineage', 'at'],
+          effects.ledger.map((e, i) => [String(i + 1), e.kind, e.runId, e.lineageId, e.at]),
+        )
+          .split('\n')
+          .map((line) => `  ${line}`)
+          .join('\n'),
+  );
+  lines.push('', `runs that touched it: ${effects.runs.join(', ') || 'none'}`);
   return lines.join('\n');
 }

@@ -6,11 +6,13 @@ import {
   cancelRun,
   type OrderContext,
   readEvents,
+  readOrderEffects,
   resumeRun,
   signalRun,
   startOrder,
   terminateRun,
 } from '../../lambda/worker/operations.js';
+import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { ORDER_WORKFLOW_NAME } from '../../lambda/workflow/order/workflow.js';
 import { consoleBundle } from './bundle.js';
 import { consolePage } from './page.js';
@@ -19,6 +21,8 @@ type Json = Record<string, unknown>;
 
 export interface ConsoleOptions {
   context: OrderContext;
+  /** Reads what an order left behind (the run page's "Order effects" panel). */
+  effectsOf?: (orderId: string) => Promise<OrderEffects>;
   /** The order the start form opens with. */
   sampleOrder?: Json;
 }
@@ -207,6 +211,18 @@ async function eventsPage(context: OrderContext, query: URLSearchParams): Promis
   };
 }
 
+/** An order's effects, by its workflowId or orderId; 404 with the reason when it left nothing behind. */
+async function orderEffects(options: ConsoleOptions, query: URLSearchParams): Promise<OrderEffects> {
+  const id = query.get('workflowId') ?? query.get('orderId') ?? '';
+  if (!options.effectsOf) throw new HttpError(404, 'This server was started without access to order effects');
+  try {
+    return await readOrderEffects(options.effectsOf, id);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFound') throw new HttpError(404, (error as Error).message);
+    throw error;
+  }
+}
+
 /** The request came from a page of this very server (not another site) and carries the session token. */
 function checkAction(request: IncomingMessage, token: string): void {
   const host = request.headers.host ?? '';
@@ -337,6 +353,10 @@ export function createConsoleRoutes(options: ConsoleOptions) {
         }
         if (api === 'events') {
           json(200, await eventsPage(options.context, url.searchParams));
+          return true;
+        }
+        if (api === 'order') {
+          json(200, await orderEffects(options, url.searchParams));
           return true;
         }
         throw new HttpError(404, `No such console endpoint: ${url.pathname.slice(0, 100)}`);

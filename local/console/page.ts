@@ -37,6 +37,7 @@ export function consolePage(options: { token: string; domain: string; sample?: u
   .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 6px 0; }
   svg text { font-size: 12px; font-family: system-ui, sans-serif; }
   tr.highlight td { background: #fff7d6; }
+  tr.own td { font-weight: 600; }
 </style>
 </head>
 <body>

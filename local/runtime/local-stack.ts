@@ -15,6 +15,8 @@ export interface LocalStackOptions {
   /** The simulated EventBridge rate. */
   rateMs?: number;
   verbose?: boolean;
+  /** The SQLite file of order effects (default: SWF_EFFECTS_DB, else .swf-local/orders.db). */
+  effectsDb?: string;
 }
 
 export interface LocalStack {
@@ -51,11 +53,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     POWERTOOLS_SERVICE_NAME: 'swf-orders-local',
     POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    ...(options.effectsDb ? { SWF_EFFECTS: 'sqlite', SWF_EFFECTS_DB: options.effectsDb } : {}),
   });
   const runtime = await import('../../lambda/handlers/function-runtime.js');
   const { registerCatalog } = await import('../../lambda/worker/registration.js');
   await registerCatalog(runtime.swf, runtime.catalog);
-  consoleRoutes = createConsoleRoutes({ context: runtime.orderContext });
+  consoleRoutes = createConsoleRoutes({
+    context: runtime.orderContext,
+    effectsOf: async (orderId) => (await runtime.effectPorts()).effectsOf(orderId),
+  });
   const decider = await import('../../lambda/handlers/decider.js');
   const activityWorker = await import('../../lambda/handlers/activity-worker.js');
 
@@ -91,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stopping.abort();
       await Promise.all(schedules);
       runtime.swf.destroy();
+      (await runtime.effectPorts()).close();
       await server.close();
     },
   };

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +19,13 @@ const XSS = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwn
 beforeAll(async () => {
   if (!enabled) return;
   const { startLocalStack } = await import('../../local/runtime/local-stack.js');
-  stack = await startLocalStack({ port: 0, memory: true, pollHoldSeconds: 1, rateMs: 1000 });
+  stack = await startLocalStack({
+    port: 0,
+    memory: true,
+    pollHoldSeconds: 1,
+    rateMs: 1000,
+    effectsDb: join(mkdtempSync(join(tmpdir(), 'console-')), 'orders.db'),
+  });
   const context = stack.runtime.orderContext;
   await startOrder(context, anOrder({ orderId: 'UI-OK-1' }));
   await startOrder(context, anOrder({ orderId: 'UI-OK-2', notes: XSS }));
@@ -94,6 +103,17 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     await page.waitForSelector('tr.highlight');
     const highlighted = await page.locator('tr.highlight td:nth-child(2)').allTextContents();
     expect(highlighted).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskFailed']);
+    // What the order left behind: nothing, and the ledger shows this run applied and undid each effect.
+    const effects = await page.locator('[data-testid=effects]').textContent();
+    expect(effects).toContain('recordnone');
+    expect(effects).toContain('reservationnone');
+    expect(await page.locator('[data-testid=ledger] tr td:first-child').allTextContents()).toEqual([
+      'reserve',
+      'save',
+      'delete',
+      'release',
+    ]);
+    expect(await page.locator('[data-testid=ledger] tr.own').count()).toBe(4);
   });
 
   it('resumes a closed run from a chosen step, and links the two runs both ways', async () => {
@@ -123,6 +143,15 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
       });
     expect(await page.locator('[data-testid=links]').textContent()).toContain(`resumed from ${sourceRunId}`);
     expect(await page.locator('[data-step="ValidateInput"]').getAttribute('data-status')).toBe('carried');
+    // The resumed run saved the order again, as the source run's lineage, and sent the one confirmation.
+    await page.waitForFunction(() =>
+      document
+        .querySelector('[data-testid=effects]')
+        ?.textContent?.includes('OrderConfirmed sent, by this run'),
+    );
+    expect(await page.locator('[data-testid=effects]').textContent()).toMatch(
+      /saved: 33\.45 USD, by this run/,
+    );
     await openRun('order-UI-BROKEN', sourceRunId);
     await page.waitForSelector('[data-testid=links]');
     expect(await page.locator('[data-testid=links]').textContent()).toContain('resumed by');

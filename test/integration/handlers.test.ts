@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../local/server/logger.js';
@@ -34,6 +37,8 @@ beforeAll(async () => {
     SWF_DOMAIN: 'handlers-domain',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    SWF_EFFECTS: 'sqlite',
+    SWF_EFFECTS_DB: join(mkdtempSync(join(tmpdir(), 'handlers-')), 'orders.db'),
   });
   handlers = {
     decider: await import('../../lambda/handlers/decider.js'),
@@ -147,6 +152,22 @@ describe('starter and operations handlers', () => {
     });
     await expect(ops({ command: 'describe', workflowId: 'order-missing' })).rejects.toMatchObject({
       code: 'NotFound',
+    });
+  });
+
+  it("answers the order command with an order's effects, from the store the activity worker writes", async () => {
+    const ops = handlers.operations.handler;
+    await expect(ops({ command: 'order', orderId: 'H-9' })).rejects.toMatchObject({
+      code: 'NotFound',
+      message: expect.stringMatching(/^No effects recorded for order H-9/),
+    });
+    const ports = await handlers.runtime.effectPorts();
+    await ports.orderStore.reserveStock('H-9', [{ sku: 'A' }], { lineageId: 'r1', runId: 'r1' });
+    expect(await ops({ command: 'order', orderId: 'order-H-9' })).toMatchObject({
+      orderId: 'H-9',
+      reservation: { runId: 'r1' },
+      ledger: [{ kind: 'reserve', runId: 'r1' }],
+      runs: ['r1'],
     });
   });
 });

@@ -20,15 +20,19 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** What every swfctl process of these tests shares: the server, a domain and one SQLite file of effects. */
+const cliEnv = () => ({
+  ...process.env,
+  SWF_ENDPOINT: server.endpoint,
+  SWF_DOMAIN: 'cli-domain',
+  SWF_EFFECTS_DB: join(directory, 'orders.db'),
+});
+
 /** Runs `swfctl` as a user would; never throws, returns what it printed and its exit code. */
 function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { ...process.env, SWF_ENDPOINT: server.endpoint, SWF_DOMAIN: 'cli-domain' }, timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(process.execPath, [CLI, ...args], { env: cliEnv(), timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -91,13 +95,18 @@ describe('swfctl', () => {
     expect(unreachable.stderr).toBe(
       'swfctl: cannot reach SWF at http://127.0.0.1:9: is swf-local running? Start it with "npx swfctl server" (or "npm start")\n',
     );
-    for (const result of [invalid, unknown, badStep, badJson, missingFile, unreachable])
+    const noEffects = await swfctl('order', 'NEVER-1');
+    expect(noEffects.code).toBe(3);
+    expect(noEffects.stderr).toBe(
+      'swfctl: No effects recorded for order NEVER-1: it never reserved stock, saved or notified (check the id with "swfctl list"; workflow ids are order-<orderId>)\n',
+    );
+    for (const result of [invalid, unknown, badStep, badJson, missingFile, unreachable, noEffects])
       expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it('runs a decider and an activity worker until Ctrl+C, and they finish an order started meanwhile', async () => {
     expect((await swfctl('register')).code).toBe(0);
-    const env = { ...process.env, SWF_ENDPOINT: server.endpoint, SWF_DOMAIN: 'cli-domain' };
+    const env = cliEnv();
     const workers = (['decider', 'activity'] as const).map((kind) => {
       const child = spawn(process.execPath, [CLI, 'worker', kind, '--poll-hold', '1', '--concurrency', '2'], {
         env,
@@ -127,6 +136,19 @@ describe('swfctl', () => {
         status = info.executionInfo?.closeStatus;
       }
       expect(status, workers.map((w) => `${w.kind}: ${w.stderr()}`).join('\n')).toBe('COMPLETED');
+      // The completed order is not started again, and its effects are where the worker put them.
+      expect(
+        (await swfctl('start', '--order', JSON.stringify(anOrder({ orderId: 'CLI-W' })))).stdout,
+      ).toMatch(
+        /^already completed: order-CLI-W \(run \S+\); nothing started\. To run it again from a step: swfctl resume order-CLI-W --from <step>/,
+      );
+      const order = await swfctl('order', 'CLI-W');
+      expect(order.stdout).toContain(`order CLI-W   (effects in SQLite ${join(directory, 'orders.db')})`);
+      expect(order.stdout).toMatch(new RegExp(`record +saved: 33\\.45 USD for cust-42, by run ${runId}`));
+      expect(order.stdout).toMatch(/notification +OrderConfirmed sent \(message outbox-1\)/);
+      expect(order.stdout).toMatch(/1 +reserve .*\n.*2 +save /);
+      const asJson = JSON.parse((await swfctl('order', 'order-CLI-W', '--json')).stdout);
+      expect(asJson).toMatchObject({ orderId: 'CLI-W', runs: [runId] });
     } finally {
       for (const { child } of workers) child.kill('SIGINT');
     }
@@ -143,7 +165,10 @@ describe('swfctl', () => {
       execFile(
         process.execPath,
         [CLI, 'demo', '--exit', '--orders', '6'],
-        { timeout: 90_000, env: { ...process.env, SWF_ENDPOINT: '' } },
+        {
+          timeout: 90_000,
+          env: { ...process.env, SWF_ENDPOINT: '', SWF_EFFECTS_DB: join(directory, 'demo.db') },
+        },
         (error, stdout) =>
           resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
       );

@@ -2,6 +2,7 @@
 import type { AttemptView, Timeline } from '../../../lambda/decider/timeline.js';
 import { ApiError, get, post, type RunSummary } from './api.js';
 import { badge, duration, el, replace, time } from './dom.js';
+import { effectsPanel } from './effects-panel.js';
 import { runLink } from './list-view.js';
 import { timelineSvg } from './timeline-svg.js';
 
@@ -87,7 +88,10 @@ export async function renderRun(
   const selectedIds = new Set(state.selected?.eventIds ?? []);
   const pageSize = 50;
   if (state.selected?.eventIds[0]) state.eventsPage = Math.floor((state.selected.eventIds[0] - 1) / pageSize);
-  const events = await get<EventsPage>('events', { workflowId, runId, page: state.eventsPage, pageSize });
+  const [events, effects] = await Promise.all([
+    get<EventsPage>('events', { workflowId, runId, page: state.eventsPage, pageSize }),
+    effectsPanel(workflowId, runId),
+  ]);
   const message = el('div', { 'data-testid': 'action-result' });
   const act = async (
     path: string,
@@ -258,6 +262,7 @@ export async function renderRun(
         : null,
     ),
     failurePanel(timeline),
+    effects,
     actions.length ? el('div', { class: 'panel' }, el('h3', {}, 'Actions'), ...actions, message) : null,
     el(
       'div',
