@@ -68,6 +68,8 @@ export class OrderFunction extends Construct {
         target: 'node22',
         minify: true,
         sourceMap: true,
+        // The SQLite adapter is for local runs; its native driver never ships to Lambda.
+        externalModules: ['better-sqlite3'],
       },
     };
     this.fn = new NodejsFunction(this, 'Function', functionProps);

@@ -1,0 +1,486 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
+import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
+import { table } from '../cli/format.js';
+import {
+  createEventsTopicWithQueue,
+  createOrdersTable,
+  peerClientSettings,
+  type ReceivedEvent,
+} from '../runtime/aws-effects-peer.js';
+import { effectProblems } from '../runtime/demo.js';
+import { type MotoServer, startMoto } from '../runtime/moto.js';
+import { startServer } from '../server/server.js';
+import { type Assembly, type Physical, readAssembly, resolve } from './assembly.js';
+import { type FunctionError, runSchedule, Sandbox } from './sandbox.js';
+import { type RehearsalOrder, rehearsalOrders } from './scenarios.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+
+export interface RehearsalOptions {
+  orders: number;
+  /** An existing moto_server (or another peer serving DynamoDB, SNS, SQS and CloudWatch); else one is started. */
+  awsEndpoint?: string;
+  /** Where the cloud assembly and the sandboxes' logs go. */
+  outdir?: string;
+  /** The schedules' rate (EventBridge's is a minute; the rehearsal compresses it). */
+  rateMs?: number;
+  /** Gives up waiting for the orders after this long. */
+  timeoutMs?: number;
+  print?: (line: string) => void;
+}
+
+export interface RehearsalRow {
+  orderId: string;
+  scenario: string;
+  expected: string;
+  actual: string;
+  ledger: string;
+  messages: number;
+  problems: string[];
+}
+
+export interface RehearsalResult {
+  ok: boolean;
+  rows: RehearsalRow[];
+  checks: { check: string; ok: boolean; detail: string }[];
+  report: string;
+}
+
+/** `cdk synth` of the app as a deploy would run it, into `outdir` (offline, no credentials). */
+export async function synthesize(outdir: string, context: Record<string, string>): Promise<void> {
+  rmSync(outdir, { recursive: true, force: true });
+  const args = [
+    'synth',
+    '--quiet',
+    '-o',
+    outdir,
+    ...Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+  ];
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'cdk'), args, {
+    cwd: ROOT,
+    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`cdk synth failed (exit ${code}):\n${output.slice(-3000)}`);
+}
+
+/** Physical names for what the rehearsal stands up, and the pseudo parameters of a deploy. */
+function physicalNames(assembly: Assembly, suffix: string) {
+  const physical = new Map<string, Physical>();
+  for (const [id, resource] of Object.entries(assembly.resources)) {
+    const name = `${assembly.stackName}-${id}-${suffix}`.slice(0, 64);
+    if (resource.Type === 'AWS::Lambda::Function')
+      physical.set(id, { ref: name, arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}` });
+    if (resource.Type === 'AWS::DynamoDB::Table')
+      physical.set(id, { ref: name, arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}` });
+    // KMS is not rehearsed: the key is named so the topic's KmsMasterKeyId resolves, not created.
+    if (resource.Type === 'AWS::KMS::Key') {
+      const arn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${randomUUID()}`;
+      physical.set(id, { ref: arn, arn });
+    }
+  }
+  const pseudo = {
+    'AWS::Region': REGION,
+    'AWS::AccountId': ACCOUNT,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': assembly.stackName,
+  };
+  return { physical, pseudo };
+}
+
+/** CloudFormation's table properties as the CreateTable API takes them. */
+function tableDefinition(properties: Record<string, unknown>) {
+  const sse = properties.SSESpecification as { SSEEnabled?: boolean; SSEType?: string } | undefined;
+  return {
+    KeySchema: properties.KeySchema as never,
+    AttributeDefinitions: properties.AttributeDefinitions as never,
+    BillingMode: properties.BillingMode as never,
+    ...(sse
+      ? {
+          SSESpecification: {
+            Enabled: Boolean(sse.SSEEnabled),
+            ...(sse.SSEType ? { SSEType: sse.SSEType as never } : {}),
+          },
+        }
+      : {}),
+    ...(properties.DeletionProtectionEnabled !== undefined
+      ? { DeletionProtectionEnabled: Boolean(properties.DeletionProtectionEnabled) }
+      : {}),
+  };
+}
+
+/**
+ * The deploy rehearsal: the synthesized stack's real bundles, with the template's environment, against a
+ * swf-local and a moto_server; the same orders a user would send, checked against what each must leave behind.
+ */
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
+  const print = options.print ?? (() => undefined);
+  const outdir = options.outdir ?? join(ROOT, 'cdk.out', 'rehearsal');
+  const assemblyDir = join(outdir, 'assembly');
+  const logDir = join(outdir, 'logs');
+  const checks: RehearsalResult['checks'] = [];
+  const check = (name: string, ok: boolean, detail: string) => checks.push({ check: name, ok, detail });
+
+  print('1/6 synthesizing the app (cdk synth, bundles built by the local esbuild)…');
+  await synthesize(assemblyDir, {
+    stage: 'rehearsal',
+    allowFailureInjection: 'true',
+    pollerConcurrency: '2',
+  });
+  const assembly = readAssembly(assemblyDir);
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  try {
+    print('2/6 starting swf-local and the AWS peer…');
+    const swf = await startServer({ port: 0, memory: true, pollHoldSeconds: 60, logLevel: 'silent' });
+    cleanups.push(() => swf.close());
+    let moto: MotoServer | undefined;
+    if (!options.awsEndpoint) {
+      moto = await startMoto();
+      cleanups.push(() => moto?.stop());
+    }
+    const awsEndpoint = options.awsEndpoint ?? (moto as MotoServer).endpoint;
+    const aws = peerClientSettings(awsEndpoint);
+
+    print('3/6 creating the table and topics from the template…');
+    const suffix = randomUUID().slice(0, 8);
+    const { physical, pseudo } = physicalNames(assembly, suffix);
+    const readers = new Map<string, (waitMs?: number) => Promise<ReceivedEvent[]>>();
+    for (const [id, resource] of Object.entries(assembly.resources)) {
+      if (resource.Type === 'AWS::DynamoDB::Table') {
+        const properties = resource.Properties ?? {};
+        const name = physical.get(id)?.ref as string;
+        await createOrdersTable(aws, name, tableDefinition(properties));
+        const pitr = properties.PointInTimeRecoverySpecification as
+          | { PointInTimeRecoveryEnabled?: boolean }
+          | undefined;
+        if (pitr?.PointInTimeRecoveryEnabled) {
+          const client = new DynamoDBClient(aws);
+          await client.send(
+            new UpdateContinuousBackupsCommand({
+              TableName: name,
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            }),
+          );
+          client.destroy();
+        }
+      }
+    }
+    for (const [id, resource] of Object.entries(assembly.resources)) {
+      if (resource.Type !== 'AWS::SNS::Topic') continue;
+      const properties = resolve(resource.Properties ?? {}, physical, pseudo) as Record<string, string>;
+      const attributes = Object.fromEntries(
+        Object.entries({
+          DisplayName: properties.DisplayName,
+          KmsMasterKeyId: properties.KmsMasterKeyId,
+        }).filter(([, v]) => v !== undefined),
+      ) as Record<string, string>;
+      const topic = await createEventsTopicWithQueue(
+        aws,
+        `${assembly.stackName}-${id}-${suffix}`.slice(0, 200),
+        attributes,
+      );
+      cleanups.push(() => topic.close());
+      physical.set(id, { ref: topic.topicArn, arn: topic.topicArn });
+      readers.set(topic.topicArn, topic.drain);
+    }
+
+    print('4/6 loading every function bundle in its own sandbox, with the template environment…');
+    const overrides = {
+      SWF_ENDPOINT: swf.endpoint,
+      AWS_ENDPOINT_URL: awsEndpoint,
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'rehearsal',
+      AWS_SECRET_ACCESS_KEY: 'rehearsal',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const sandboxes: Sandbox[] = [];
+    const sandboxFor = async (logicalId: string, index = 0) => {
+      const fn = assembly.functions.get(logicalId);
+      if (!fn) throw new Error(`the template has no function ${logicalId}`);
+      const name = `${physical.get(logicalId)?.ref}${index ? `-${index}` : ''}`;
+      const environment = resolve(fn.environment, physical, pseudo) as Record<string, string>;
+      const sandbox = await Sandbox.start(
+        fn,
+        name,
+        { PATH: process.env.PATH ?? '', ...environment, ...overrides, AWS_LAMBDA_FUNCTION_NAME: name },
+        join(logDir, `${logicalId}${index ? `-${index}` : ''}.log`),
+      );
+      sandboxes.push(sandbox);
+      return sandbox;
+    };
+    cleanups.push(async () => {
+      await Promise.all(sandboxes.map((s) => s.stop()));
+    });
+    const refOf = (output: string) => {
+      const value = assembly.outputs[output]?.Value as { Ref?: string } | undefined;
+      if (!value?.Ref) throw new Error(`the template has no output ${output}`);
+      return value.Ref;
+    };
+    const starter = await sandboxFor(refOf('StarterFunctionName'));
+    const operations = await sandboxFor(refOf('OperationsFunctionName'));
+
+    print('5/6 registering the catalog through the custom resource handler…');
+    for (const [id, resource] of Object.entries(assembly.resources)) {
+      if (!resource.Type.startsWith('Custom::')) continue;
+      const { ServiceToken, ...properties } = resource.Properties ?? {};
+      const provider = (ServiceToken as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0] as string;
+      const userFunction = assembly.functions.get(provider)?.environment.USER_ON_EVENT_FUNCTION_ARN as {
+        'Fn::GetAtt'?: [string, string];
+      };
+      const handlerId = userFunction?.['Fn::GetAtt']?.[0];
+      if (!handlerId) throw new Error(`cannot find the onEvent handler of custom resource ${id}`);
+      const registration = await sandboxFor(handlerId);
+      const answer = (await registration.invoke({
+        RequestType: 'Create',
+        LogicalResourceId: id,
+        ResourceType: resource.Type,
+        ResourceProperties: resolve(properties, physical, pseudo),
+      })) as { Data?: Record<string, string> };
+      check(
+        `custom resource ${id} (Create)`,
+        answer.Data?.DomainAction === 'created',
+        `domain ${answer.Data?.Domain}: ${answer.Data?.DomainAction}; ${answer.Data?.WorkflowTypes}`,
+      );
+    }
+
+    // Every rule target is a sandbox the schedule invokes; a busy sandbox skips a tick.
+    const stopSchedules = new AbortController();
+    const schedules: Promise<void>[] = [];
+    const scheduleErrors: string[] = [];
+    for (const [id, resource] of Object.entries(assembly.resources)) {
+      if (resource.Type !== 'AWS::Events::Rule') continue;
+      const targets = (resource.Properties?.Targets ?? []) as { Arn: { 'Fn::GetAtt': [string, string] } }[];
+      const sandboxesOfRule = await Promise.all(
+        targets.map((t, i) => sandboxFor(t.Arn['Fn::GetAtt'][0], i + 1)),
+      );
+      print(
+        `    schedule ${id}: ${sandboxesOfRule.length} target(s), every ${(options.rateMs ?? 5_000) / 1000} s`,
+      );
+      schedules.push(
+        runSchedule(sandboxesOfRule, options.rateMs ?? 5_000, stopSchedules.signal, (target, error) =>
+          scheduleErrors.push(`${target.name}: ${error.message}`),
+        ),
+      );
+    }
+
+    print(
+      `6/6 sending ${options.orders} orders through the starter, acting through the operations function…`,
+    );
+    const invokeOps = (command: Record<string, unknown>) => operations.invoke(command);
+    const orders = rehearsalOrders(options.orders, `R${suffix.toUpperCase()}`);
+    const state = await driveOrders(orders, {
+      start: (order) => starter.invoke({ order }),
+      ops: invokeOps,
+      timeoutMs: options.timeoutMs ?? 240_000,
+      print,
+    });
+    stopSchedules.abort();
+    await Promise.all(schedules);
+    await Promise.all(sandboxes.filter((s) => s !== starter && s !== operations).map((s) => s.stop()));
+
+    // What each order left behind: the table (through the operations function) and the topic (an SQS subscriber).
+    const topicArn = resolve(
+      assembly.functions.get(refOf('OperationsFunctionName'))?.environment.ORDER_EVENTS_TOPIC_ARN,
+      physical,
+      pseudo,
+    ) as string;
+    const messages = (await readers.get(topicArn)?.(1_500)) ?? [];
+    const rows: RehearsalRow[] = [];
+    for (const order of orders) {
+      const entry = state.get(order.orderId);
+      const actual = entry?.actual ?? 'NOT STARTED';
+      const problems = [...(entry?.problems ?? [])];
+      if (actual !== order.expect) problems.push(`ended ${actual}, expected ${order.expect}`);
+      const effects = await invokeOps({ command: 'order', orderId: order.orderId }).then(
+        (e) => e as OrderEffects,
+        (error: FunctionError) => {
+          if (error.code !== 'NotFound')
+            problems.push(`order command failed: ${error.name}: ${error.message}`);
+          return { orderId: order.orderId, notifications: [], ledger: [], runs: [] } as OrderEffects;
+        },
+      );
+      problems.push(...effectProblems(effects, actual));
+      const mine = messages.filter((m) => m.attributes.orderId === order.orderId);
+      const wanted = actual === 'COMPLETED' ? 1 : 0;
+      if (mine.length !== wanted)
+        problems.push(`${mine.length} order-event message(s) on the topic, expected ${wanted}`);
+      for (const m of mine) {
+        if (
+          m.attributes.eventType !== 'OrderConfirmed' ||
+          m.attributes.idempotencyKey !== `order-confirmed:${order.orderId}`
+        )
+          problems.push(`message attributes ${JSON.stringify(m.attributes)}`);
+      }
+      rows.push({
+        orderId: order.orderId,
+        scenario: order.scenario,
+        expected: order.expect,
+        actual,
+        ledger: effects.ledger.map((e) => e.kind).join(',') || '–',
+        messages: mine.length,
+        problems,
+      });
+    }
+    const cloudwatch = new CloudWatchClient(aws);
+    const metrics = await cloudwatch.send(
+      new ListMetricsCommand({ Namespace: 'SwfOrders', MetricName: 'OpenExecutions' }),
+    );
+    cloudwatch.destroy();
+    check(
+      'monitor → CloudWatch',
+      (metrics.Metrics ?? []).some((m) =>
+        m.Dimensions?.some((d) => d.Value === 'order-processing-rehearsal'),
+      ),
+      `OpenExecutions datapoints for the domain: ${(metrics.Metrics ?? []).length > 0 ? 'published' : 'none'}`,
+    );
+    check(
+      'schedules',
+      scheduleErrors.length === 0,
+      scheduleErrors.slice(0, 3).join('; ') || 'every invocation returned',
+    );
+    const stray = messages.filter((m) => !orders.some((o) => o.orderId === m.attributes.orderId));
+    check(
+      'topic',
+      stray.length === 0,
+      `${messages.length} message(s), ${stray.length} for no rehearsed order`,
+    );
+    const ok = rows.every((r) => r.problems.length === 0) && checks.every((c) => c.ok);
+    return { ok, rows, checks, report: renderReport(rows, checks, overrides, outdir) };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
+interface OrderState {
+  actual: string;
+  runId?: string;
+  acted: boolean;
+  done: boolean;
+  problems: string[];
+}
+
+/** Starts every order through the starter, then watches and acts (cancel, resume, start again) until all close. */
+async function driveOrders(
+  orders: RehearsalOrder[],
+  io: {
+    start: (order: unknown) => Promise<unknown>;
+    ops: (command: Record<string, unknown>) => Promise<unknown>;
+    timeoutMs: number;
+    print: (line: string) => void;
+  },
+): Promise<Map<string, OrderState>> {
+  const state = new Map<string, OrderState>();
+  for (const order of orders) {
+    const entry: OrderState = { actual: 'OPEN', acted: false, done: false, problems: [] };
+    state.set(order.orderId, entry);
+    try {
+      const started = (await io.start(order.order)) as { runId: string; alreadyStarted: boolean };
+      entry.runId = started.runId;
+    } catch (error) {
+      entry.actual =
+        (error as Error).name === 'ValidationError' ? 'REJECTED' : `ERROR ${(error as Error).message}`;
+      entry.done = true;
+    }
+  }
+  const until = Date.now() + io.timeoutMs;
+  let last = -1;
+  while (Date.now() < until && [...state.values()].some((e) => !e.done)) {
+    for (const order of orders) {
+      const entry = state.get(order.orderId) as OrderState;
+      if (entry.done) continue;
+      const workflowId = `order-${order.orderId}`;
+      const info = (await io.ops({ command: 'describe', workflowId })) as {
+        executionStatus?: string;
+        closeStatus?: string;
+        execution?: { runId?: string };
+      };
+      if (info.executionStatus === 'OPEN') {
+        if (order.action === 'cancel-when-running' && !entry.acted) {
+          const history = (await io.ops({ command: 'history', workflowId, pageSize: 1 })) as {
+            timeline: { steps: { step: string; status: string }[] };
+          };
+          if (history.timeline.steps.some((s) => s.step === 'ProcessData' && s.status === 'running')) {
+            await io.ops({ command: 'cancel', workflowId });
+            entry.acted = true;
+          }
+        }
+        continue;
+      }
+      entry.actual = info.closeStatus ?? 'CLOSED';
+      if (order.action === 'resume-after-failure' && entry.actual === 'FAILED' && !entry.acted) {
+        await io.ops({ command: 'resume', workflowId, fromStep: 'NotifyCompletion', clearSimulation: true });
+        entry.acted = true;
+        continue;
+      }
+      if (order.action === 'start-again' && entry.actual === 'COMPLETED' && !entry.acted) {
+        entry.acted = true;
+        const again = (await io.start(order.order)) as { runId: string; alreadyCompleted?: boolean };
+        if (!again.alreadyCompleted || again.runId !== info.execution?.runId)
+          entry.problems.push(
+            `started again: ${JSON.stringify(again)}, expected alreadyCompleted with its run`,
+          );
+      }
+      entry.done = true;
+    }
+    const done = [...state.values()].filter((e) => e.done).length;
+    if (done !== last) io.print(`    ${done}/${orders.length} orders closed`);
+    last = done;
+    if (done < orders.length) await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return state;
+}
+
+function renderReport(
+  rows: RehearsalRow[],
+  checks: RehearsalResult['checks'],
+  overrides: Record<string, string>,
+  outdir: string,
+): string {
+  return [
+    table(
+      ['order', 'scenario', 'expected', 'actual', 'ledger', 'msgs', 'ok'],
+      rows.map((r) => [
+        r.orderId,
+        r.scenario,
+        r.expected,
+        r.actual,
+        r.ledger,
+        String(r.messages),
+        r.problems.length ? '✗' : '✓',
+      ]),
+    ),
+    ...rows.filter((r) => r.problems.length).map((r) => `✗ ${r.orderId}: ${r.problems.join('; ')}`),
+    '',
+    table(
+      ['check', 'ok', 'detail'],
+      checks.map((c) => [c.check, c.ok ? '✓' : '✗', c.detail]),
+    ),
+    '',
+    `Only these differ from a deploy: ${Object.entries(overrides)
+      .filter(([k]) => k !== 'AWS_SECRET_ACCESS_KEY')
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+    `Assembly and each sandbox's log: ${outdir}`,
+  ].join('\n');
+}
