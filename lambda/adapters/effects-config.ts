@@ -14,7 +14,10 @@ const schema = z
       .string()
       .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
       .optional(),
-    /** How long a notification claim holds before another attempt may publish it (longer than a publish). */
+    /**
+     * How long a notification claim holds before another attempt may publish it: longer than a publish takes,
+     * and shorter than NotifyCompletion's start-to-close timeout, so the retry of a killed attempt finds it lapsed.
+     */
     NOTIFICATION_LEASE_SECONDS: z.coerce.number().int().min(5).max(3_600).default(60),
   })
   .superRefine((env, context) => {

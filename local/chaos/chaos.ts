@@ -72,6 +72,8 @@ const env = {
   ...process.env,
   SWF_DOMAIN: 'chaos',
   SWF_TIMEOUT_SCALE: '0.1',
+  // A notification claim must lapse before the retry of a killed attempt: within NotifyCompletion's scaled 12 s.
+  NOTIFICATION_LEASE_SECONDS: '10',
   SWF_ALLOW_FAILURE_INJECTION: 'true',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
@@ -282,6 +284,9 @@ const store = new SqliteEffects(ledgerPath);
 const ledger = new Map<string, string[]>();
 for (const entry of store.ledger())
   ledger.set(entry.orderId, [...(ledger.get(entry.orderId) ?? []), entry.kind]);
+const published = new Map<string, number>();
+for (const message of store.outbox())
+  published.set(message.orderId, (published.get(message.orderId) ?? 0) + 1);
 store.close();
 
 const problems: string[] = [];
@@ -301,6 +306,11 @@ for (const script of scripts) {
   if (!run) say('lost or stuck open');
   else if (status !== script.expect) say(`ended ${status}, expected ${script.expect}`);
   if (effects.join(',').includes('save,save')) say('SaveResults applied twice');
+  // The README's at-least-once window (killed between publishing and marking sent) is two synchronous SQLite
+  // statements apart here, with no I/O between them: exactly once is what a run should show.
+  const confirmations = published.get(script.orderId) ?? 0;
+  if (confirmations !== (script.expect === 'COMPLETED' ? 1 : 0))
+    say(`${confirmations} confirmation(s) published`);
   if (script.expect === 'COMPLETED') {
     if (net('save', 'delete') !== 1 || net('reserve', 'release') !== 1)
       say('a completed order must be saved and reserved exactly once');

@@ -13,6 +13,8 @@ export const PRICES = {
   customMetric: 0.3,
   logsGb: 0.5,
   sms: 0.00645,
+  dynamoWriteUnit: 0.625 / 1_000_000, // on-demand write request unit
+  snsPublish: 0.5 / 1_000_000,
   stepFunctionsTransition: 0.000025,
 } as const;
 
@@ -39,7 +41,7 @@ export const DEFAULT_INPUTS: Omit<CostInputs, 'ordersPerDay' | 'busyMsPerStep'> 
   pollerConcurrency: 1,
   pollerMemoryMb: 256,
   retentionDays: 30,
-  alarms: 49,
+  alarms: 51,
   customMetrics: 16,
   smsPerMonth: 0,
 };
@@ -121,6 +123,13 @@ export function estimateCost(input: CostInputs): CostBreakdown {
       item: 'CloudWatch: logs',
       formula: `${orders.toLocaleString('en-US')} orders × ${tasksPerOrder.toFixed(1)} tasks × 1 KB × $0.50/GB`,
       monthly: (orders * tasksPerOrder * 1024 * PRICES.logsGb) / 1024 ** 3,
+    },
+    {
+      // Two transactional effects (an item and its ledger entry, 2 units each) and the notification's claim and
+      // completion; storage (about 2 KB per order, plus point-in-time recovery) grows with the orders kept.
+      item: 'DynamoDB + SNS: order effects',
+      formula: `${orders.toLocaleString('en-US')} orders × (10 write units × $0.625/M + 1 publish × $0.50/M)`,
+      monthly: orders * (10 * PRICES.dynamoWriteUnit + PRICES.snsPublish),
     },
     {
       item: 'SNS: SMS alerts',
