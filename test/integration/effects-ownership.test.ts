@@ -1,18 +1,17 @@
 import * as S from '@aws-sdk/client-swf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findRun, listRuns, runHistory, startOrder, workflowIdFor } from '../../lambda/worker/operations.js';
 import { ValidationError } from '../../lambda/workflow/errors.js';
 import { ORDER_ACTIVITIES } from '../../lambda/workflow/order/workflow.js';
 import type { ActivityFunction, Catalog } from '../../lambda/workflow/types.js';
 import { anOrder } from '../support/order-fixtures.js';
-import { eventually, orderEnvironment, startWorkers } from '../support/workers.js';
+import { eventually, startWorkers, useOrderWorkers } from '../support/workers.js';
 
 /**
  * The three ways an order's effects were lost or corrupted before effects had owners (issue "Real side
  * effects"), each against the real decider and workers on swf-local.
  */
-let env: Awaited<ReturnType<typeof orderEnvironment>>;
-let workers: ReturnType<typeof startWorkers>;
+const setup = useOrderWorkers();
 
 /** ProcessData that does not stop when cancellation is requested: it finishes its work and returns. */
 const stubbornProcessData: ActivityFunction = async (payload, context) => {
@@ -34,26 +33,13 @@ function withStubbornProcessData(catalog: Catalog): Catalog {
   };
 }
 
-beforeAll(async () => {
-  env = await orderEnvironment();
-  workers = startWorkers({
-    swf: env.swf,
-    context: env.context,
-    ports: env.ports,
-    pollHoldMs: 1_000,
-    activityWorkers: 2,
-  });
-});
-afterAll(async () => {
-  await workers.stop();
-  await env.server.close();
-});
-
 async function closedRun(workflowId: string, runId: string) {
   return eventually(
     async () => {
-      const info = await findRun(env.context, workflowId, runId);
-      return info.executionStatus === 'CLOSED' ? runHistory(env.context, workflowId, { runId }) : undefined;
+      const info = await findRun(setup.env.context, workflowId, runId);
+      return info.executionStatus === 'CLOSED'
+        ? runHistory(setup.env.context, workflowId, { runId })
+        : undefined;
     },
     20_000,
     `${workflowId} to close`,
@@ -62,11 +48,11 @@ async function closedRun(workflowId: string, runId: string) {
 
 /** Starts a run the way a raw SWF client could, without the start operation's checks. */
 async function rawStart(order: Record<string, unknown>): Promise<string> {
-  const { runId } = await env.swf.send(
+  const { runId } = await setup.env.swf.send(
     new S.StartWorkflowExecutionCommand({
-      domain: env.config.domain,
+      domain: setup.env.config.domain,
       workflowId: workflowIdFor(String(order.orderId)),
-      workflowType: { name: 'OrderProcessing', version: env.config.workflowVersion },
+      workflowType: { name: 'OrderProcessing', version: setup.env.config.workflowVersion },
       input: JSON.stringify(order),
     }),
   );
@@ -74,21 +60,21 @@ async function rawStart(order: Record<string, unknown>): Promise<string> {
 }
 
 const ledgerOf = (orderId: string) =>
-  env.ports.orderStore.ledger.filter((e) => e.orderId === orderId).map((e) => e.kind);
+  setup.env.ports.orderStore.ledger.filter((e) => e.orderId === orderId).map((e) => e.kind);
 
 describe("an order's effects belong to its own runs", () => {
   it('refuses to start a completed order again, returning the completed run', async () => {
-    const first = await startOrder(env.context, anOrder({ orderId: 'DUP-0' }));
+    const first = await startOrder(setup.env.context, anOrder({ orderId: 'DUP-0' }));
     await closedRun(first.workflowId, first.runId);
-    const again = await startOrder(env.context, anOrder({ orderId: 'DUP-0' }));
+    const again = await startOrder(setup.env.context, anOrder({ orderId: 'DUP-0' }));
     expect(again).toEqual({ ...first, alreadyCompleted: true });
     expect(
-      (await listRuns(env.context)).filter((r) => r.execution?.workflowId === 'order-DUP-0'),
+      (await listRuns(setup.env.context)).filter((r) => r.execution?.workflowId === 'order-DUP-0'),
     ).toHaveLength(1);
   });
 
   it('a second run that fails at NotifyCompletion leaves the first run’s record and stock alone', async () => {
-    const first = await startOrder(env.context, anOrder({ orderId: 'DUP-1' }));
+    const first = await startOrder(setup.env.context, anOrder({ orderId: 'DUP-1' }));
     expect((await closedRun(first.workflowId, first.runId)).timeline.status).toBe('completed');
     const second = await rawStart(
       anOrder({ orderId: 'DUP-1', simulate: { failStep: 'NotifyCompletion', nonRetryable: true } }),
@@ -102,37 +88,37 @@ describe("an order's effects belong to its own runs", () => {
       ['ProcessData', { released: false, outcome: 'foreign', orderId: 'DUP-1' }],
     ]);
     expect(ledgerOf('DUP-1')).toEqual(['reserve', 'save']);
-    const effects = await env.ports.orderStore.effectsOf('DUP-1');
+    const effects = await setup.env.ports.orderStore.effectsOf('DUP-1');
     expect(effects.record?.runId).toBe(first.runId);
     expect(effects.reservation?.runId).toBe(first.runId);
   });
 
   it('a second run canceled after ProcessData leaves the first run’s effects alone', async () => {
-    const first = await startOrder(env.context, anOrder({ orderId: 'DUP-2' }));
+    const first = await startOrder(setup.env.context, anOrder({ orderId: 'DUP-2' }));
     await closedRun(first.workflowId, first.runId);
     const second = await rawStart(
       anOrder({ orderId: 'DUP-2', simulate: { sleepStep: 'EnrichData', sleepSeconds: 30 } }),
     );
     await eventually(async () => {
-      const { timeline } = await runHistory(env.context, first.workflowId, { runId: second });
+      const { timeline } = await runHistory(setup.env.context, first.workflowId, { runId: second });
       return timeline.steps.find((s) => s.step === 'EnrichData')?.status === 'running' ? true : undefined;
     });
-    await env.swf.send(
+    await setup.env.swf.send(
       new S.RequestCancelWorkflowExecutionCommand({
-        domain: env.config.domain,
+        domain: setup.env.config.domain,
         workflowId: first.workflowId,
         runId: second,
       }),
     );
     expect((await closedRun(first.workflowId, second)).timeline.status).toBe('canceled');
     expect(ledgerOf('DUP-2')).toEqual(['reserve', 'save']);
-    const effects = await env.ports.orderStore.effectsOf('DUP-2');
+    const effects = await setup.env.ports.orderStore.effectsOf('DUP-2');
     expect([effects.reservation?.runId, effects.record?.runId]).toEqual([first.runId, first.runId]);
   }, 30_000);
 
   it('refuses a resume block in a new order, and starts nothing', async () => {
     const error = await startOrder(
-      env.context,
+      setup.env.context,
       anOrder({
         orderId: 'SNEAKY-1',
         resume: { fromStep: 'SaveResults', previousResults: { ProcessData: { totals: { total: 0.01 } } } },
@@ -140,29 +126,29 @@ describe("an order's effects belong to its own runs", () => {
     ).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toMatch(/a new order cannot carry a resume block; .*swfctl resume/);
-    await expect(findRun(env.context, 'order-SNEAKY-1')).rejects.toMatchObject({ code: 'NotFound' });
+    await expect(findRun(setup.env.context, 'order-SNEAKY-1')).rejects.toMatchObject({ code: 'NotFound' });
     expect(ledgerOf('SNEAKY-1')).toEqual([]);
   });
 });
 
 describe('cancellation of an activity that finishes anyway', () => {
   it('reports it completed, so the decider compensates it', async () => {
-    await workers.stop();
+    await setup.workers.stop();
     const stubborn = startWorkers({
-      swf: env.swf,
-      context: env.context,
-      ports: env.ports,
+      swf: setup.env.swf,
+      context: setup.env.context,
+      ports: setup.env.ports,
       pollHoldMs: 1_000,
-      catalog: withStubbornProcessData(env.catalog),
+      catalog: withStubbornProcessData(setup.env.catalog),
     });
     try {
-      const { workflowId, runId } = await startOrder(env.context, anOrder({ orderId: 'CANCEL-DONE' }));
+      const { workflowId, runId } = await startOrder(setup.env.context, anOrder({ orderId: 'CANCEL-DONE' }));
       await eventually(async () => {
-        const { timeline } = await runHistory(env.context, workflowId, { runId });
+        const { timeline } = await runHistory(setup.env.context, workflowId, { runId });
         return timeline.steps.find((s) => s.step === 'ProcessData')?.status === 'running' ? true : undefined;
       });
-      await env.swf.send(
-        new S.RequestCancelWorkflowExecutionCommand({ domain: env.config.domain, workflowId, runId }),
+      await setup.env.swf.send(
+        new S.RequestCancelWorkflowExecutionCommand({ domain: setup.env.config.domain, workflowId, runId }),
       );
       const { timeline } = await closedRun(workflowId, runId);
       expect(timeline.status).toBe('canceled');
@@ -177,7 +163,12 @@ describe('cancellation of an activity that finishes anyway', () => {
       expect(ledgerOf('CANCEL-DONE')).toEqual(['reserve', 'release']);
     } finally {
       await stubborn.stop();
-      workers = startWorkers({ swf: env.swf, context: env.context, ports: env.ports, pollHoldMs: 1_000 });
+      setup.workers = startWorkers({
+        swf: setup.env.swf,
+        context: setup.env.context,
+        ports: setup.env.ports,
+        pollHoldMs: 1_000,
+      });
     }
   }, 40_000);
 });

@@ -1,5 +1,5 @@
 import * as S from '@aws-sdk/client-swf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   findRun,
   OperationError,
@@ -9,32 +9,16 @@ import {
 } from '../../lambda/worker/operations.js';
 import { ValidationError } from '../../lambda/workflow/errors.js';
 import { anOrder } from '../support/order-fixtures.js';
-import { eventually, orderEnvironment, startWorkers } from '../support/workers.js';
+import { eventually, useOrderWorkers } from '../support/workers.js';
 
-let env: Awaited<ReturnType<typeof orderEnvironment>>;
-let workers: ReturnType<typeof startWorkers>;
-
-beforeAll(async () => {
-  env = await orderEnvironment();
-  workers = startWorkers({
-    swf: env.swf,
-    context: env.context,
-    ports: env.ports,
-    pollHoldMs: 1_000,
-    activityWorkers: 2,
-  });
-});
-afterAll(async () => {
-  await workers.stop();
-  await env.server.close();
-});
+const setup = useOrderWorkers();
 
 /** Waits for the order's latest run to close and returns its timeline. */
 async function closed(workflowId: string) {
   return eventually(
     async () => {
-      const info = await findRun(env.context, workflowId);
-      return info.executionStatus === 'CLOSED' ? runHistory(env.context, workflowId) : undefined;
+      const info = await findRun(setup.env.context, workflowId);
+      return info.executionStatus === 'CLOSED' ? runHistory(setup.env.context, workflowId) : undefined;
     },
     20_000,
     `${workflowId} to close`,
@@ -43,9 +27,9 @@ async function closed(workflowId: string) {
 
 describe('the real workers against swf-local', () => {
   it('runs a happy order through all five steps, saving and notifying once', async () => {
-    const started = await startOrder(env.context, anOrder({ orderId: 'E2E-1' }));
+    const started = await startOrder(setup.env.context, anOrder({ orderId: 'E2E-1' }));
     expect(started).toMatchObject({ workflowId: 'order-E2E-1', alreadyStarted: false });
-    const again = await startOrder(env.context, anOrder({ orderId: 'E2E-1' }));
+    const again = await startOrder(setup.env.context, anOrder({ orderId: 'E2E-1' }));
     expect(again).toEqual({ ...started, alreadyStarted: true });
     const { timeline } = await closed('order-E2E-1');
     expect(timeline.status).toBe('completed');
@@ -59,16 +43,15 @@ describe('the real workers against swf-local', () => {
     expect((timeline.result as { results: Record<string, unknown> }).results.ProcessData).toMatchObject({
       totals: { total: 33.45 },
     });
-    expect(env.ports.orderStore.ledger.filter((e) => e.orderId === 'E2E-1').map((e) => e.kind)).toEqual([
-      'reserve',
-      'save',
-    ]);
-    expect(env.ports.published.filter((n) => n.key.endsWith('E2E-1'))).toHaveLength(1);
+    expect(setup.env.ports.orderStore.ledger.filter((e) => e.orderId === 'E2E-1').map((e) => e.kind)).toEqual(
+      ['reserve', 'save'],
+    );
+    expect(setup.env.ports.published.filter((n) => n.key.endsWith('E2E-1'))).toHaveLength(1);
   });
 
   it('absorbs transient failures with retries on SWF timers', async () => {
     await startOrder(
-      env.context,
+      setup.env.context,
       anOrder({ orderId: 'E2E-RETRY', simulate: { failStep: 'SaveResults', failTimes: 2 } }),
     );
     const { timeline } = await closed('order-E2E-RETRY');
@@ -78,13 +61,13 @@ describe('the real workers against swf-local', () => {
     expect(save?.attempts[0]?.reason).toBe('SimulatedFailure');
     expect(save?.waits.map((w) => w.seconds)).toEqual([1, 2]);
     expect(
-      env.ports.orderStore.ledger.filter((e) => e.orderId === 'E2E-RETRY' && e.kind === 'save'),
+      setup.env.ports.orderStore.ledger.filter((e) => e.orderId === 'E2E-RETRY' && e.kind === 'save'),
     ).toHaveLength(1);
   });
 
   it('compensates a permanent failure in reverse order, then resumes once the fault is cleared', async () => {
     await startOrder(
-      env.context,
+      setup.env.context,
       anOrder({ orderId: 'E2E-PERM', simulate: { failStep: 'NotifyCompletion', nonRetryable: true } }),
     );
     const failed = await closed('order-E2E-PERM');
@@ -102,13 +85,10 @@ describe('the real workers against swf-local', () => {
         compensationFailures: [],
       },
     });
-    expect(env.ports.orderStore.ledger.filter((e) => e.orderId === 'E2E-PERM').map((e) => e.kind)).toEqual([
-      'reserve',
-      'save',
-      'delete',
-      'release',
-    ]);
-    const resumed = await resumeRun(env.context, {
+    expect(
+      setup.env.ports.orderStore.ledger.filter((e) => e.orderId === 'E2E-PERM').map((e) => e.kind),
+    ).toEqual(['reserve', 'save', 'delete', 'release']);
+    const resumed = await resumeRun(setup.env.context, {
       workflowId: 'order-E2E-PERM',
       fromStep: 'NotifyCompletion',
       clearSimulation: true,
@@ -127,53 +107,48 @@ describe('the real workers against swf-local', () => {
       sourceRunId: failed.execution.runId,
     });
     expect(again.timeline.steps[0]).toMatchObject({ step: 'ValidateInput', status: 'carried' });
-    expect(env.ports.orderStore.ledger.filter((e) => e.orderId === 'E2E-PERM').map((e) => e.kind)).toEqual([
-      'reserve',
-      'save',
-      'delete',
-      'release',
-      'reserve',
-      'save',
-    ]);
+    expect(
+      setup.env.ports.orderStore.ledger.filter((e) => e.orderId === 'E2E-PERM').map((e) => e.kind),
+    ).toEqual(['reserve', 'save', 'delete', 'release', 'reserve', 'save']);
   });
 
   it('refuses to resume an open run or from a step that does not exist', async () => {
     await startOrder(
-      env.context,
+      setup.env.context,
       anOrder({ orderId: 'E2E-OPEN', simulate: { sleepStep: 'ProcessData', sleepSeconds: 3 } }),
     );
     await expect(
-      resumeRun(env.context, { workflowId: 'order-E2E-OPEN', fromStep: 'ProcessData' }),
+      resumeRun(setup.env.context, { workflowId: 'order-E2E-OPEN', fromStep: 'ProcessData' }),
     ).rejects.toMatchObject({
       code: 'StillOpen',
       message: expect.stringMatching(/still open; wait for it to close, or cancel or terminate it/),
     });
     await closed('order-E2E-OPEN');
     await expect(
-      resumeRun(env.context, { workflowId: 'order-E2E-OPEN', fromStep: 'Teleport' }),
+      resumeRun(setup.env.context, { workflowId: 'order-E2E-OPEN', fromStep: 'Teleport' }),
     ).rejects.toThrow(OperationError);
     await expect(
-      resumeRun(env.context, { workflowId: 'order-E2E-OPEN', fromStep: 'Teleport' }),
+      resumeRun(setup.env.context, { workflowId: 'order-E2E-OPEN', fromStep: 'Teleport' }),
     ).rejects.toThrow(
       /"Teleport" is not a step of OrderProcessing@1; valid steps: ValidateInput, ProcessData/,
     );
     await expect(
-      resumeRun(env.context, { workflowId: 'order-NOPE', fromStep: 'ProcessData' }),
+      resumeRun(setup.env.context, { workflowId: 'order-NOPE', fromStep: 'ProcessData' }),
     ).rejects.toMatchObject({ code: 'NotFound' });
   });
 
   it('cancels an order while a long step runs: the worker stops, the decider compensates and cancels', async () => {
     const { runId } = await startOrder(
-      env.context,
+      setup.env.context,
       anOrder({ orderId: 'E2E-CANCEL', simulate: { sleepStep: 'EnrichData', sleepSeconds: 30 } }),
     );
     await eventually(async () => {
-      const { timeline } = await runHistory(env.context, 'order-E2E-CANCEL');
+      const { timeline } = await runHistory(setup.env.context, 'order-E2E-CANCEL');
       return timeline.steps.find((s) => s.step === 'EnrichData')?.status === 'running' ? true : undefined;
     });
-    await env.swf.send(
+    await setup.env.swf.send(
       new S.RequestCancelWorkflowExecutionCommand({
-        domain: env.config.domain,
+        domain: setup.env.config.domain,
         workflowId: 'order-E2E-CANCEL',
         runId,
       }),
@@ -195,7 +170,7 @@ describe('the real workers against swf-local', () => {
   it('heartbeats a long activity so it outlives its heartbeat timeout', async () => {
     // ProcessData's heartbeat timeout is 30 s; the simulated work heartbeats every 2 s for 5 s.
     await startOrder(
-      env.context,
+      setup.env.context,
       anOrder({ orderId: 'E2E-SLOW', simulate: { sleepStep: 'ProcessData', sleepSeconds: 5 } }),
     );
     const { timeline } = await closed('order-E2E-SLOW');
@@ -206,7 +181,7 @@ describe('the real workers against swf-local', () => {
 
   it('rejects an invalid order with every problem and starts nothing', async () => {
     const error = await startOrder(
-      env.context,
+      setup.env.context,
       anOrder({ orderId: 'E2E-BAD', items: [], paymentToken: '4242424242424242' }),
     ).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -214,6 +189,6 @@ describe('the real workers against swf-local', () => {
       'paymentToken: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead',
       'items: must contain at least one item',
     ]);
-    await expect(findRun(env.context, 'order-E2E-BAD')).rejects.toMatchObject({ code: 'NotFound' });
+    await expect(findRun(setup.env.context, 'order-E2E-BAD')).rejects.toMatchObject({ code: 'NotFound' });
   });
 });

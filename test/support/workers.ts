@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { SWFClient } from '@aws-sdk/client-swf';
+import { afterAll, beforeAll } from 'vitest';
 import { type InMemoryPorts, inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
 import { runActivityWorker } from '../../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
@@ -79,6 +80,31 @@ export async function orderEnvironment(
   const context: OrderContext = { swf, config, catalog };
   const ports: Ports = inMemoryPorts();
   return { server, swf, config, catalog, context, ports };
+}
+
+export type OrderEnvironment = Awaited<ReturnType<typeof orderEnvironment>>;
+
+/**
+ * A test file's swf-local with a decider and two activity workers, started before its tests and stopped after;
+ * a test may swap `workers` for its own.
+ */
+export function useOrderWorkers() {
+  const handle = {} as { env: OrderEnvironment; workers: ReturnType<typeof startWorkers> };
+  beforeAll(async () => {
+    handle.env = await orderEnvironment();
+    handle.workers = startWorkers({
+      swf: handle.env.swf,
+      context: handle.env.context,
+      ports: handle.env.ports,
+      pollHoldMs: 1_000,
+      activityWorkers: 2,
+    });
+  });
+  afterAll(async () => {
+    await handle.workers.stop();
+    await handle.env.server.close();
+  });
+  return handle;
 }
 
 /** Waits until `check` returns a value (polling every 50 ms), failing after `timeoutMs`. */
