@@ -1,6 +1,4 @@
 import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { WorkflowConfig } from '../../lambda/workflow/config.js';
@@ -8,6 +6,7 @@ import { ORDER_WORKFLOW_NAME } from '../../lambda/workflow/order/workflow.js';
 import { OrderFunction } from '../function-defaults.js';
 import { domainArns } from '../swf-arns.js';
 import { METRICS_NAMESPACE } from './common-environment.js';
+import { scheduleEveryMinute } from './schedule.js';
 
 export interface OperationsApiProps {
   config: WorkflowConfig;
@@ -109,12 +108,9 @@ export class OperationsApi extends Construct {
       reason:
         "cloudwatch:PutMetricData supports no resource-level permissions; it is limited to this stack's namespace by the cloudwatch:namespace condition.",
     });
-    new events.Rule(this, 'MonitorSchedule', {
+    scheduleEveryMinute(this, 'MonitorSchedule', this.monitor.fn, {
       description: 'Publishes the SWF backlog every minute',
-      schedule: events.Schedule.rate(Duration.minutes(1)),
-    }).addTarget(
-      new targets.LambdaFunction(this.monitor.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }),
-    );
+    });
 
     new CfnOutput(stack, 'StarterFunctionName', {
       value: this.starter.fn.functionName,

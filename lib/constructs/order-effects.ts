@@ -85,6 +85,17 @@ export class OrderEffects extends Construct {
         resources: [this.topic.topicArn],
       }),
     );
+    // The SSL-only topic policy replaces SNS's default one: it names its publisher too, so the grant never rests
+    // on a default policy that is not there.
+    if (role instanceof iam.Role)
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ActivityWorkerPublishes',
+          principals: [new iam.ArnPrincipal(role.roleArn)],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+        }),
+      );
     // Publishing to an encrypted topic: SNS makes a data key under the caller's identity (no wildcard actions).
     this.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   }

@@ -1,12 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { durationSeconds } from '../../lambda/workflow/durations.js';
 import type { Catalog, WorkflowConfig } from '../../lambda/workflow/index.js';
 import { OrderFunction } from '../function-defaults.js';
 import { domainArns } from '../swf-arns.js';
+import { scheduleEveryMinute } from './schedule.js';
 
 export interface PollersProps {
   catalog: Catalog;
@@ -21,9 +21,11 @@ export interface PollersProps {
 export const POLL_HOLD_SECONDS = 60;
 export const MARGIN_SECONDS = 10;
 
-/** The decisions the decider emits: each one is authorised as its own IAM pseudo-action. */
+/**
+ * The decisions the decider emits: each one is authorised as its own IAM pseudo-action. ScheduleActivityTask is
+ * granted apart, per activity type of the catalog (name, version and task list conditions).
+ */
 export const DECIDER_DECISIONS = [
-  'swf:ScheduleActivityTask',
   'swf:RequestCancelActivityTask',
   'swf:StartTimer',
   'swf:CancelTimer',
@@ -102,6 +104,22 @@ export class Pollers extends Construct {
         resources: domain,
       }),
     );
+    // Only the catalog's activity types, each on its own task list: a change to the catalog changes the grant.
+    for (const activity of props.catalog.activityTypes()) {
+      this.decider.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['swf:ScheduleActivityTask'],
+          resources: domain,
+          conditions: {
+            StringEquals: {
+              'swf:activityType.name': activity.name,
+              'swf:activityType.version': activity.version,
+              'swf:taskList.name': activity.taskList,
+            },
+          },
+        }),
+      );
+    }
 
     this.activityWorker = new OrderFunction(this, 'ActivityWorker', {
       handler: 'activity-worker',
@@ -136,17 +154,12 @@ export class Pollers extends Construct {
       ['Decider', this.decider],
       ['ActivityWorker', this.activityWorker],
     ] as const) {
-      const rule = new events.Rule(this, `${name}Schedule`, {
-        description: `Invokes ${props.concurrency} ${name} poller(s) every minute`,
-        schedule: events.Schedule.rate(Duration.minutes(1)),
-      });
-      for (let i = 0; i < props.concurrency; i++) {
-        // No retries and a short event age: a throttled tick is simply skipped, the next one comes in a minute.
-        rule.addTarget(
-          new targets.LambdaFunction(poller.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }),
-        );
-      }
-      this.rules.push(rule);
+      this.rules.push(
+        scheduleEveryMinute(this, `${name}Schedule`, poller.fn, {
+          description: `Invokes ${props.concurrency} ${name} poller(s) every minute`,
+          copies: props.concurrency,
+        }),
+      );
     }
   }
 }

@@ -45,7 +45,8 @@ export class SwfRegistration extends Construct {
         actions: [
           'swf:DescribeDomain',
           'swf:UndeprecateDomain',
-          'swf:DeprecateDomain',
+          // Deleting the stack deprecates the domain only when it is not retained.
+          ...(props.retainDomain ? [] : ['swf:DeprecateDomain']),
           'swf:RegisterWorkflowType',
           'swf:RegisterActivityType',
           'swf:DescribeWorkflowType',

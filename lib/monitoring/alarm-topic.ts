@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,10 +10,21 @@ export interface AlarmTopicProps {
   alertPhone?: string;
 }
 
+/** This account's CloudWatch alarms, and nobody else's: the conditions on every grant to CloudWatch. */
+export function ownAlarmsCondition(scope: Construct) {
+  const stack = Stack.of(scope);
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+  };
+}
+
 /**
  * Where alarms go: an SNS topic encrypted with a customer-managed key that CloudWatch may use (alarms cannot
  * publish to a topic encrypted with the AWS-managed `alias/aws/sns` key), HTTPS only, with email and SMS
- * subscriptions when configured.
+ * subscriptions when configured. The topic policy that `enforceSSL` creates replaces SNS's default policy, so it
+ * must grant CloudWatch the publish itself (AWS Knowledge Center: "Why didn't I receive an SNS notification for
+ * my CloudWatch alarm trigger?").
  */
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
@@ -32,6 +43,7 @@ export class AlarmTopic extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: ownAlarmsCondition(this),
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
@@ -39,6 +51,15 @@ export class AlarmTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: ownAlarmsCondition(this),
+      }),
+    );
     if (props.alertEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
     if (props.alertPhone) this.topic.addSubscription(new subscriptions.SmsSubscription(props.alertPhone));
   }

@@ -52,15 +52,29 @@ describe('least-privilege IAM', () => {
 
   it('gives the decider polling on its task list, responding, and exactly the decisions it emits', () => {
     const statements = statementsOf(template, 'PollersDeciderRole');
-    expect(actionsOf(statements)).toEqual(
+    expect([...new Set(actionsOf(statements))]).toEqual(
       [
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'swf:PollForDecisionTask',
         'swf:RespondDecisionTaskCompleted',
+        'swf:ScheduleActivityTask',
         ...DECIDER_DECISIONS,
       ].sort(),
     );
+    // ScheduleActivityTask only for the catalog's types, each on its own task list.
+    const schedule = statements.filter((s) => s.Action === 'swf:ScheduleActivityTask');
+    const catalog = buildCatalog(stageNames('dev').config);
+    expect(schedule.map((s) => s.Condition)).toEqual(
+      catalog.activityTypes().map((a) => ({
+        StringEquals: {
+          'swf:activityType.name': a.name,
+          'swf:activityType.version': a.version,
+          'swf:taskList.name': a.taskList,
+        },
+      })),
+    );
+    expect(schedule).toHaveLength(7);
     const poll = statements.find((s) => s.Action === 'swf:PollForDecisionTask');
     expect(poll?.Condition).toEqual({ StringEquals: { 'swf:taskList.name': 'order-decisions-dev' } });
     expect(swfResources(poll ?? { Resource: '' })).toMatch(
@@ -116,7 +130,6 @@ describe('least-privilege IAM', () => {
       [
         'logs:CreateLogStream',
         'logs:PutLogEvents',
-        'swf:DeprecateDomain',
         'swf:DescribeActivityType',
         'swf:DescribeDomain',
         'swf:DescribeWorkflowType',
@@ -128,6 +141,12 @@ describe('least-privilege IAM', () => {
         'swf:UndeprecateWorkflowType',
       ].sort(),
     );
+  });
+
+  it('grants DeprecateDomain only when the domain is not retained', () => {
+    const released = buildStack({ retainDomain: 'false' }).template;
+    expect(actionsOf(statementsOf(released, 'RegistrationHandlerRole'))).toContain('swf:DeprecateDomain');
+    expect(actionsOf(statementsOf(template, 'RegistrationHandlerRole'))).not.toContain('swf:DeprecateDomain');
   });
 
   it('scopes the operations and monitor roles, and never grants swf:* anywhere', () => {
@@ -287,7 +306,99 @@ describe('order effects', () => {
   });
 });
 
+describe('alarm delivery', () => {
+  type Statement = {
+    Effect: string;
+    Principal?: Record<string, unknown>;
+    Action: unknown;
+    Condition?: unknown;
+  };
+  const topicPolicies = template.findResources('AWS::SNS::TopicPolicy');
+  const policyOf = (topicRef: string): Statement[] =>
+    Object.values(topicPolicies)
+      .filter((p) => JSON.stringify(p.Properties.Topics).includes(`"${topicRef}"`))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+  const ownAlarms = {
+    StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    ArnLike: {
+      'aws:SourceArn': {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':cloudwatch:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':alarm:*',
+          ],
+        ],
+      },
+    },
+  };
+
+  it("lets every alarm's action topic, and its key, take CloudWatch's publish from this account's alarms only", () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const topics = new Set(
+      alarms.flatMap((a) => (a.Properties.AlarmActions as { Ref: string }[]).map((r) => r.Ref)),
+    );
+    expect(alarms.length).toBeGreaterThan(40);
+    expect(topics.size).toBe(1);
+    for (const topic of topics) {
+      const allow = policyOf(topic).find(
+        (s) =>
+          s.Effect === 'Allow' && JSON.stringify(s.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
+      );
+      expect(allow?.Action).toBe('sns:Publish');
+      expect(allow?.Condition).toEqual(ownAlarms);
+      const keyId = (
+        (template.findResources('AWS::SNS::Topic')[topic] ?? { Properties: {} }).Properties
+          .KmsMasterKeyId as {
+          'Fn::GetAtt': [string];
+        }
+      )['Fn::GetAtt'][0];
+      const keyPolicy = template.findResources('AWS::KMS::Key')[keyId]?.Properties.KeyPolicy
+        .Statement as Statement[];
+      const keyGrant = keyPolicy.find(
+        (s) => JSON.stringify(s.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
+      );
+      expect(keyGrant?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+      expect(keyGrant?.Condition).toEqual(ownAlarms);
+    }
+  });
+
+  it('names the activity worker as the order-events topic publisher in its policy', () => {
+    const [topicId] = Object.keys(
+      template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Order events' } }),
+    );
+    const allow = policyOf(topicId as string).find((s) => s.Effect === 'Allow');
+    expect(allow?.Action).toBe('sns:Publish');
+    expect(JSON.stringify(allow?.Principal)).toMatch(
+      /"Fn::GetAtt":\["PollersActivityWorkerRole[0-9A-F]+","Arn"\]/,
+    );
+  });
+});
+
 describe('pollers', () => {
+  it('runs every scheduled function once per tick: no EventBridge retries, no Lambda async retries', () => {
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    const targets = new Set(
+      Object.values(template.findResources('AWS::Events::Rule')).flatMap((r) =>
+        (r.Properties.Targets as { Arn: { 'Fn::GetAtt': [string] } }[]).map((t) => t.Arn['Fn::GetAtt'][0]),
+      ),
+    );
+    expect(targets.size).toBe(3);
+    for (const fn of targets) {
+      const config = configs.find((c) => c.Properties.FunctionName.Ref === fn);
+      expect(config?.Properties, fn).toMatchObject({
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 60,
+        Qualifier: '$LATEST',
+      });
+    }
+  });
+
   it('runs both pollers every minute, with no retries and a short event age', () => {
     template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 3);
     template.hasResourceProperties('AWS::Events::Rule', {
