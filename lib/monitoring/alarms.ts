@@ -5,9 +5,14 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { Catalog } from '../../lambda/workflow/types.js';
+import { durationSeconds } from '../../lambda/workflow/durations.js';
+import type { ActivityType, Catalog } from '../../lambda/workflow/types.js';
 import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
 import type { MetricFactory } from './metric-factory.js';
+
+/** Whether SWF can time this type out on heartbeats (it has a heartbeat timeout). */
+export const hasHeartbeat = (activity: ActivityType) =>
+  Number.isFinite(durationSeconds(activity.timeouts.heartbeat));
 
 /** Alarm thresholds, each a named prop so a team can tune it (`new OrderWorkflowStack(..., { thresholds })`). */
 export interface AlarmThresholds {
@@ -16,6 +21,7 @@ export interface AlarmThresholds {
   activityTasksFailed: number;
   activityTasksTimedOutOnStart: number;
   activityTasksTimedOutOnHeartbeat: number;
+  activityTasksTimedOutOnClose: number;
   decisionTasksTimedOutOnClose: number;
   /** Seconds a task may wait for a poller before it alarms (ScheduleToStartTime, maximum). */
   scheduleToStartSeconds: number;
@@ -34,6 +40,7 @@ export const DEFAULT_THRESHOLDS: AlarmThresholds = {
   activityTasksFailed: 5,
   activityTasksTimedOutOnStart: 1,
   activityTasksTimedOutOnHeartbeat: 1,
+  activityTasksTimedOutOnClose: 1,
   decisionTasksTimedOutOnClose: 1,
   scheduleToStartSeconds: 90,
   lambdaErrors: 1,
@@ -127,11 +134,20 @@ export class OrderAlarms extends Construct {
         t.activityTasksTimedOutOnStart,
         `${activity.name} tasks were never picked up: no activity worker is polling`,
       );
+      // SWF reports heartbeat timeouts only for types that have one; a worker that dies mid-task on the others
+      // surfaces as a start-to-close timeout.
+      if (hasHeartbeat(activity))
+        alarm(
+          `${label}TimedOutOnHeartbeat`,
+          m.activity('StartedActivityTasksTimedOutOnHeartbeat', activity),
+          t.activityTasksTimedOutOnHeartbeat,
+          `${activity.name} stopped heartbeating: a worker died mid-task`,
+        );
       alarm(
-        `${label}TimedOutOnHeartbeat`,
-        m.activity('StartedActivityTasksTimedOutOnHeartbeat', activity),
-        t.activityTasksTimedOutOnHeartbeat,
-        `${activity.name} stopped heartbeating: a worker died mid-task`,
+        `${label}TimedOutOnClose`,
+        m.activity('StartedActivityTasksTimedOutOnClose', activity),
+        t.activityTasksTimedOutOnClose,
+        `${activity.name} was started and never finished within its start-to-close timeout: a worker died or froze mid-task`,
       );
       alarm(
         `${label}ScheduleToStart`,

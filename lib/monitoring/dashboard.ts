@@ -5,6 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../lambda/workflow/types.js';
 import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
+import { hasHeartbeat } from './alarms.js';
 import type { MetricFactory } from './metric-factory.js';
 
 export interface OrderDashboardProps {
@@ -90,7 +91,7 @@ export class OrderDashboard extends Construct {
         'Timeouts',
         activities.flatMap((a) => [
           m.activity('ScheduledActivityTasksTimedOutOnStart', a),
-          m.activity('StartedActivityTasksTimedOutOnHeartbeat', a),
+          ...(hasHeartbeat(a) ? [m.activity('StartedActivityTasksTimedOutOnHeartbeat', a)] : []),
           m.activity('StartedActivityTasksTimedOutOnClose', a),
         ]),
         24,
@@ -114,7 +115,7 @@ export class OrderDashboard extends Construct {
       graph('Tasks handled and empty polls', [
         m.worker('TasksHandled'),
         m.worker('EmptyPolls'),
-        m.worker('LoopExits'),
+        m.workerByDimension('LoopExits', 'reason'),
       ]),
       graph(
         'Concurrent executions',

@@ -54,6 +54,18 @@ export class MetricFactory {
     });
   }
 
+  /**
+   * A poller metric published with one more dimension than `service` (LoopExits carries its `reason`): one line
+   * per value, found by a search, since an alarm or a graph must name the metric's full dimension set.
+   */
+  workerByDimension(metricName: string, dimension: string): MathExpression {
+    return new MathExpression({
+      expression: `SEARCH('{${this.namespace},${dimension},service} MetricName="${metricName}" service="${this.serviceName}"', 'Sum', 300)`,
+      label: `${metricName} by ${dimension}`,
+      period: PERIOD,
+    });
+  }
+
   /** A backlog gauge the monitor function publishes: dimension `Domain`. */
   backlog(metricName: 'OpenExecutions' | 'PendingDecisionTasks' | 'PendingActivityTasks'): Metric {
     return new Metric({
@@ -73,10 +85,13 @@ export class MetricFactory {
     return fn.metric(metricName, { statistic, period: PERIOD });
   }
 
-  /** SWF throttling across APIs (its dimensions vary by API, hence a search). */
+  /**
+   * SWF throttling across APIs and decisions. Its dimension sets vary (APIName or DecisionName, with a
+   * ThrottlingScope), so the search names no schema: a `{AWS/SWF,APIName}` schema would match none of them.
+   */
   swfThrottling(): MathExpression {
     return new MathExpression({
-      expression: `SEARCH('{AWS/SWF,APIName} MetricName="ThrottledEvents"', 'Sum', 300)`,
+      expression: `SEARCH('Namespace="AWS/SWF" MetricName="ThrottledEvents"', 'Sum', 300)`,
       label: 'SWF throttled events',
       period: PERIOD,
     });

@@ -1,31 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from '../../support/capture-output.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
   vi.resetModules();
 });
-
-/** Everything written to stdout/console while `work` runs, parsed as JSON lines where possible. */
-async function captureOutput(work: () => Promise<void> | void): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const sink = (...args: unknown[]) => {
-    lines.push(args.map(String).join(' '));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(sink as typeof process.stdout.write);
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const)
-    vi.spyOn(console, method).mockImplementation(sink);
-  await work();
-  return lines
-    .flatMap((line) => line.split('\n'))
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-}
 
 describe('Powertools telemetry', () => {
   it('publishes EMF metrics after each flush, with a reason dimension on loop exits, and redacts logs', async () => {
