@@ -517,7 +517,7 @@ describe('alerts and monitoring', () => {
     for (const metric of [
       'ActivityTasksFailed',
       'ScheduledActivityTasksTimedOutOnStart',
-      'StartedActivityTasksTimedOutOnHeartbeat',
+      'StartedActivityTasksTimedOutOnClose',
     ]) {
       template.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
@@ -525,6 +525,16 @@ describe('alerts and monitoring', () => {
         7,
       );
     }
+    // SWF times a type out on heartbeats only when it has a heartbeat timeout: ProcessData alone here.
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { Namespace: 'AWS/SWF', MetricName: 'StartedActivityTasksTimedOutOnHeartbeat' },
+      1,
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'StartedActivityTasksTimedOutOnHeartbeat',
+      Dimensions: Match.arrayWith([{ Name: 'ActivityTypeName', Value: 'ProcessData' }]),
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ActivityTaskScheduleToStartTime',
       Statistic: 'Maximum',
