@@ -4,6 +4,14 @@ import { registerCatalog } from '../worker/registration.js';
 import type { Catalog } from '../workflow/types.js';
 import { catalog, swf, telemetry } from './function-runtime.js';
 
+/** The catalog asks for what SWF cannot do; the message says what to change (CloudFormation shows it). */
+export class RegistrationConflict extends Error {
+  override name = 'RegistrationConflict';
+  constructor(readonly conflicts: string[]) {
+    super(`Deploy refused: ${conflicts.join('; ')}`);
+  }
+}
+
 /** What the CDK Provider framework sends the onEvent handler. */
 export interface CustomResourceEvent {
   RequestType: 'Create' | 'Update' | 'Delete';
@@ -36,7 +44,8 @@ export async function onEvent(
     return { PhysicalResourceId: target };
   }
   const report = await registerCatalog(client, source);
-  for (const warning of report.warnings) telemetry.warn(warning);
+  // A deploy whose catalog SWF cannot honour fails, rather than run on defaults other than the ones it declares.
+  if (report.warnings.length > 0) throw new RegistrationConflict(report.warnings);
   telemetry.info('catalog registered', { ...report });
   return {
     PhysicalResourceId: domain,
@@ -45,7 +54,6 @@ export async function onEvent(
       DomainAction: report.domain.action,
       WorkflowTypes: report.workflowTypes.map((t) => `${t.name}@${t.version}:${t.action}`).join(','),
       ActivityTypes: report.activityTypes.map((t) => `${t.name}@${t.version}:${t.action}`).join(','),
-      Warnings: String(report.warnings.length),
     },
   };
 }

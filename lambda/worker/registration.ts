@@ -8,7 +8,10 @@ export interface RegistrationReport {
   domain: { name: string; action: RegistrationAction };
   workflowTypes: { name: string; version: string; action: RegistrationAction }[];
   activityTypes: { name: string; version: string; action: RegistrationAction }[];
-  /** Types already registered with other defaults: SWF types are immutable, so those need a new version. */
+  /**
+   * What the catalog asks for and SWF cannot do: types already registered with other defaults (types are
+   * immutable, so those need a new version), or a new retention for an existing domain.
+   */
   warnings: string[];
 }
 
@@ -31,6 +34,12 @@ export async function registerCatalog(swf: S.SWFClient, catalog: Catalog): Promi
   const domain = catalog.domain.name;
   try {
     const described = await swf.send(new S.DescribeDomainCommand({ name: domain }));
+    const retention = described.configuration?.workflowExecutionRetentionPeriodInDays;
+    if (retention !== undefined && retention !== String(catalog.domain.retentionDays)) {
+      report.warnings.push(
+        `domain ${domain} keeps ${retention} days of retention: SWF cannot change an existing domain's retention (the catalog says ${catalog.domain.retentionDays}); set it back to ${retention}, or use a new domain (a new stage)`,
+      );
+    }
     if (described.domainInfo?.status === 'DEPRECATED') {
       await swf.send(new S.UndeprecateDomainCommand({ name: domain }));
       report.domain.action = 'undeprecated';

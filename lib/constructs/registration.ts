@@ -1,5 +1,6 @@
-import { type CfnResource, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../lambda/workflow/types.js';
@@ -63,7 +64,14 @@ export class SwfRegistration extends Construct {
         'swf:RegisterDomain cannot be scoped to a resource ("You cannot use an IAM policy to control domain access" for RegisterDomain, SWF developer guide); every other SWF action is scoped to the domain ARN.',
     });
 
-    const provider = new Provider(this, 'Provider', { onEventHandler: this.function.fn });
+    const provider = new Provider(this, 'Provider', {
+      onEventHandler: this.function.fn,
+      // The framework's own logs follow the stack's retention and go with it.
+      logGroup: new LogGroup(this, 'ProviderLogs', {
+        retention: RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+    });
     Validations.of(provider).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason:
@@ -79,9 +87,16 @@ export class SwfRegistration extends Construct {
       resourceType: 'Custom::SwfCatalog',
       properties: {
         Domain: domain,
+        DomainRetentionDays: String(props.catalog.domain.retentionDays),
         RetainDomain: String(props.retainDomain),
-        // Any new version or changed default changes this, so CloudFormation sends an update that registers it.
-        WorkflowTypes: props.catalog.workflows.map((w) => `${w.name}@${w.version}`).join(','),
+        // Any new version or changed default changes these, so CloudFormation sends an update that registers it
+        // (or, for a changed default of an existing type, fails it with the reason).
+        WorkflowTypes: props.catalog.workflows
+          .map(
+            (w) =>
+              `${w.name}@${w.version}:${w.taskList}:${w.executionStartToCloseTimeout}/${w.taskStartToCloseTimeout}:${w.childPolicy}`,
+          )
+          .join(','),
         ActivityTypes: props.catalog
           .activityTypes()
           .map((a) => `${a.name}@${a.version}:${a.taskList}:${Object.values(a.timeouts).join('/')}`)

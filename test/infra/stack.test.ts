@@ -446,16 +446,18 @@ describe('pollers', () => {
         },
       },
     });
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+    // Six functions and the registration provider framework.
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
   });
 });
 
 describe('registration custom resource', () => {
-  it('passes the catalog versions and the retain choice to the handler', () => {
+  it('passes every version, default and the retention to the handler, so any change is an update', () => {
     template.hasResourceProperties('Custom::SwfCatalog', {
       Domain: 'order-processing-dev',
+      DomainRetentionDays: '30',
       RetainDomain: 'true',
-      WorkflowTypes: 'OrderProcessing@1',
+      WorkflowTypes: 'OrderProcessing@1:order-decisions-dev:3600/30:TERMINATE',
       ActivityTypes: Match.stringLikeRegexp(
         '^ValidateInput@1:order-activities-dev:300/600/30/NONE,ProcessData@1',
       ),
@@ -464,9 +466,22 @@ describe('registration custom resource', () => {
       'Custom::SwfCatalog',
       {
         RetainDomain: 'false',
-        WorkflowTypes: 'OrderProcessing@2',
+        WorkflowTypes: Match.stringLikeRegexp('^OrderProcessing@2:'),
       },
     );
+  });
+
+  it("keeps the provider framework's logs a month, and deletes them with the stack", () => {
+    const provider = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      String(f.Properties.Handler).startsWith('framework.'),
+    );
+    const logGroupRef = provider?.Properties.LoggingConfig?.LogGroup?.Ref as string;
+    expect(logGroupRef).toMatch(/^RegistrationProviderLogs/);
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 30 },
+      DeletionPolicy: 'Delete',
+    });
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroupRef]?.Properties.RetentionInDays).toBe(30);
   });
 });
 

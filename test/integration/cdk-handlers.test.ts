@@ -31,7 +31,7 @@ describe('the registration custom resource handler, against swf-local', () => {
     const first = await registration.onEvent({ RequestType: 'Create' }, swf, catalog);
     expect(first).toMatchObject({
       PhysicalResourceId: 'cr-domain',
-      Data: { DomainAction: 'created', Warnings: '0' },
+      Data: { DomainAction: 'created' },
     });
     expect(first.Data?.ActivityTypes).toContain('ProcessData@1:created');
     const again = await registration.onEvent({ RequestType: 'Create' }, swf, catalog);
@@ -73,6 +73,36 @@ describe('the registration custom resource handler, against swf-local', () => {
       }),
     );
     expect(v2.typeInfo?.status).toBe('REGISTERED');
+  });
+
+  it('fails a deploy whose catalog changes a default of a registered type, or the domain retention', async () => {
+    const changed = defineCatalog({
+      domain: { name: 'cr-domain', retentionDays: 30 },
+      workflows: [
+        {
+          ...orderWorkflow(config),
+          steps: orderWorkflow(config).steps.map((step) =>
+            step.name === 'EnrichData'
+              ? { ...step, activity: { ...step.activity, timeouts: { startToClose: '3m' } } }
+              : step,
+          ),
+        },
+      ],
+    });
+    await expect(
+      registration.onEvent({ RequestType: 'Update', PhysicalResourceId: 'cr-domain' }, swf, changed),
+    ).rejects.toThrow(
+      'Deploy refused: Activity type EnrichData@1 is registered with other defaults (defaultTaskStartToCloseTimeout is "120", the catalog says "180"); SWF types are immutable, so give it a new version',
+    );
+    const longer = defineCatalog({
+      domain: { name: 'cr-domain', retentionDays: 60 },
+      workflows: [orderWorkflow(config)],
+    });
+    await expect(
+      registration.onEvent({ RequestType: 'Update', PhysicalResourceId: 'cr-domain' }, swf, longer),
+    ).rejects.toThrow(
+      "domain cr-domain keeps 30 days of retention: SWF cannot change an existing domain's retention (the catalog says 60); set it back to 30, or use a new domain (a new stage)",
+    );
   });
 
   it('keeps the domain on delete by default, and deprecates it when retainDomain is false', async () => {
