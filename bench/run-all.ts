@@ -20,6 +20,7 @@ import { silentTelemetry, type WorkerTelemetry } from '../lambda/worker/telemetr
 import { buildCatalog, loadConfig } from '../lambda/workflow/index.js';
 import { table } from '../local/cli/format.js';
 import { killHard, spawnServer } from '../test/support/server-process.js';
+import { measureBundles } from './bundles.js';
 import { measureDecide } from './decide-histories.js';
 import { callCost, cpuMs, percentile, rssMb, spawnEcho, spawnMoto } from './harness.js';
 
@@ -225,6 +226,8 @@ if (moto) {
   throughput.push({ target: 'moto_server', pollersPerKind: '-', orders: 'not installed' });
 }
 rmSync(directory, { recursive: true, force: true });
+// Bundles: synthesized twice, so only in the full run (`npm run bench:bundles` runs them alone).
+if (!SMOKE) results.bundles = await measureBundles({ iterations: 15 });
 results.decide = measureDecide(SMOKE ? [1000] : [1000, 10000, 25000], SMOKE ? 3 : 30);
 results.throughput = throughput;
 results.calls = calls;
@@ -270,6 +273,16 @@ console.log(
     ),
   )}`,
 );
+if (results.bundles) {
+  console.log(
+    `\n${table(
+      ['bundle profile', 'function', 'KB', 'map KB', 'load ms (median)', 'load ms (p90)'],
+      (results.bundles as Awaited<ReturnType<typeof measureBundles>>).map((b) =>
+        [b.profile, b.fn, b.bundleKb, b.sourceMapKb, b.loadMsMedian, b.loadMsP90].map(cell),
+      ),
+    )}`,
+  );
+}
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL(`./results/${SMOKE ? 'bench-smoke' : 'bench'}.json`, import.meta.url),

@@ -20,6 +20,7 @@ const settings = readSettings(
       'reservedConcurrency',
       'retainDomain',
       'workflowVersion',
+      'production',
     ].map((key) => [key, context(key)]),
   ),
 );

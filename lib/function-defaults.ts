@@ -8,6 +8,39 @@ import { Construct } from 'constructs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** Construct context key: true builds every function of the stack with the lean production profile. */
+export const PRODUCTION_PROFILE = 'swf-orders:production';
+
+/** The effect adapters' clients: loaded on first use, in production from the AWS SDK v3 the runtime provides. */
+const RUNTIME_PROVIDED = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sns'];
+
+/**
+ * How a function is bundled. Both profiles minify and tree-shake the SDK's ES modules, and bundle the SDK the
+ * code was tested with. The default profile ships source maps (readable stack traces). The production profile
+ * ships none, takes role credentials from the environment only (lambda-credentials.ts), and leaves the effect
+ * adapters' clients to the runtime: every bundle stays under 400 KB and loads in well under half the time
+ * (figures: docs/performance.md, `npm run bench:bundles`).
+ */
+export function bundlingProfile(production: boolean) {
+  return {
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.CJS,
+      target: 'node22',
+      minify: true,
+      mainFields: ['module', 'main'],
+      sourceMap: !production,
+      bundleAwsSDK: true,
+      // The SQLite adapter is for local runs; its native driver never ships to Lambda.
+      externalModules: production ? ['better-sqlite3', ...RUNTIME_PROVIDED] : ['better-sqlite3'],
+      esbuildArgs: production
+        ? { '--alias:@aws-sdk/credential-provider-node': './lambda/handlers/lambda-credentials.ts' }
+        : undefined,
+    },
+    environment: (production ? {} : { NODE_OPTIONS: '--enable-source-maps' }) as Record<string, string>,
+  };
+}
+
 export interface OrderFunctionProps {
   /** The file in lambda/handlers/ (without extension). */
   handler: string;
@@ -22,8 +55,7 @@ export interface OrderFunctionProps {
 
 /**
  * One Lambda function the way every function of this stack is built: its own role and log group, arm64 and
- * Node.js 22, bundled by the local esbuild with the AWS SDK inside (the code runs the SDK version it was
- * tested with), source maps, Powertools settings.
+ * Node.js 22, bundled by the local esbuild with the stack's bundling profile, Powertools settings.
  */
 export class OrderFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -47,6 +79,7 @@ export class OrderFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
+    const profile = bundlingProfile(this.node.tryGetContext(PRODUCTION_PROFILE) === true);
     const functionProps: NodejsFunctionProps = {
       entry: `${ROOT}lambda/handlers/${props.handler}.ts`,
       handler: 'handler',
@@ -60,17 +93,8 @@ export class OrderFunction extends Construct {
       logGroup: this.logGroup,
       projectRoot: ROOT,
       depsLockFilePath: `${ROOT}package-lock.json`,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        forceDockerBundling: false,
-        bundleAwsSDK: true,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // The SQLite adapter is for local runs; its native driver never ships to Lambda.
-        externalModules: ['better-sqlite3'],
-      },
+      environment: { ...profile.environment, ...props.environment },
+      bundling: profile.bundling,
     };
     this.fn = new NodejsFunction(this, 'Function', functionProps);
     Validations.of(this.fn).acknowledge({

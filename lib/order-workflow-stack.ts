@@ -6,6 +6,7 @@ import { OperationsApi } from './constructs/operations-api.js';
 import { OrderEffects } from './constructs/order-effects.js';
 import { Pollers } from './constructs/pollers.js';
 import { SwfRegistration } from './constructs/registration.js';
+import { PRODUCTION_PROFILE } from './function-defaults.js';
 import { AlarmTopic } from './monitoring/alarm-topic.js';
 import { type AlarmThresholds, OrderAlarms } from './monitoring/alarms.js';
 import { OrderDashboard } from './monitoring/dashboard.js';
@@ -35,12 +36,15 @@ export class OrderWorkflowStack extends Stack {
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
     super(scope, id, props);
     const { config, stage } = props.names;
+    const production = props.settings.production ?? stage === 'prod';
+    // Read by every OrderFunction below: set before any of them exists.
+    this.node.setContext(PRODUCTION_PROFILE, production);
     const catalog = buildCatalog(config);
     this.effects = new OrderEffects(this, 'Effects', {
       stage,
       notificationEmail: props.settings.notificationEmail,
     });
-    const environment = { ...handlerEnvironment(config, stage), ...this.effects.environment };
+    const environment = { ...handlerEnvironment(config, stage, production), ...this.effects.environment };
     const serviceName = environment.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
     this.registration = new SwfRegistration(this, 'Registration', {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -26,6 +26,8 @@ export const settingsSchema = z.object({
   /** Keep the SWF domain when the stack is deleted (default); false deprecates it. */
   retainDomain: bool.default(true),
   workflowVersion: z.string().min(1).max(64).default('1'),
+  /** The lean production profile (no source maps, the runtime's AWS SDK, INFO logs); default: stage prod. */
+  production: bool.optional(),
 });
 
 export type StackSettings = z.infer<typeof settingsSchema>;

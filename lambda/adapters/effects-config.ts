@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../workflow/errors.js';
 
 /** Where order effects go: DynamoDB + SNS on AWS, one SQLite file locally, memory in unit tests only. */

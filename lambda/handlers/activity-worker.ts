@@ -1,15 +1,8 @@
 import { runActivityWorker } from '../worker/activity-worker.js';
 import { lambdaDeadline } from '../worker/deadline.js';
 import type { LoopResult } from '../worker/poll-loop.js';
-import {
-  catalog,
-  config,
-  effectPorts,
-  pollHoldMs,
-  pollWindowMs,
-  swf,
-  telemetry,
-} from './function-runtime.js';
+import { effectPorts } from './effect-ports.js';
+import { catalog, config, pollHoldMs, pollWindowMs, swf, telemetry } from './function-runtime.js';
 import { identityOf, type LambdaContext } from './lambda-context.js';
 
 /** Scheduled every minute: polls and runs activities until the deadline rule says a new poll could not finish. */

@@ -1,5 +1,3 @@
-import { createPorts, type EffectPorts } from '../adapters/create-ports.js';
-import { loadEffectsSettings } from '../adapters/effects-config.js';
 import type { OrderContext } from '../worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../worker/swf-client.js';
 import { loadConfig } from '../workflow/config.js';
@@ -21,12 +19,3 @@ export const pollWindowMs = env.SWF_POLL_WINDOW_SECONDS
   ? Number(env.SWF_POLL_WINDOW_SECONDS) * 1000
   : undefined;
 export const orderContext: OrderContext = { swf, config, catalog };
-/** Where effects go (SWF_EFFECTS: aws on Lambda, sqlite locally), validated with the rest of the config. */
-export const effectsSettings = loadEffectsSettings(env);
-
-let ports: Promise<EffectPorts> | undefined;
-/** The activities' side-effect ports, built on first use and kept for the container's life. */
-export function effectPorts(): Promise<EffectPorts> {
-  ports ??= createPorts(effectsSettings);
-  return ports;
-}

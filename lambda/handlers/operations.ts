@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   cancelRun,
   findRun,
@@ -9,7 +9,8 @@ import {
   terminateRun,
 } from '../worker/operations.js';
 import { ValidationError } from '../workflow/errors.js';
-import { effectPorts, orderContext } from './function-runtime.js';
+import { effectPorts } from './effect-ports.js';
+import { orderContext } from './function-runtime.js';
 
 const ref = { workflowId: z.string().min(1).max(256), runId: z.string().min(1).max(64).optional() };
 const command = z.discriminatedUnion('command', [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from './durations.js';
 import { ALWAYS_NON_RETRYABLE, CatalogError } from './errors.js';
 import { swfNameProblem } from './swf-names.js';

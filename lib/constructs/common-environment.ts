@@ -4,7 +4,11 @@ export const SERVICE_NAME = 'swf-orders';
 export const METRICS_NAMESPACE = 'SwfOrders';
 
 /** The environment every handler reads (validated again by loadConfig when the function starts). */
-export function handlerEnvironment(config: WorkflowConfig, stage: string): Record<string, string> {
+export function handlerEnvironment(
+  config: WorkflowConfig,
+  stage: string,
+  production = stage === 'prod',
+): Record<string, string> {
   return {
     ...(config.allowFailureInjection ? { SWF_ALLOW_FAILURE_INJECTION: 'true' } : {}),
     SWF_DOMAIN: config.domain,
@@ -18,6 +22,6 @@ export function handlerEnvironment(config: WorkflowConfig, stage: string): Recor
     // One service name per stage, so dev and prod metrics never mix.
     POWERTOOLS_SERVICE_NAME: `${SERVICE_NAME}-${stage}`,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-    POWERTOOLS_LOG_LEVEL: stage === 'prod' ? 'INFO' : 'DEBUG',
+    POWERTOOLS_LOG_LEVEL: production ? 'INFO' : 'DEBUG',
   };
 }

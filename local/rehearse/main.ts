@@ -19,6 +19,7 @@ const program = new Command()
     '--aws-endpoint <url>',
     'use this moto_server (DynamoDB, SNS, SQS, CloudWatch) instead of starting one',
   )
+  .option('--production', 'rehearse the production bundling profile (the runtime’s AWS SDK, no source maps)')
   .option('--rate-seconds <n>', 'the schedules’ rate (EventBridge: 60)', positive('--rate-seconds'), 5)
   .action(async (options) => {
     const started = Date.now();
@@ -26,6 +27,7 @@ const program = new Command()
       orders: options.orders,
       awsEndpoint: options.awsEndpoint,
       rateMs: options.rateSeconds * 1000,
+      production: Boolean(options.production),
       print: (line) => process.stdout.write(`${line}\n`),
     });
     process.stdout.write(`\n${result.report}\n\n`);

@@ -34,6 +34,8 @@ export interface RehearsalOptions {
   rateMs?: number;
   /** Gives up waiting for the orders after this long. */
   timeoutMs?: number;
+  /** Rehearses the production bundling profile (the runtime's AWS SDK, no source maps). */
+  production?: boolean;
   print?: (line: string) => void;
 }
 
@@ -213,6 +215,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       AWS_ACCESS_KEY_ID: 'rehearsal',
       AWS_SECRET_ACCESS_KEY: 'rehearsal',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Where a bundle built without the AWS SDK finds it, as the Node.js runtime provides it in Lambda.
+      NODE_PATH: join(ROOT, 'node_modules'),
     };
     const sandboxes: Sandbox[] = [];
     const sandboxFor = async (logicalId: string, index = 0) => {

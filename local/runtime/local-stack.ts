@@ -25,7 +25,8 @@ export interface LocalStack {
   /** The web console, served by swf-local on the same port. */
   consoleUrl: string;
   /** The handlers' shared module state (catalog, config, ports), loaded after the environment was set. */
-  runtime: typeof import('../../lambda/handlers/function-runtime.js');
+  runtime: typeof import('../../lambda/handlers/function-runtime.js') &
+    typeof import('../../lambda/handlers/effect-ports.js');
   stop(): Promise<void>;
 }
 
@@ -55,7 +56,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     POWERTOOLS_METRICS_DISABLED: 'true',
     ...(options.effectsDb ? { SWF_EFFECTS: 'sqlite', SWF_EFFECTS_DB: options.effectsDb } : {}),
   });
-  const runtime = await import('../../lambda/handlers/function-runtime.js');
+  const runtime = {
+    ...(await import('../../lambda/handlers/function-runtime.js')),
+    ...(await import('../../lambda/handlers/effect-ports.js')),
+  };
   const { registerCatalog } = await import('../../lambda/worker/registration.js');
   await registerCatalog(runtime.swf, runtime.catalog);
   consoleRoutes = createConsoleRoutes({

@@ -26,4 +26,27 @@ describe('bundling, for real, with the local esbuild', () => {
     expect(existsSync(`${bundle}.map`)).toBe(true);
     expect(statSync(bundle).size).toBeGreaterThan(100_000);
   }, 120_000);
+
+  it('builds lean production bundles: under 400 KB, no source maps, the effect clients left to the runtime', () => {
+    const production = join(outdir, 'production');
+    const { app, template } = buildStack({ production: 'true' }, { bundle: true, outdir: production });
+    app.synth();
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const bundleOf = (description: string) => {
+      const fn = functions.find((f) => String(f.Properties.Description).includes(description));
+      return join(production, `asset.${String(fn?.Properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.js');
+    };
+    for (const description of ['decision tasks', 'activity tasks']) {
+      const bundle = bundleOf(description);
+      expect(statSync(bundle).size, description).toBeLessThan(400 * 1024);
+      expect(existsSync(`${bundle}.map`)).toBe(false);
+      // Role credentials come from the environment: the default chain's SSO provider is not bundled.
+      expect(readFileSync(bundle, 'utf8')).not.toContain('sso_start_url');
+    }
+    expect(readFileSync(bundleOf('activity tasks'), 'utf8')).toMatch(
+      /require\("@aws-sdk\/client-dynamodb"\)/,
+    );
+    for (const fn of functions.filter((f) => f.Properties.Handler === 'index.handler'))
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
+  }, 180_000);
 });

@@ -295,6 +295,19 @@ describe('order effects', () => {
     expect(body).toContain('SuccessfulRequestLatency');
   });
 
+  it('logs at INFO without source maps in production, DEBUG with them elsewhere', () => {
+    const variables = (t: typeof template) =>
+      Object.values(t.findResources('AWS::Lambda::Function'))
+        .filter((f) => f.Properties.Handler === 'index.handler')
+        .map((f) => f.Properties.Environment.Variables);
+    for (const v of variables(buildStack({ stage: 'prod' }).template))
+      expect([v.POWERTOOLS_LOG_LEVEL, v.NODE_OPTIONS]).toEqual(['INFO', undefined]);
+    for (const v of variables(buildStack({ stage: 'staging', production: 'true' }).template))
+      expect(v.POWERTOOLS_LOG_LEVEL).toBe('INFO');
+    for (const v of variables(template))
+      expect([v.POWERTOOLS_LOG_LEVEL, v.NODE_OPTIONS]).toEqual(['DEBUG', '--enable-source-maps']);
+  });
+
   it('refuses failure injection on the prod stage', () => {
     expect(() => buildStack({ stage: 'prod', allowFailureInjection: 'true' })).toThrow(
       /-c allowFailureInjection: failure injection is never allowed on the prod stage/,

@@ -161,7 +161,7 @@ describe('starter and operations handlers', () => {
       code: 'NotFound',
       message: expect.stringMatching(/^No effects recorded for order H-9/),
     });
-    const ports = await handlers.runtime.effectPorts();
+    const ports = await (await import('../../lambda/handlers/effect-ports.js')).effectPorts();
     await ports.orderStore.reserveStock('H-9', [{ sku: 'A' }], { lineageId: 'r1', runId: 'r1' });
     expect(await ops({ command: 'order', orderId: 'order-H-9' })).toMatchObject({
       orderId: 'H-9',
