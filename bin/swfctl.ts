@@ -41,6 +41,12 @@ const number =
       throw new InvalidArgumentError(`${label} must be a number ≥ ${min}`);
     return parsed;
   };
+const wholeBetween = (label: string, min: number, max: number) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+    throw new InvalidArgumentError(`${label} must be a whole number from ${min} to ${max}`);
+  return parsed;
+};
 const context = () => cliContext({ endpoint: program.opts().endpoint });
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const json = (value: unknown) => print(JSON.stringify(value, null, 2));
@@ -295,13 +301,19 @@ program
   .requiredOption('--orders-per-day <n>', 'orders a day', number('--orders-per-day'))
   .option(
     '--pollers <n>',
-    'pollerConcurrency (pollers of each kind)',
-    number('--pollers', 1),
+    'pollerConcurrency (pollers of each kind, 1-5, as the stack allows)',
+    wholeBetween('--pollers', 1, 5),
     DEFAULT_INPUTS.pollerConcurrency,
   )
   .option('--memory <mb>', 'poller memory (MB)', number('--memory', 128), DEFAULT_INPUTS.pollerMemoryMb)
   .option('--steps <n>', 'steps per order', number('--steps', 1), DEFAULT_INPUTS.stepsPerOrder)
   .option('--retries <n>', 'average retries per order', number('--retries'), DEFAULT_INPUTS.retriesPerOrder)
+  .option(
+    '--compensations <n>',
+    'average compensations per order',
+    number('--compensations'),
+    DEFAULT_INPUTS.compensationsPerOrder,
+  )
   .option(
     '--retention-days <n>',
     'domain retention',
@@ -319,6 +331,7 @@ program
       pollerMemoryMb: options.memory,
       stepsPerOrder: options.steps,
       retriesPerOrder: options.retries,
+      compensationsPerOrder: options.compensations,
       retentionDays: options.retentionDays,
       smsPerMonth: options.sms,
       busyMsPerStep: busy.ms,

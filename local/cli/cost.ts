@@ -13,6 +13,8 @@ export const PRICES = {
   customMetric: 0.3,
   logsGb: 0.5,
   sms: 0.00645,
+  kmsKey: 1, // per key a month; each yearly rotation adds $1 for the first two
+  smsOriginationNumber: 2, // a US toll-free number a month (US SMS needs an origination number)
   dynamoWriteUnit: 0.625 / 1_000_000, // on-demand write request unit
   snsPublish: 0.5 / 1_000_000,
   stepFunctionsTransition: 0.000025,
@@ -23,12 +25,16 @@ const SECONDS_PER_MONTH = 30 * 86_400;
 export interface CostInputs {
   ordersPerDay: number;
   stepsPerOrder: number;
-  /** Average retries per order (each adds a timer, an activity task and a decision task). */
+  /** Average retries per order (each adds an activity task, a timer and two decision tasks). */
   retriesPerOrder: number;
+  /** Average compensations per order (each adds an activity task and a decision task). */
+  compensationsPerOrder: number;
   pollerConcurrency: number;
   pollerMemoryMb: number;
   retentionDays: number;
   alarms: number;
+  /** Customer-managed KMS keys (the alarm topic's and the order-events topic's). */
+  kmsKeys: number;
   customMetrics: number;
   smsPerMonth: number;
   /** Busy milliseconds per workflow step (an activity task plus its decision), measured by `npm run bench`. */
@@ -38,10 +44,12 @@ export interface CostInputs {
 export const DEFAULT_INPUTS: Omit<CostInputs, 'ordersPerDay' | 'busyMsPerStep'> = {
   stepsPerOrder: 5,
   retriesPerOrder: 0.1,
+  compensationsPerOrder: 0,
   pollerConcurrency: 1,
   pollerMemoryMb: 256,
   retentionDays: 30,
-  alarms: 51,
+  alarms: 52,
+  kmsKeys: 2,
   customMetrics: 16,
   smsPerMonth: 0,
 };
@@ -72,6 +80,22 @@ export function measuredBusyMsPerStep(path = new URL('../../bench/results/bench.
   }
 }
 
+/** SWF's free tier, every month: executions, tasks (activity, decision), timers and signals, and run-days. */
+export const SWF_FREE_TIER = { executions: 1_000, tasks: 10_000, runDays: 30_000 } as const;
+
+/**
+ * SWF's billable tasks, timers and signals for one order: each step's activity task and the decision task
+ * after it, plus the first decision; a retry adds an activity task, its timer and two decision tasks (the
+ * failure's and the timer's); a compensation adds an activity task and a decision task.
+ */
+export function billableUnitsPerOrder(input: {
+  steps: number;
+  retries: number;
+  compensations: number;
+}): number {
+  return input.steps + (input.steps + 1) + 4 * input.retries + 2 * input.compensations;
+}
+
 export interface CostBreakdown {
   lines: { item: string; formula: string; monthly: number }[];
   monthly: number;
@@ -90,9 +114,18 @@ export function estimateCost(input: CostInputs): CostBreakdown {
   const stepsPerSecond =
     (input.ordersPerDay * input.stepsPerOrder * (1 + input.retriesPerOrder / input.stepsPerOrder)) / 86_400;
   const pollersNeeded = Math.max(1, Math.ceil((stepsPerSecond * input.busyMsPerStep) / 1000 / 0.7));
-  const tasksPerOrder = input.stepsPerOrder + (input.stepsPerOrder + 1) + 3 * input.retriesPerOrder;
+  const tasksPerOrder = billableUnitsPerOrder({
+    steps: input.stepsPerOrder,
+    retries: input.retriesPerOrder,
+    compensations: input.compensationsPerOrder,
+  });
+  // A run closes within its first day, which is free: what is billed is the retention after it.
   const swfPerOrder =
-    PRICES.swfExecution + tasksPerOrder * PRICES.swfTask + (input.retentionDays + 1) * PRICES.swfRetainedDay;
+    PRICES.swfExecution + tasksPerOrder * PRICES.swfTask + input.retentionDays * PRICES.swfRetainedDay;
+  const swfMonthly =
+    Math.max(0, orders - SWF_FREE_TIER.executions) * PRICES.swfExecution +
+    Math.max(0, orders * tasksPerOrder - SWF_FREE_TIER.tasks) * PRICES.swfTask +
+    Math.max(0, orders * input.retentionDays - SWF_FREE_TIER.runDays) * PRICES.swfRetainedDay;
   const lines = [
     {
       item: 'Lambda: pollers, idle and busy',
@@ -111,8 +144,13 @@ export function estimateCost(input: CostInputs): CostBreakdown {
     },
     {
       item: 'SWF: executions, tasks, retention',
-      formula: `${orders.toLocaleString('en-US')} orders × ($${PRICES.swfExecution} + ${tasksPerOrder.toFixed(1)} tasks × $${PRICES.swfTask} + ${input.retentionDays + 1} days × $${PRICES.swfRetainedDay})`,
-      monthly: orders * swfPerOrder,
+      formula: `${orders.toLocaleString('en-US')} orders × ($${PRICES.swfExecution} + ${tasksPerOrder.toFixed(1)} tasks × $${PRICES.swfTask} + ${input.retentionDays} retained days × $${PRICES.swfRetainedDay}), less the free tier (1,000 executions, 10,000 tasks, 30,000 run-days)`,
+      monthly: swfMonthly,
+    },
+    {
+      item: 'KMS: topic keys',
+      formula: `${input.kmsKeys} keys × $${PRICES.kmsKey} (each yearly rotation adds $1 a key, for the first two)`,
+      monthly: input.kmsKeys * PRICES.kmsKey,
     },
     {
       item: 'CloudWatch: alarms, dashboard, metrics',
@@ -133,8 +171,11 @@ export function estimateCost(input: CostInputs): CostBreakdown {
     },
     {
       item: 'SNS: SMS alerts',
-      formula: `${input.smsPerMonth} × $${PRICES.sms}`,
-      monthly: input.smsPerMonth * PRICES.sms,
+      formula:
+        input.smsPerMonth > 0
+          ? `${input.smsPerMonth} × $${PRICES.sms} + a US origination number $${PRICES.smsOriginationNumber}`
+          : 'none (no SMS subscription)',
+      monthly: input.smsPerMonth > 0 ? input.smsPerMonth * PRICES.sms + PRICES.smsOriginationNumber : 0,
     },
   ];
   const monthly = lines.reduce((sum, line) => sum + line.monthly, 0);
@@ -145,7 +186,7 @@ export function estimateCost(input: CostInputs): CostBreakdown {
     (PRICES.lambdaRequest + 0.125 * (input.busyMsPerStep / 1000 + 0.05) * PRICES.lambdaGbSecond);
   const sfnPerOrder = transitions * PRICES.stepFunctionsTransition + taskLambda;
   const logs = lines.find((line) => line.item === 'CloudWatch: logs')?.monthly ?? 0;
-  const fixed = monthly - orders * swfPerOrder - logs;
+  const fixed = monthly - swfMonthly - logs;
   const variable = swfPerOrder + (tasksPerOrder * 1024 * PRICES.logsGb) / 1024 ** 3;
   const breakEven = variable < sfnPerOrder ? fixed / (sfnPerOrder - variable) / 30 : undefined;
   return {

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INPUTS, estimateCost, PRICES } from '../../local/cli/cost.js';
+import { billableUnitsPerOrder, DEFAULT_INPUTS, estimateCost, PRICES } from '../../local/cli/cost.js';
 
 const forOrders = (ordersPerDay: number, overrides = {}) =>
   estimateCost({ ...DEFAULT_INPUTS, ordersPerDay, busyMsPerStep: 6, ...overrides });
@@ -11,16 +12,54 @@ describe('the cost model', () => {
     expect(forOrders(0, { pollerConcurrency: 3 }).lines[0]?.monthly).toBeCloseTo(3 * (line?.monthly ?? 0), 6);
   });
 
-  it('charges SWF per execution, task and retained day', () => {
+  it('charges SWF per execution, task and retained day, less its free tier (the first open day is free)', () => {
     const swf = forOrders(1000, { retriesPerOrder: 0 }).lines.find((l) => l.item.startsWith('SWF'));
-    // 30,000 orders × ($0.0001 + 11 tasks × $0.000025 + 31 days × $0.000005)
-    expect(swf?.monthly).toBeCloseTo(30_000 * (0.0001 + 11 * 0.000025 + 31 * 0.000005), 6);
+    // 30,000 orders: (30,000 − 1,000) × $0.0001 + (330,000 − 10,000) tasks × $0.000025 + (900,000 − 30,000) days × $0.000005
+    expect(swf?.monthly).toBeCloseTo(29_000 * 0.0001 + 320_000 * 0.000025 + 870_000 * 0.000005, 6);
+    expect(forOrders(10, { retriesPerOrder: 0 }).lines.find((l) => l.item.startsWith('SWF'))?.monthly).toBe(
+      0,
+    );
   });
 
-  it('gives the README example: about $46 a month for 1,000 orders a day', () => {
+  it("counts each recorded history's billable units as the model does", () => {
+    const units = (fixture: string) => {
+      const events = JSON.parse(
+        readFileSync(new URL(`../fixtures/histories/${fixture}.json`, import.meta.url), 'utf8'),
+      ) as { eventType: string }[] | { events: { eventType: string }[] };
+      const list = Array.isArray(events) ? events : events.events;
+      const count = (type: string) => list.filter((e) => e.eventType === type).length;
+      return {
+        units: count('ActivityTaskScheduled') + count('DecisionTaskScheduled') + count('TimerStarted'),
+        retries: count('TimerStarted'),
+        compensations: list.filter(
+          (e) => e.eventType === 'ActivityTaskScheduled' && /compensate/.test(JSON.stringify(e)),
+        ).length,
+      };
+    };
+    for (const fixture of ['happy', 'retried', 'compensated']) {
+      const recorded = units(fixture);
+      expect(
+        billableUnitsPerOrder({ steps: 5, retries: recorded.retries, compensations: recorded.compensations }),
+        fixture,
+      ).toBe(recorded.units);
+    }
+    expect(units('retried')).toMatchObject({ retries: 2, units: 19 });
+    expect(units('compensated')).toMatchObject({ compensations: 2, units: 15 });
+  });
+
+  it('adds the KMS keys, and an origination number once SMS is used', () => {
+    const lines = forOrders(100).lines;
+    expect(lines.find((l) => l.item.startsWith('KMS'))?.monthly).toBe(2);
+    expect(lines.find((l) => l.item.startsWith('SNS: SMS'))?.monthly).toBe(0);
+    expect(
+      forOrders(100, { smsPerMonth: 10 }).lines.find((l) => l.item.startsWith('SNS: SMS'))?.monthly,
+    ).toBeCloseTo(10 * PRICES.sms + 2, 6);
+  });
+
+  it('gives the README example: about $48 a month for 1,000 orders a day', () => {
     const result = forOrders(1000);
-    expect(result.monthly).toBeGreaterThan(45);
-    expect(result.monthly).toBeLessThan(48);
+    expect(result.monthly).toBeGreaterThan(47);
+    expect(result.monthly).toBeLessThan(50);
     expect(result.pollersNeeded).toBe(1);
   });
 
