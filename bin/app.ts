@@ -7,23 +7,30 @@ import { stageNames } from '../lib/stage.js';
 
 const app = new App();
 const context = (key: string) => app.node.tryGetContext(key) as unknown;
-const settings = readSettings(
-  Object.fromEntries(
-    [
-      'stage',
-      'alertEmail',
-      'alertPhone',
-      'notificationEmail',
-      'allowFailureInjection',
-      'pollerConcurrency',
-      'pollerTimeoutMinutes',
-      'reservedConcurrency',
-      'retainDomain',
-      'workflowVersion',
-      'production',
-    ].map((key) => [key, context(key)]),
-  ),
-);
+let settings: ReturnType<typeof readSettings>;
+try {
+  settings = readSettings(
+    Object.fromEntries(
+      [
+        'stage',
+        'alertEmail',
+        'alertPhone',
+        'notificationEmail',
+        'allowFailureInjection',
+        'pollerConcurrency',
+        'pollerTimeoutMinutes',
+        'reservedConcurrency',
+        'retainDomain',
+        'workflowVersion',
+        'production',
+      ].map((key) => [key, context(key)]),
+    ),
+  );
+} catch (error) {
+  // A user's mistake in -c values: one line naming every bad key, never a stack trace.
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
 const names = stageNames(settings.stage, settings.workflowVersion, {
   allowFailureInjection: settings.allowFailureInjection,
 });

@@ -1,11 +1,24 @@
 import * as z from 'zod';
 
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+  error: 'must be true or false',
+});
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
 
 /** The stack's settings, read from CDK context (`-c key=value` or cdk.json) and validated at synth. */
 export const settingsSchema = z.object({
-  stage: z.string().default('dev'),
+  stage: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9]{0,15}$/,
+      'use 1-16 lower-case letters and digits, starting with a letter (e.g. -c stage=prod)',
+    )
+    .default('dev'),
   alertEmail: z.email('must be an email address, e.g. -c alertEmail=oncall@example.com').optional(),
   alertPhone: z
     .string()
@@ -25,7 +38,13 @@ export const settingsSchema = z.object({
   reservedConcurrency: int(0, 1000).default(0),
   /** Keep the SWF domain when the stack is deleted (default); false deprecates it. */
   retainDomain: bool.default(true),
-  workflowVersion: z.string().min(1).max(64).default('1'),
+  workflowVersion: z
+    .string()
+    .regex(
+      /^[^\s:/|]{1,64}$/,
+      'must be 1-64 characters without spaces, ":", "/" or "|" (e.g. -c workflowVersion=2)',
+    )
+    .default('1'),
   /** The lean production profile (no source maps, the runtime's AWS SDK, INFO logs); default: stage prod. */
   production: bool.optional(),
 });

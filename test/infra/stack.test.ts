@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -33,9 +34,24 @@ describe('settings and naming', () => {
       pollerConcurrency: 3,
     });
     expect(() => readSettings({ alertEmail: 'nope', alertPhone: '123', pollerConcurrency: 9 })).toThrow(
-      /-c alertEmail: must be an email address.*; -c alertPhone: must be an E\.164 phone number.*; -c pollerConcurrency: /,
+      /-c alertEmail: must be an email address.*; -c alertPhone: must be an E\.164 phone number.*; -c pollerConcurrency: must be a whole number from 1 to 5$/,
+    );
+    // The stage is in the same one error, in plain words.
+    expect(() => readSettings({ stage: 'Prod/1', retainDomain: 'maybe', pollerTimeoutMinutes: 'x' })).toThrow(
+      'Invalid stack settings: -c stage: use 1-16 lower-case letters and digits, starting with a letter (e.g. -c stage=prod); -c pollerTimeoutMinutes: must be a number; -c retainDomain: must be true or false',
     );
   });
+
+  it('prints bad -c values as one line, with no stack trace, when the app is synthesized', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ stage: 'Prod/1', pollerConcurrency: '9' }) },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'Invalid stack settings: -c stage: use 1-16 lower-case letters and digits, starting with a letter (e.g. -c stage=prod); -c pollerConcurrency: must be a whole number from 1 to 5\n',
+    );
+  }, 30_000);
 
   it('refuses poller timeouts that an activity, the 60 s poll and a margin do not fit', () => {
     const catalog = buildCatalog(loadConfig({}));
