@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readAssembly } from '../local/rehearse/assembly.js';
-import { synthesize } from '../local/rehearse/rehearse.js';
+import { readAssembly, synthesize } from '../local/rehearse/assembly.js';
 import { percentile } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 type Json = unknown;
 export interface Resource {
@@ -97,4 +101,30 @@ export function resolve(value: Json, physical: Map<string, Physical>, pseudo: Re
     );
   }
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, resolve(v, physical, pseudo)]));
+}
+
+/** `cdk synth` of the app as a deploy would run it, into `outdir` (offline, no credentials). */
+export async function synthesize(outdir: string, context: Record<string, string>): Promise<void> {
+  rmSync(outdir, { recursive: true, force: true });
+  const args = [
+    'synth',
+    '--quiet',
+    '-o',
+    outdir,
+    ...Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+  ];
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'cdk'), args, {
+    cwd: ROOT,
+    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`cdk synth failed (exit ${code}):\n${output.slice(-3000)}`);
 }

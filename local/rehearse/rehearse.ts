@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,9 +15,10 @@ import {
 import { effectProblems } from '../runtime/demo.js';
 import { type MotoServer, startMoto } from '../runtime/moto.js';
 import { startServer } from '../server/server.js';
-import { type Assembly, type Physical, readAssembly, resolve } from './assembly.js';
+import { type Assembly, type Physical, readAssembly, resolve, synthesize } from './assembly.js';
+import { driveOrders } from './drive-orders.js';
 import { type FunctionError, runSchedule, Sandbox } from './sandbox.js';
-import { type RehearsalOrder, rehearsalOrders } from './scenarios.js';
+import { rehearsalOrders } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ACCOUNT = '123456789012';
@@ -54,32 +54,6 @@ export interface RehearsalResult {
   rows: RehearsalRow[];
   checks: { check: string; ok: boolean; detail: string }[];
   report: string;
-}
-
-/** `cdk synth` of the app as a deploy would run it, into `outdir` (offline, no credentials). */
-export async function synthesize(outdir: string, context: Record<string, string>): Promise<void> {
-  rmSync(outdir, { recursive: true, force: true });
-  const args = [
-    'synth',
-    '--quiet',
-    '-o',
-    outdir,
-    ...Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-  ];
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'cdk'), args, {
-    cwd: ROOT,
-    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`cdk synth failed (exit ${code}):\n${output.slice(-3000)}`);
 }
 
 /** Physical names for what the rehearsal stands up, and the pseudo parameters of a deploy. */
@@ -374,85 +348,6 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
-}
-
-interface OrderState {
-  actual: string;
-  runId?: string;
-  acted: boolean;
-  done: boolean;
-  problems: string[];
-}
-
-/** Starts every order through the starter, then watches and acts (cancel, resume, start again) until all close. */
-async function driveOrders(
-  orders: RehearsalOrder[],
-  io: {
-    start: (order: unknown) => Promise<unknown>;
-    ops: (command: Record<string, unknown>) => Promise<unknown>;
-    timeoutMs: number;
-    print: (line: string) => void;
-  },
-): Promise<Map<string, OrderState>> {
-  const state = new Map<string, OrderState>();
-  for (const order of orders) {
-    const entry: OrderState = { actual: 'OPEN', acted: false, done: false, problems: [] };
-    state.set(order.orderId, entry);
-    try {
-      const started = (await io.start(order.order)) as { runId: string; alreadyStarted: boolean };
-      entry.runId = started.runId;
-    } catch (error) {
-      entry.actual =
-        (error as Error).name === 'ValidationError' ? 'REJECTED' : `ERROR ${(error as Error).message}`;
-      entry.done = true;
-    }
-  }
-  const until = Date.now() + io.timeoutMs;
-  let last = -1;
-  while (Date.now() < until && [...state.values()].some((e) => !e.done)) {
-    for (const order of orders) {
-      const entry = state.get(order.orderId) as OrderState;
-      if (entry.done) continue;
-      const workflowId = `order-${order.orderId}`;
-      const info = (await io.ops({ command: 'describe', workflowId })) as {
-        executionStatus?: string;
-        closeStatus?: string;
-        execution?: { runId?: string };
-      };
-      if (info.executionStatus === 'OPEN') {
-        if (order.action === 'cancel-when-running' && !entry.acted) {
-          const history = (await io.ops({ command: 'history', workflowId, pageSize: 1 })) as {
-            timeline: { steps: { step: string; status: string }[] };
-          };
-          if (history.timeline.steps.some((s) => s.step === 'ProcessData' && s.status === 'running')) {
-            await io.ops({ command: 'cancel', workflowId });
-            entry.acted = true;
-          }
-        }
-        continue;
-      }
-      entry.actual = info.closeStatus ?? 'CLOSED';
-      if (order.action === 'resume-after-failure' && entry.actual === 'FAILED' && !entry.acted) {
-        await io.ops({ command: 'resume', workflowId, fromStep: 'NotifyCompletion', clearSimulation: true });
-        entry.acted = true;
-        continue;
-      }
-      if (order.action === 'start-again' && entry.actual === 'COMPLETED' && !entry.acted) {
-        entry.acted = true;
-        const again = (await io.start(order.order)) as { runId: string; alreadyCompleted?: boolean };
-        if (!again.alreadyCompleted || again.runId !== info.execution?.runId)
-          entry.problems.push(
-            `started again: ${JSON.stringify(again)}, expected alreadyCompleted with its run`,
-          );
-      }
-      entry.done = true;
-    }
-    const done = [...state.values()].filter((e) => e.done).length;
-    if (done !== last) io.print(`    ${done}/${orders.length} orders closed`);
-    last = done;
-    if (done < orders.length) await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return state;
 }
 
 function renderReport(
