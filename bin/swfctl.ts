@@ -51,15 +51,22 @@ const context = () => cliContext({ endpoint: program.opts().endpoint });
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 
-/** Stops on the first Ctrl+C (or SIGTERM): in-flight work finishes, nothing new starts. */
+/**
+ * Stops on the first Ctrl+C or SIGTERM: in-flight work finishes, nothing new starts. A second signal forces the
+ * stop at once (exit 130), for when in-flight work cannot finish (its server is gone, say).
+ */
 function stopSignal(): AbortSignal {
   const controller = new AbortController();
   const stop = () => {
-    if (!controller.signal.aborted) process.stderr.write('\nstopping: finishing in-flight tasks…\n');
+    if (controller.signal.aborted) {
+      process.stderr.write('forced stop: in-flight work abandoned\n');
+      process.exit(130);
+    }
+    process.stderr.write('\nstopping: finishing in-flight tasks… (a second Ctrl+C forces the stop)\n');
     controller.abort();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return controller.signal;
 }
 
@@ -102,7 +109,14 @@ program
       });
       print(`  console: ${server.endpoint}/console`);
     }
-    stopSignal().addEventListener('abort', () => void server.close().then(() => process.exit(0)));
+    stopSignal().addEventListener(
+      'abort',
+      () =>
+        void server.close().then(() => {
+          print('swf-local stopped');
+          process.exit(0);
+        }),
+    );
   });
 
 program

@@ -104,6 +104,8 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
   let cancelRequested = false;
   let gone = false;
   let lastDetails: string | undefined;
+  // Logged once per change of state, not on every failed beat.
+  let heartbeatFailing = false;
   const heartbeat = async (details?: string) => {
     if (details !== undefined) lastDetails = truncate(details, LIMITS.heartbeat);
     if (gone) return;
@@ -111,6 +113,10 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
       const answer = await swf.send(
         new S.RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken, details: lastDetails }),
       );
+      if (heartbeatFailing) {
+        heartbeatFailing = false;
+        telemetry.info('heartbeats recovered');
+      }
       if (answer.cancelRequested && !cancelRequested) {
         cancelRequested = true;
         controller.abort(new CancelRequested('cancellation was requested'));
@@ -120,7 +126,9 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
         gone = true;
         controller.abort(new CancelRequested('the task timed out or its run closed'));
       } else {
-        telemetry.warn('heartbeat failed; will try again', { error: errorName(error) });
+        if (!heartbeatFailing)
+          telemetry.warn('heartbeat failed; will keep trying', { error: errorName(error) });
+        heartbeatFailing = true;
       }
     }
   };

@@ -49,5 +49,6 @@ export async function runDemoCommand(
     await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
   }
   await stack.stop();
+  if (keepRunning) print('stopped: swf-local, the workers and the console are down');
   return ok;
 }
