@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import type * as S from '@aws-sdk/client-swf';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createPorts } from '../lambda/adapters/create-ports.js';
-import { describeEffectsBackend, loadEffectsSettings } from '../lambda/adapters/effects-config.js';
+import { loadEffectsSettings } from '../lambda/adapters/effects-config.js';
 import {
   cancelRun,
   findRun,
   listRuns,
-  readOrderEffects,
   resumeRun,
   runHistory,
   signalRun,
@@ -18,7 +17,8 @@ import { registerCatalog } from '../lambda/worker/registration.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
-import { renderOrderEffects, renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
+import { describeResume, renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
+import { parseSince, runOrderCommand, runResumeFailedCommand } from '../local/cli/operator-commands.js';
 import { runWorkerCommand } from '../local/cli/worker-command.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
@@ -222,15 +222,7 @@ program
   .argument('<orderId>', 'the order id (or its workflow id, order-<orderId>)')
   .option('--json', 'print the effects as JSON')
   .action(async (orderId: string, options) => {
-    const settings = loadEffectsSettings(process.env);
-    const ports = await createPorts(settings);
-    try {
-      const effects = await readOrderEffects((id) => ports.effectsOf(id), orderId);
-      if (options.json) json(effects);
-      else print(renderOrderEffects(effects, describeEffectsBackend(settings)));
-    } finally {
-      ports.close();
-    }
+    await runOrderCommand(orderId, options);
   });
 
 program
@@ -259,14 +251,27 @@ program
       runId: options.run,
       clearSimulation: options.clearSimulation,
     });
-    if (resumed.redoing.length > 0) {
-      print(
-        `${resumed.redoing.join(' and ')} were rolled back in run ${resumed.sourceRunId}, so the new run starts at ${resumed.fromStep}.`,
-      );
-    }
-    print(
-      `resumed ${workflowId} from ${resumed.fromStep} (run ${resumed.runId}, source run ${resumed.sourceRunId})`,
-    );
+    for (const line of describeResume(resumed)) print(line);
+  });
+
+program
+  .command('resume-failed')
+  .description('Resume every failed order a filter selects (idempotent: orders with a newer run are skipped)')
+  .option(
+    '--since <time>',
+    'only runs started since (ISO time, or a duration back from now: 30m, 6h, 2d)',
+    parseSince,
+  )
+  .option('--failed-step <step>', 'only runs that failed at this step')
+  .option('--type <name>', 'only this workflow type')
+  .option('--type-version <version>', 'only this workflow type version')
+  .option('--prefix <text>', 'only workflowIds starting with this')
+  .option('--from <step>', 'resume from this step (default: where each run failed)')
+  .option('--clear-simulation', "drop each order's simulate block (demos: the fault is fixed)")
+  .option('--dry-run', 'list what would be resumed, and resume nothing')
+  .option('--max-per-second <n>', 'start at most this many runs a second', number('--max-per-second', 0.1), 5)
+  .action(async (options) => {
+    await runResumeFailedCommand(options, context());
   });
 
 program

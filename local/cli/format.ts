@@ -152,3 +152,26 @@ export function renderOrderEffects(effects: OrderEffects, where: string): string
   lines.push('', `runs that touched it: ${effects.runs.join(', ') || 'none'}`);
   return lines.join('\n');
 }
+
+/** What a resume did, in words: the steps the source run compensated, and separately the steps redone. */
+export function describeResume(resumed: {
+  workflowId: string;
+  runId: string;
+  sourceRunId: string;
+  fromStep: string;
+  requestedStep: string;
+  rolledBack: string[];
+  redoing: string[];
+}): string[] {
+  const lines: string[] = [];
+  if (resumed.rolledBack.length > 0)
+    lines.push(`Compensated in run ${resumed.sourceRunId}: ${resumed.rolledBack.join(', ')}.`);
+  if (resumed.redoing.length > 0)
+    lines.push(
+      `So the new run starts at ${resumed.fromStep} and does ${resumed.redoing.join(', ')} again before ${resumed.requestedStep}.`,
+    );
+  lines.push(
+    `resumed ${resumed.workflowId} from ${resumed.fromStep} (run ${resumed.runId}, source run ${resumed.sourceRunId})`,
+  );
+  return lines;
+}

@@ -267,7 +267,7 @@ export function renderDemoSummary(outcomes: DemoOutcome[]): string {
 }
 
 /** A one-line progress bar. */
-export function progressBar(done: number, total: number, width = 30): string {
+export function progressBar(done: number, total: number, width = 30, what = 'orders closed'): string {
   const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} orders closed`;
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${what}`;
 }

@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { resumeFailed } from '../../lambda/worker/bulk-operations.js';
+import { findRun, startOrder } from '../../lambda/worker/operations.js';
+import { anOrder } from '../support/order-fixtures.js';
+import { eventually, useOrderWorkers } from '../support/workers.js';
+
+const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
+const setup = useOrderWorkers();
+
+function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        env: { ...process.env, SWF_ENDPOINT: setup.env.server.endpoint, SWF_ALLOW_FAILURE_INJECTION: 'true' },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+const closeStatus = (workflowId: string) =>
+  eventually(
+    async () => {
+      const run = await findRun(setup.env.context, workflowId);
+      return run.executionStatus === 'CLOSED' ? run.closeStatus : undefined;
+    },
+    30_000,
+    `${workflowId} to close`,
+  );
+
+describe('swfctl resume-failed', () => {
+  it('resumes three failed orders to COMPLETED in one call, and a second call resumes none', async () => {
+    const failing = ['BULK-1', 'BULK-2', 'BULK-3'];
+    for (const orderId of failing)
+      await startOrder(
+        setup.env.context,
+        anOrder({ orderId, simulate: { failStep: 'NotifyCompletion', nonRetryable: true } }),
+      );
+    await startOrder(
+      setup.env.context,
+      anOrder({ orderId: 'BULK-OTHER', simulate: { failStep: 'EnrichData', nonRetryable: true } }),
+    );
+    for (const orderId of [...failing, 'BULK-OTHER'])
+      expect(await closeStatus(`order-${orderId}`)).toBe('FAILED');
+
+    const planned = await resumeFailed(
+      setup.env.context,
+      { prefix: 'order-BULK-', failedStep: 'NotifyCompletion' },
+      { dryRun: true },
+    );
+    expect(planned.map((r) => [r.workflowId, r.outcome, r.detail]).sort()).toEqual(
+      failing.map((id) => [`order-${id}`, 'would resume', 'from NotifyCompletion']),
+    );
+
+    const first = await swfctl(
+      'resume-failed',
+      '--prefix',
+      'order-BULK-',
+      '--failed-step',
+      'NotifyCompletion',
+      '--clear-simulation',
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^3 resumed, 0 skipped, 0 failed$/m);
+    for (const orderId of failing) expect(await closeStatus(`order-${orderId}`)).toBe('COMPLETED');
+    expect((await findRun(setup.env.context, 'order-BULK-OTHER')).closeStatus).toBe('FAILED');
+
+    const second = await swfctl(
+      'resume-failed',
+      '--prefix',
+      'order-BULK-',
+      '--failed-step',
+      'NotifyCompletion',
+      '--clear-simulation',
+    );
+    expect(second.stdout).toMatch(/^0 resumed, 3 skipped, 0 failed$/m);
+    expect(second.stdout).toMatch(/order-BULK-1 +NotifyCompletion +skipped +the order has a newer run/);
+  }, 90_000);
+
+  it('says which steps the source run compensated, apart from the steps it does again', async () => {
+    await startOrder(
+      setup.env.context,
+      anOrder({ orderId: 'WORDS-1', simulate: { failStep: 'NotifyCompletion', nonRetryable: true } }),
+    );
+    await closeStatus('order-WORDS-1');
+    const resumed = await swfctl(
+      'resume',
+      'order-WORDS-1',
+      '--from',
+      'NotifyCompletion',
+      '--clear-simulation',
+    );
+    const lines = resumed.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^Compensated in run \S+: ProcessData, SaveResults\.$/);
+    expect(lines[1]).toBe(
+      'So the new run starts at ProcessData and does ProcessData, EnrichData, SaveResults again before NotifyCompletion.',
+    );
+    expect(await swfctl('resume-failed', '--since', 'yesterday')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /--since must be an ISO time \(2026-11-26T09:00Z\) or a duration \(30m, 6h, 2d\)/,
+      ),
+    });
+  }, 60_000);
+});
