@@ -24,6 +24,11 @@ import { createConsoleRoutes } from '../local/console/console-api.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
 
 loadDotEnv();
+// `swfctl … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 // Node 20 is supported until the SDK's January 2027 cut-off (see the README); the warning is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const program = new Command();
@@ -159,7 +164,8 @@ program
   )
   .requiredOption('--order <file|json>', 'the order, as a JSON file path or inline JSON')
   .action(async (options) => {
-    const text = options.order.trim().startsWith('{') ? options.order : readFileSync(options.order, 'utf8');
+    // Inline JSON starts with a bracket or a quote; anything else is a file path.
+    const text = /^\s*[[{"]/.test(options.order) ? options.order : readFileSync(options.order, 'utf8');
     const started = await startOrder(context(), JSON.parse(text));
     print(
       started.alreadyCompleted

@@ -154,10 +154,10 @@ export async function findRun(
     new S.ListClosedWorkflowExecutionsCommand({ ...filter, maximumPageSize: 1 }),
   );
   if (closed.executionInfos?.[0]) return closed.executionInfos[0];
-  throw new OperationError(
-    'NotFound',
-    `No run of workflow ${workflowId} in domain ${domain}; check the id with "swfctl list"`,
-  );
+  const hint = workflowId.startsWith('order-')
+    ? 'check the id with "swfctl list"'
+    : `order workflow ids are order-<orderId>: did you mean ${workflowIdFor(workflowId)}?`;
+  throw new OperationError('NotFound', `No run of workflow ${workflowId} in domain ${domain}; ${hint}`);
 }
 
 /** Every event of a run, across all history pages. */

@@ -9,10 +9,19 @@ export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
+/** An endpoint as users type it: `127.0.0.1:7654` means `http://127.0.0.1:7654`. */
+export function normalizeEndpoint(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `http://${endpoint}`;
+}
+
 /** Config, catalog and client for a CLI command: endpoint from --endpoint, else SWF_ENDPOINT, else AWS. */
 export function cliContext(options: { endpoint?: string }): OrderContext & { endpoint: string } {
   const config = loadConfig(process.env);
-  const clientOptions = swfClientOptionsFromEnv(process.env, options.endpoint);
+  const clientOptions = swfClientOptionsFromEnv(
+    process.env,
+    normalizeEndpoint(options.endpoint ?? process.env.SWF_ENDPOINT),
+  );
   return {
     config,
     catalog: buildCatalog(config),
@@ -25,7 +34,15 @@ export function cliContext(options: { endpoint?: string }): OrderContext & { end
 export function describeFailure(error: unknown, endpoint: string): { message: string; exitCode: number } {
   const e = error as Error & { code?: string; problems?: string[]; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
-  if (e?.name === 'ValidationError') return { message: e.message, exitCode: 2 };
+  if (e?.name === 'ValidationError') {
+    // Several problems read best as a list, one per line, as the console shows them.
+    const problems = e.problems ?? [];
+    return {
+      message:
+        problems.length > 1 ? `Invalid order:\n${problems.map((p) => `  • ${p}`).join('\n')}` : e.message,
+      exitCode: 2,
+    };
+  }
   if (e?.name === 'OperationError') return { message: e.message, exitCode: 3 };
   if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(e?.message))) {
     return {
@@ -36,6 +53,13 @@ export function describeFailure(error: unknown, endpoint: string): { message: st
   if (e?.name === 'CredentialsProviderError' || /credential/i.test(e?.name ?? '')) {
     return {
       message: 'no AWS credentials found: set SWF_ENDPOINT for swf-local, or configure AWS credentials',
+      exitCode: 4,
+    };
+  }
+  if (/region is missing/i.test(e?.message ?? '')) {
+    return {
+      message:
+        'no AWS region: set AWS_REGION (e.g. AWS_REGION=us-east-1) to use AWS, or SWF_ENDPOINT=http://127.0.0.1:7654 for swf-local',
       exitCode: 4,
     };
   }

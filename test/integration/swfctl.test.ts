@@ -100,7 +100,58 @@ describe('swfctl', () => {
     expect(noEffects.stderr).toBe(
       'swfctl: No effects recorded for order NEVER-1: it never reserved stock, saved or notified (check the id with "swfctl list"; workflow ids are order-<orderId>)\n',
     );
-    for (const result of [invalid, unknown, badStep, badJson, missingFile, unreachable, noEffects])
+    const near = await swfctl('history', 'A-1001');
+    expect(near.stderr).toBe(
+      'swfctl: No run of workflow A-1001 in domain cli-domain; order workflow ids are order-<orderId>: did you mean order-A-1001?\n',
+    );
+    const notObject = await swfctl('start', '--order', '[1]');
+    expect(notObject).toMatchObject({
+      code: 2,
+      stderr: 'swfctl: Invalid order: the order must be a JSON object\n',
+    });
+    const several = await swfctl(
+      'start',
+      '--order',
+      JSON.stringify(anOrder({ orderId: 'CLI-3', items: [], currency: 'ZZZ' })),
+    );
+    expect(several.stderr).toBe(
+      'swfctl: Invalid order:\n  • items: must contain at least one item\n  • currency: must be one of USD, EUR, GBP, BRL (got "ZZZ")\n',
+    );
+    const noRegion = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [CLI, 'list'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: directory,
+            AWS_CONFIG_FILE: join(directory, 'none'),
+            SWF_DOMAIN: 'cli-domain',
+          },
+          timeout: 30_000,
+        },
+        (error, _stdout, stderr) =>
+          resolve({ code: Number((error as { code?: number } | null)?.code ?? 0), stderr }),
+      ),
+    );
+    expect(noRegion).toEqual({
+      code: 4,
+      stderr:
+        'swfctl: no AWS region: set AWS_REGION (e.g. AWS_REGION=us-east-1) to use AWS, or SWF_ENDPOINT=http://127.0.0.1:7654 for swf-local\n',
+    });
+    const schemeless = await swfctl('--endpoint', server.endpoint.replace('http://', ''), 'list');
+    expect(schemeless.code, schemeless.stderr).toBe(0);
+    for (const result of [
+      invalid,
+      unknown,
+      badStep,
+      badJson,
+      missingFile,
+      unreachable,
+      noEffects,
+      near,
+      several,
+    ])
       expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
