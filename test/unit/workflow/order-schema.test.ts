@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambda/workflow/errors.js';
 import { looksLikeCardNumber, parseOrder } from '../../../lambda/workflow/order/schema.js';
@@ -112,5 +113,20 @@ describe('looksLikeCardNumber', () => {
     expect(looksLikeCardNumber('4111111111111112')).toBe(false);
     expect(looksLikeCardNumber('123456789012')).toBe(false);
     expect(looksLikeCardNumber('A-1001')).toBe(false);
+  });
+});
+
+describe('the shipped examples', () => {
+  it('are valid orders; order-fails.json needs failure injection, as the README says', () => {
+    const read = (name: string) =>
+      JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8')) as unknown;
+    expect(parseOrder(read('order.json'), { allowFailureInjection: false }).orderId).toBe('A-1001');
+    expect(parseOrder(read('order-fails.json'), { allowFailureInjection: true }).simulate).toEqual({
+      failStep: 'NotifyCompletion',
+      nonRetryable: true,
+    });
+    expect(() => parseOrder(read('order-fails.json'), { allowFailureInjection: false })).toThrow(
+      /failure injection is disabled/,
+    );
   });
 });
