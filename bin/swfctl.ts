@@ -18,7 +18,12 @@ import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-contex
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
 import { describeResume, renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
-import { parseSince, runOrderCommand, runResumeFailedCommand } from '../local/cli/operator-commands.js';
+import {
+  parseSince,
+  runBulkActionCommand,
+  runOrderCommand,
+  runResumeFailedCommand,
+} from '../local/cli/operator-commands.js';
 import { runWorkerCommand } from '../local/cli/worker-command.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
@@ -279,6 +284,31 @@ program
   .action(async (options) => {
     await runResumeFailedCommand(options, context());
   });
+
+for (const action of ['cancel', 'terminate'] as const) {
+  program
+    .command(`${action}-all`)
+    .description(
+      action === 'cancel'
+        ? 'Request cancellation of every open run a filter selects (each compensates, then cancels)'
+        : 'Terminate every open run a filter selects, at once and without compensation',
+    )
+    .option('--since <time>', 'only runs started since (ISO time, or 30m, 6h, 2d)', parseSince)
+    .option('--type <name>', 'only this workflow type')
+    .option('--type-version <version>', 'only this workflow type version')
+    .option('--prefix <text>', 'only workflowIds starting with this')
+    .option('--dry-run', 'list the runs, and act on none')
+    .option('--yes', 'skip the confirmation')
+    .option(
+      '--max-per-second <n>',
+      'act on at most this many runs a second',
+      number('--max-per-second', 0.1),
+      5,
+    )
+    .action(async (options) => {
+      await runBulkActionCommand(action, options, context());
+    });
+}
 
 program
   .command('signal')

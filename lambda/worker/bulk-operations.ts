@@ -151,3 +151,85 @@ export async function resumeFailed(
   options.onProgress?.(failed.length, failed.length);
   return rows;
 }
+
+export interface BulkActionRow {
+  workflowId: string;
+  runId: string;
+  outcome: 'canceled' | 'terminated' | 'would cancel' | 'would terminate' | 'error';
+  detail: string;
+}
+
+/** Every open run the filter selects (all pages, newest first). */
+export async function openRuns(context: OrderContext, filter: RunFilter): Promise<S.WorkflowExecutionInfo[]> {
+  const runs: S.WorkflowExecutionInfo[] = [];
+  let nextPageToken: string | undefined;
+  do {
+    const page = await context.swf.send(
+      new S.ListOpenWorkflowExecutionsCommand({
+        domain: context.config.domain,
+        startTimeFilter: { oldestDate: filter.since ?? new Date(0) },
+        nextPageToken,
+      }),
+    );
+    runs.push(...(page.executionInfos ?? []));
+    nextPageToken = page.nextPageToken;
+  } while (nextPageToken);
+  return runs.filter(
+    (run) =>
+      (!filter.prefix || run.execution?.workflowId?.startsWith(filter.prefix)) &&
+      (!filter.workflowType || run.workflowType?.name === filter.workflowType) &&
+      (!filter.workflowVersion || run.workflowType?.version === filter.workflowVersion),
+  );
+}
+
+/**
+ * Requests cancellation of (the decider compensates, then cancels) or terminates (at once, without
+ * compensation) every open run the filter selects. A run that closed meanwhile is reported, not retried.
+ */
+export async function actOnOpenRuns(
+  context: OrderContext,
+  filter: RunFilter,
+  action: 'cancel' | 'terminate',
+  options: { dryRun?: boolean; maxPerSecond?: number; reason?: string } = {},
+): Promise<BulkActionRow[]> {
+  const rows: BulkActionRow[] = [];
+  const spacingMs = options.maxPerSecond ? 1000 / options.maxPerSecond : 0;
+  let lastStart = 0;
+  for (const run of await openRuns(context, filter)) {
+    const execution = { workflowId: run.execution?.workflowId ?? '', runId: run.execution?.runId ?? '' };
+    if (options.dryRun) {
+      rows.push({
+        ...execution,
+        outcome: action === 'cancel' ? 'would cancel' : 'would terminate',
+        detail: '',
+      });
+      continue;
+    }
+    const wait = lastStart + spacingMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    lastStart = Date.now();
+    try {
+      await context.swf.send(
+        action === 'cancel'
+          ? new S.RequestCancelWorkflowExecutionCommand({ domain: context.config.domain, ...execution })
+          : new S.TerminateWorkflowExecutionCommand({
+              domain: context.config.domain,
+              ...execution,
+              reason: options.reason ?? 'terminated in bulk by an operator',
+            }),
+      );
+      rows.push({
+        ...execution,
+        outcome: action === 'cancel' ? 'canceled' : 'terminated',
+        detail: action === 'cancel' ? 'cancel requested: the decider compensates, then cancels' : '',
+      });
+    } catch (error) {
+      rows.push({
+        ...execution,
+        outcome: 'error',
+        detail: `${(error as Error).name}: ${(error as Error).message}`,
+      });
+    }
+  }
+  return rows;
+}

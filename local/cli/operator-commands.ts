@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { describeEffectsBackend, loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
-import { resumeFailed } from '../../lambda/worker/bulk-operations.js';
-import { type OrderContext, readOrderEffects } from '../../lambda/worker/operations.js';
+import { actOnOpenRuns, openRuns, resumeFailed } from '../../lambda/worker/bulk-operations.js';
+import { OperationError, type OrderContext, readOrderEffects } from '../../lambda/worker/operations.js';
 import { progressBar } from '../runtime/demo.js';
 import { renderOrderEffects, table } from './format.js';
 
@@ -90,4 +90,67 @@ export async function runOrderCommand(orderId: string, options: { json?: boolean
   } finally {
     ports.close();
   }
+}
+
+/**
+ * `swfctl cancel-all` / `terminate-all`: the open runs the filters select, after a confirmation (`--yes` skips
+ * it; without a terminal to ask, `--yes` is required and nothing happens without it).
+ */
+export async function runBulkActionCommand(
+  action: 'cancel' | 'terminate',
+  options: {
+    since?: Date;
+    type?: string;
+    typeVersion?: string;
+    prefix?: string;
+    reason?: string;
+    dryRun?: boolean;
+    yes?: boolean;
+    maxPerSecond?: number;
+  },
+  ctx: OrderContext,
+): Promise<void> {
+  const filter = {
+    since: options.since,
+    workflowType: options.type,
+    workflowVersion: options.typeVersion,
+    prefix: options.prefix,
+  };
+  if (!options.dryRun && !options.yes) {
+    const count = (await openRuns(ctx, filter)).length;
+    const question = `${action === 'cancel' ? 'Request cancellation of' : 'Terminate, without compensation,'} ${count} open run(s)?`;
+    if (count === 0) {
+      print('No open run matches.');
+      return;
+    }
+    if (!process.stdin.isTTY)
+      throw new OperationError(
+        'NotOpen',
+        `${question} Nothing done: add --yes to confirm, or --dry-run to list them`,
+      );
+    const { createInterface } = await import('node:readline/promises');
+    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = await prompt.question(`${question} [y/N] `);
+    prompt.close();
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      print('Nothing done.');
+      return;
+    }
+  }
+  const rows = await actOnOpenRuns(ctx, filter, action, options);
+  if (rows.length === 0) {
+    print('No open run matches.');
+    return;
+  }
+  print(
+    table(
+      ['workflowId', 'runId', 'outcome', 'detail'],
+      rows.map((r) => [r.workflowId, r.runId, r.outcome, r.detail]),
+    ),
+  );
+  const done = rows.filter((r) => r.outcome !== 'error').length;
+  print(
+    `${done} ${options.dryRun ? `would be ${action === 'cancel' ? 'canceled' : 'terminated'}` : action === 'cancel' ? 'cancel requested' : 'terminated'}, ${rows.length - done} failed`,
+  );
+  if (rows.length > done) process.exitCode = 1;
 }

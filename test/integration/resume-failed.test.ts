@@ -108,4 +108,30 @@ describe('swfctl resume-failed', () => {
       ),
     });
   }, 60_000);
+
+  it('cancels or terminates every open run a filter selects, only when confirmed', async () => {
+    for (const orderId of ['CA-1', 'CA-2', 'TA-1'])
+      await startOrder(
+        setup.env.context,
+        anOrder({ orderId, simulate: { sleepStep: 'ProcessData', sleepSeconds: 30 } }),
+      );
+    const refused = await swfctl('cancel-all', '--prefix', 'order-CA-');
+    expect(refused).toMatchObject({
+      code: 3,
+      stderr:
+        'swfctl: Request cancellation of 2 open run(s)? Nothing done: add --yes to confirm, or --dry-run to list them\n',
+    });
+    expect((await findRun(setup.env.context, 'order-CA-1')).cancelRequested).toBeFalsy();
+    expect((await swfctl('cancel-all', '--prefix', 'order-CA-', '--dry-run')).stdout).toMatch(
+      /^2 would be canceled, 0 failed$/m,
+    );
+    const canceled = await swfctl('cancel-all', '--prefix', 'order-CA-', '--yes');
+    expect(canceled.stdout).toMatch(/^2 cancel requested, 0 failed$/m);
+    for (const orderId of ['CA-1', 'CA-2']) expect(await closeStatus(`order-${orderId}`)).toBe('CANCELED');
+    expect((await findRun(setup.env.context, 'order-TA-1')).executionStatus).toBe('OPEN');
+    expect((await swfctl('terminate-all', '--prefix', 'order-TA-', '--yes')).stdout).toMatch(
+      /^1 terminated, 0 failed$/m,
+    );
+    expect(await closeStatus('order-TA-1')).toBe('TERMINATED');
+  }, 60_000);
 });
