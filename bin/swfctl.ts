@@ -18,12 +18,7 @@ import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-contex
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
 import { describeResume, renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
-import {
-  parseSince,
-  runBulkActionCommand,
-  runOrderCommand,
-  runResumeFailedCommand,
-} from '../local/cli/operator-commands.js';
+import { addOperatorCommands } from '../local/cli/operator-commands.js';
 import { runWorkerCommand } from '../local/cli/worker-command.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
@@ -226,17 +221,6 @@ program
   });
 
 program
-  .command('order')
-  .description(
-    'Show what an order left behind: its saved record, stock reservation, notifications, ledger and runs',
-  )
-  .argument('<orderId>', 'the order id (or its workflow id, order-<orderId>)')
-  .option('--json', 'print the effects as JSON')
-  .action(async (orderId: string, options) => {
-    await runOrderCommand(orderId, options);
-  });
-
-program
   .command('history')
   .description('Show a run as a step timeline: attempts, durations, retries, compensations and the outcome')
   .argument('<workflowId>')
@@ -265,50 +249,7 @@ program
     for (const line of describeResume(resumed)) print(line);
   });
 
-program
-  .command('resume-failed')
-  .description('Resume every failed order a filter selects (idempotent: orders with a newer run are skipped)')
-  .option(
-    '--since <time>',
-    'only runs started since (ISO time, or a duration back from now: 30m, 6h, 2d)',
-    parseSince,
-  )
-  .option('--failed-step <step>', 'only runs that failed at this step')
-  .option('--type <name>', 'only this workflow type')
-  .option('--type-version <version>', 'only this workflow type version')
-  .option('--prefix <text>', 'only workflowIds starting with this')
-  .option('--from <step>', 'resume from this step (default: where each run failed)')
-  .option('--clear-simulation', "drop each order's simulate block (demos: the fault is fixed)")
-  .option('--dry-run', 'list what would be resumed, and resume nothing')
-  .option('--max-per-second <n>', 'start at most this many runs a second', number('--max-per-second', 0.1), 5)
-  .action(async (options) => {
-    await runResumeFailedCommand(options, context());
-  });
-
-for (const action of ['cancel', 'terminate'] as const) {
-  program
-    .command(`${action}-all`)
-    .description(
-      action === 'cancel'
-        ? 'Request cancellation of every open run a filter selects (each compensates, then cancels)'
-        : 'Terminate every open run a filter selects, at once and without compensation',
-    )
-    .option('--since <time>', 'only runs started since (ISO time, or 30m, 6h, 2d)', parseSince)
-    .option('--type <name>', 'only this workflow type')
-    .option('--type-version <version>', 'only this workflow type version')
-    .option('--prefix <text>', 'only workflowIds starting with this')
-    .option('--dry-run', 'list the runs, and act on none')
-    .option('--yes', 'skip the confirmation')
-    .option(
-      '--max-per-second <n>',
-      'act on at most this many runs a second',
-      number('--max-per-second', 0.1),
-      5,
-    )
-    .action(async (options) => {
-      await runBulkActionCommand(action, options, context());
-    });
-}
+addOperatorCommands(program, context);
 
 program
   .command('signal')

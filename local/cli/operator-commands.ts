@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { describeEffectsBackend, loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { actOnOpenRuns, openRuns, resumeFailed } from '../../lambda/worker/bulk-operations.js';
@@ -153,4 +153,68 @@ export async function runBulkActionCommand(
     `${done} ${options.dryRun ? `would be ${action === 'cancel' ? 'canceled' : 'terminated'}` : action === 'cancel' ? 'cancel requested' : 'terminated'}, ${rows.length - done} failed`,
   );
   if (rows.length > done) process.exitCode = 1;
+}
+
+/** A rate option: a positive number. */
+const rate = (label: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0.1)
+    throw new InvalidArgumentError(`${label} must be a number ≥ 0.1`);
+  return parsed;
+};
+
+/** The operator's commands on many runs and on an order's effects: order, resume-failed, cancel-all, terminate-all. */
+export function addOperatorCommands(program: Command, context: () => OrderContext): void {
+  program
+    .command('order')
+    .description(
+      'Show what an order left behind: its saved record, stock reservation, notifications, ledger and runs',
+    )
+    .argument('<orderId>', 'the order id (or its workflow id, order-<orderId>)')
+    .option('--json', 'print the effects as JSON')
+    .action(async (orderId: string, options) => {
+      await runOrderCommand(orderId, options);
+    });
+
+  program
+    .command('resume-failed')
+    .description(
+      'Resume every failed order a filter selects (idempotent: orders with a newer run are skipped)',
+    )
+    .option(
+      '--since <time>',
+      'only runs started since (ISO time, or a duration back from now: 30m, 6h, 2d)',
+      parseSince,
+    )
+    .option('--failed-step <step>', 'only runs that failed at this step')
+    .option('--type <name>', 'only this workflow type')
+    .option('--type-version <version>', 'only this workflow type version')
+    .option('--prefix <text>', 'only workflowIds starting with this')
+    .option('--from <step>', 'resume from this step (default: where each run failed)')
+    .option('--clear-simulation', "drop each order's simulate block (demos: the fault is fixed)")
+    .option('--dry-run', 'list what would be resumed, and resume nothing')
+    .option('--max-per-second <n>', 'start at most this many runs a second', rate('--max-per-second'), 5)
+    .action(async (options) => {
+      await runResumeFailedCommand(options, context());
+    });
+
+  for (const action of ['cancel', 'terminate'] as const) {
+    program
+      .command(`${action}-all`)
+      .description(
+        action === 'cancel'
+          ? 'Request cancellation of every open run a filter selects (each compensates, then cancels)'
+          : 'Terminate every open run a filter selects, at once and without compensation',
+      )
+      .option('--since <time>', 'only runs started since (ISO time, or 30m, 6h, 2d)', parseSince)
+      .option('--type <name>', 'only this workflow type')
+      .option('--type-version <version>', 'only this workflow type version')
+      .option('--prefix <text>', 'only workflowIds starting with this')
+      .option('--dry-run', 'list the runs, and act on none')
+      .option('--yes', 'skip the confirmation')
+      .option('--max-per-second <n>', 'act on at most this many runs a second', rate('--max-per-second'), 5)
+      .action(async (options) => {
+        await runBulkActionCommand(action, options, context());
+      });
+  }
 }
