@@ -330,6 +330,29 @@ describe('decide: resume', () => {
     expect(Object.keys(result.results)).toEqual(STEPS);
   });
 
+  it("passes the chain's lineage to every activity of a resumed run, and none for a first run", () => {
+    const history = story(
+      anOrder({
+        resume: {
+          fromStep: 'ProcessData',
+          previousResults: { ValidateInput: {} },
+          sourceRunId: 'run-2',
+          lineageId: 'run-1',
+        },
+      }),
+    );
+    const [process] = scheduled(decideAndRecord(history));
+    expect(JSON.parse(process?.input ?? '').lineageId).toBe('run-1');
+    completeStep(history, 'ProcessData#1', { totals: { total: 1 } });
+    // ProcessData, which this run did, is compensated with the chain's lineage: it may release the chain's stock.
+    const compensation = scheduled(failStep(history, 'EnrichData#1', 'NonRetryableError'));
+    expect(compensation.map((d) => [d.activityId, JSON.parse(d.input ?? '').lineageId])).toEqual([
+      [expect.stringMatching(/^ProcessData/), 'run-1'],
+    ]);
+    const [first] = scheduled(decideAndRecord(story(anOrder())));
+    expect(JSON.parse(first?.input ?? '')).not.toHaveProperty('lineageId');
+  });
+
   it('does not compensate carried steps: the source run already did', () => {
     const history = story(
       resumed('NotifyCompletion', { ValidateInput: {}, ProcessData: {}, EnrichData: {}, SaveResults: {} }),
