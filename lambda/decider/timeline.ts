@@ -2,7 +2,15 @@ import type { Json, WorkflowDefinition } from '../workflow/types.js';
 import { type ActivityKind, parseActivityId } from './ids.js';
 import type { HistoryEvent } from './swf-types.js';
 
-export type AttemptOutcome = 'scheduled' | 'running' | 'completed' | 'failed' | 'timedOut' | 'canceled';
+export type AttemptOutcome =
+  | 'scheduled'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'timedOut'
+  | 'canceled'
+  /** Still open when the run closed (terminated, timed out): it never closed itself. */
+  | 'abandoned';
 
 export interface AttemptView {
   attempt: number;
@@ -31,7 +39,7 @@ export interface RetryWait {
 export interface StepView {
   step: string;
   kind: ActivityKind;
-  status: 'pending' | 'carried' | 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed';
+  status: 'pending' | 'carried' | 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'abandoned';
   attempts: AttemptView[];
   waits: RetryWait[];
 }
@@ -44,6 +52,16 @@ export type RunStatus =
   | 'terminated'
   | 'timedOut'
   | 'continuedAsNew';
+
+const RUN_STATUS_WORDS: Record<RunStatus, string> = {
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  canceled: 'canceled',
+  terminated: 'terminated',
+  timedOut: 'timed out',
+  continuedAsNew: 'continued as new',
+};
 
 /** A readable account of a run: what each step did, attempt by attempt, with times (epoch ms). */
 export interface Timeline {
@@ -229,9 +247,20 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
   if (timeline.startedAt !== undefined) {
     timeline.durationMs = (timeline.closedAt ?? time(events[events.length - 1] ?? {})) - timeline.startedAt;
   }
+  const closedAt = timeline.closedAt;
   for (const step of views.values()) {
     if (step.status === 'carried' || step.attempts.length === 0) continue;
     const last = step.attempts[step.attempts.length - 1] as AttemptView;
+    // A run that closed while an attempt was open (terminated, timed out) left that attempt behind for good.
+    if (closedAt !== undefined && (last.outcome === 'running' || last.outcome === 'scheduled')) {
+      Object.assign(last, {
+        outcome: 'abandoned',
+        closedAt,
+        reason: `run ${RUN_STATUS_WORDS[timeline.status]}`,
+      });
+      step.status = 'abandoned';
+      continue;
+    }
     const waiting = step.waits.some((w) => w.firedAt === undefined && w.canceledAt === undefined);
     step.status =
       last.outcome === 'completed'

@@ -54,7 +54,9 @@ function attemptLine(attempt: AttemptView): string {
       ? `failed ${attempt.reason ?? ''}${attempt.details ? `: ${attempt.details.slice(0, 120)}` : ''}`
       : attempt.outcome === 'timedOut'
         ? `timed out (${attempt.timeoutType})`
-        : attempt.outcome;
+        : attempt.outcome === 'abandoned'
+          ? `abandoned (${attempt.reason})`
+          : attempt.outcome;
   return `#${attempt.attempt} ${what}${attempt.outcome === 'scheduled' ? '' : ` in ${took}`}${waited ? ` (queued ${waited})` : ''}`;
 }
 
@@ -62,7 +64,12 @@ function attemptLine(attempt: AttemptView): string {
 export function renderTimeline(workflowId: string, runId: string, timeline: Timeline): string {
   const lines: string[] = [];
   const type = `${timeline.workflowType?.name}@${timeline.workflowType?.version}`;
-  lines.push(`${workflowId}  ${type}  ${timeline.status.toUpperCase()}  ${duration(timeline.durationMs)}`);
+  // An open run's duration runs to now, as its running steps' do.
+  const runMs =
+    timeline.status === 'running' && timeline.startedAt !== undefined
+      ? Date.now() - timeline.startedAt
+      : timeline.durationMs;
+  lines.push(`${workflowId}  ${type}  ${timeline.status.toUpperCase()}  ${duration(runMs)}`);
   lines.push(`run ${runId}`);
   if (timeline.resumedFrom)
     lines.push(`resumed from ${timeline.resumedFrom.fromStep} of run ${timeline.resumedFrom.sourceRunId}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline } from '../../../lambda/decider/index.js';
+import { buildTimeline, decide } from '../../../lambda/decider/index.js';
 import { renderTimeline } from '../../../local/cli/format.js';
+import { HistoryBuilder } from '../../support/history-builder.js';
 import { anOrder, catalog, orderWorkflowType } from '../../support/order-fixtures.js';
 import { simulateWorkflow } from '../../support/workflow-simulator.js';
 
@@ -65,5 +66,31 @@ describe('buildTimeline', () => {
       'completed',
       'completed',
     ]);
+  });
+
+  it('marks the attempts a terminated or timed-out run left open as abandoned, not running', () => {
+    for (const [eventType, words] of [
+      ['WorkflowExecutionTerminated', 'run terminated'],
+      ['WorkflowExecutionTimedOut', 'run timed out'],
+    ] as const) {
+      const history = new HistoryBuilder().started(orderWorkflowType, anOrder()).decisionTaskStarted();
+      history.completeDecisionTask(decide(history.events, catalog).decisions);
+      history.activityStarted('ValidateInput#1');
+      history.raw(
+        eventType,
+        eventType.endsWith('Terminated') ? { reason: 'operator' } : { timeoutType: 'START_TO_CLOSE' },
+      );
+      const timeline = buildTimeline(history.events, workflow);
+      const validate = timeline.steps.find((s) => s.step === 'ValidateInput');
+      expect(validate?.status).toBe('abandoned');
+      expect(validate?.attempts[0]).toMatchObject({
+        outcome: 'abandoned',
+        reason: words,
+        closedAt: timeline.closedAt,
+      });
+      expect(renderTimeline('order-A-1001', 'run-1', timeline)).toMatch(
+        new RegExp(`ValidateInput\\s+#1 abandoned \\(${words}\\) in \\S+`),
+      );
+    }
   });
 });
