@@ -93,6 +93,8 @@ program
   .action(async (options) => {
     // The console reads through this server's own SWF API, so it is wired once the endpoint is known.
     let consoleRoutes: ReturnType<typeof createConsoleRoutes> | undefined;
+    // Listen for the stop before announcing the server: a signal right after the first line stops it cleanly.
+    const stop = stopSignal();
     const server = await startServer({
       routes: (request, response, body) => (consoleRoutes ? consoleRoutes(request, response, body) : false),
       port: options.port,
@@ -114,14 +116,13 @@ program
       });
       print(`  console: ${server.endpoint}/console`);
     }
-    stopSignal().addEventListener(
-      'abort',
-      () =>
-        void server.close().then(() => {
-          print('swf-local stopped');
-          process.exit(0);
-        }),
-    );
+    const close = () =>
+      void server.close().then(() => {
+        print('swf-local stopped');
+        process.exit(0);
+      });
+    if (stop.aborted) close();
+    else stop.addEventListener('abort', close, { once: true });
   });
 
 program

@@ -9,13 +9,14 @@ export async function runDemoCommand(
   keepRunning: boolean,
   stopSignal: () => AbortSignal,
 ): Promise<boolean> {
+  // Listen for the stop first: a signal while the stack starts still ends in a clean stop.
+  const stop = stopSignal();
   const stack = await startLocalStack({
     port: options.port,
     dbPath: options.db,
     memory: options.db === undefined,
     verbose: options.verbose,
   });
-  const stop = stopSignal();
   print(`swf-local:  ${stack.endpoint}   (export SWF_ENDPOINT=${stack.endpoint} to use swfctl against it)`);
   print(`console:    ${stack.consoleUrl}`);
   print(`workers:    decider ×2 and activity worker ×4, invoked as the EventBridge schedule would`);

@@ -93,7 +93,11 @@ describe('clean stops', () => {
     run.child.kill('SIGINT');
     await eventually(async () => ((await portOpen(port)) ? undefined : true), 10_000, 'the port to be free');
     await run.exited;
-    expect(run.output()).toContain('swf-local stopped');
+    await eventually(
+      async () => (run.output().includes('swf-local stopped') ? true : undefined),
+      5_000,
+      'the final line',
+    );
   }, 60_000);
 
   it('a worker holding a task whose server is gone logs the failing heartbeat once, and a second signal forces the stop', async () => {
