@@ -30,27 +30,46 @@ const FAILED_STEP = (details: string | undefined): string | undefined => {
   }
 };
 
-/** Every closed run with this status since `since`, all pages, newest first. */
-async function closedRuns(
+/** Every open run, or every closed run with this status, started since `since`: all pages, newest first. */
+async function pagedRuns(
   context: OrderContext,
-  status: S.CloseStatus,
+  which: 'open' | S.CloseStatus,
   since: Date,
 ): Promise<S.WorkflowExecutionInfo[]> {
   const runs: S.WorkflowExecutionInfo[] = [];
   let nextPageToken: string | undefined;
   do {
-    const page = await context.swf.send(
-      new S.ListClosedWorkflowExecutionsCommand({
-        domain: context.config.domain,
-        startTimeFilter: { oldestDate: since },
-        closeStatusFilter: { status },
-        nextPageToken,
-      }),
-    );
+    const common = { domain: context.config.domain, startTimeFilter: { oldestDate: since }, nextPageToken };
+    const page =
+      which === 'open'
+        ? await context.swf.send(new S.ListOpenWorkflowExecutionsCommand(common))
+        : await context.swf.send(
+            new S.ListClosedWorkflowExecutionsCommand({ ...common, closeStatusFilter: { status: which } }),
+          );
     runs.push(...(page.executionInfos ?? []));
     nextPageToken = page.nextPageToken;
   } while (nextPageToken);
   return runs;
+}
+
+/** Whether a run passes the filter's prefix and type tests (the list calls take one filter at a time). */
+function matches(filter: RunFilter, run: S.WorkflowExecutionInfo): boolean {
+  return (
+    (!filter.prefix || Boolean(run.execution?.workflowId?.startsWith(filter.prefix))) &&
+    (!filter.workflowType || run.workflowType?.name === filter.workflowType) &&
+    (!filter.workflowVersion || run.workflowType?.version === filter.workflowVersion)
+  );
+}
+
+/** Spaces calls to at most `perSecond` a second (no limit when unset). */
+function pacer(perSecond: number | undefined): () => Promise<void> {
+  const spacingMs = perSecond ? 1000 / perSecond : 0;
+  let last = 0;
+  return async () => {
+    const wait = last + spacingMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    last = Date.now();
+  };
 }
 
 /** The newest run of a workflowId, open or closed. */
@@ -100,15 +119,11 @@ export async function resumeFailed(
     onProgress?: (done: number, total: number) => void;
   } = {},
 ): Promise<BulkResumeRow[]> {
-  const failed = (await closedRuns(context, 'FAILED', filter.since ?? new Date(0))).filter(
-    (run) =>
-      (!filter.prefix || run.execution?.workflowId?.startsWith(filter.prefix)) &&
-      (!filter.workflowType || run.workflowType?.name === filter.workflowType) &&
-      (!filter.workflowVersion || run.workflowType?.version === filter.workflowVersion),
+  const failed = (await pagedRuns(context, 'FAILED', filter.since ?? new Date(0))).filter((run) =>
+    matches(filter, run),
   );
   const rows: BulkResumeRow[] = [];
-  const spacingMs = options.maxPerSecond ? 1000 / options.maxPerSecond : 0;
-  let lastStart = 0;
+  const pace = pacer(options.maxPerSecond);
   for (const [index, run] of failed.entries()) {
     options.onProgress?.(index, failed.length);
     const execution = run.execution as S.WorkflowExecution;
@@ -130,9 +145,7 @@ export async function resumeFailed(
         row.outcome = 'would resume';
         row.detail = `from ${options.fromStep ?? row.failedStep}`;
       } else {
-        const wait = lastStart + spacingMs - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        lastStart = Date.now();
+        await pace();
         row.resumed = await resumeRun(context, {
           workflowId: row.workflowId,
           runId: row.runId,
@@ -161,24 +174,8 @@ export interface BulkActionRow {
 
 /** Every open run the filter selects (all pages, newest first). */
 export async function openRuns(context: OrderContext, filter: RunFilter): Promise<S.WorkflowExecutionInfo[]> {
-  const runs: S.WorkflowExecutionInfo[] = [];
-  let nextPageToken: string | undefined;
-  do {
-    const page = await context.swf.send(
-      new S.ListOpenWorkflowExecutionsCommand({
-        domain: context.config.domain,
-        startTimeFilter: { oldestDate: filter.since ?? new Date(0) },
-        nextPageToken,
-      }),
-    );
-    runs.push(...(page.executionInfos ?? []));
-    nextPageToken = page.nextPageToken;
-  } while (nextPageToken);
-  return runs.filter(
-    (run) =>
-      (!filter.prefix || run.execution?.workflowId?.startsWith(filter.prefix)) &&
-      (!filter.workflowType || run.workflowType?.name === filter.workflowType) &&
-      (!filter.workflowVersion || run.workflowType?.version === filter.workflowVersion),
+  return (await pagedRuns(context, 'open', filter.since ?? new Date(0))).filter((run) =>
+    matches(filter, run),
   );
 }
 
@@ -193,8 +190,7 @@ export async function actOnOpenRuns(
   options: { dryRun?: boolean; maxPerSecond?: number; reason?: string } = {},
 ): Promise<BulkActionRow[]> {
   const rows: BulkActionRow[] = [];
-  const spacingMs = options.maxPerSecond ? 1000 / options.maxPerSecond : 0;
-  let lastStart = 0;
+  const pace = pacer(options.maxPerSecond);
   for (const run of await openRuns(context, filter)) {
     const execution = { workflowId: run.execution?.workflowId ?? '', runId: run.execution?.runId ?? '' };
     if (options.dryRun) {
@@ -205,9 +201,7 @@ export async function actOnOpenRuns(
       });
       continue;
     }
-    const wait = lastStart + spacingMs - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    lastStart = Date.now();
+    await pace();
     try {
       await context.swf.send(
         action === 'cancel'

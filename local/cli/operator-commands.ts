@@ -8,6 +8,12 @@ import { renderOrderEffects, table } from './format.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
+/** Prints a bulk command's rows as a table, or `none` when there are none; false when there were none. */
+function printRows<T>(rows: T[], none: string, headers: string[], cells: (row: T) => string[]): boolean {
+  print(rows.length === 0 ? none : table(headers, rows.map(cells)));
+  return rows.length > 0;
+}
+
 /** `--since`: an ISO time, or a duration back from now (30m, 6h, 2d). */
 export function parseSince(text: string): Date {
   const relative = /^(\d+)\s*([mhd])$/.exec(text.trim());
@@ -59,16 +65,15 @@ export async function runResumeFailedCommand(
     },
   );
   if (interactive) print('');
-  if (rows.length === 0) {
-    print('No failed run matches.');
+  if (
+    !printRows(rows, 'No failed run matches.', ['workflowId', 'failed at', 'outcome', 'detail'], (r) => [
+      r.workflowId,
+      r.failedStep ?? '–',
+      r.outcome,
+      r.detail,
+    ])
+  )
     return;
-  }
-  print(
-    table(
-      ['workflowId', 'failed at', 'outcome', 'detail'],
-      rows.map((r) => [r.workflowId, r.failedStep ?? '–', r.outcome, r.detail]),
-    ),
-  );
   const count = (outcome: string) => rows.filter((r) => r.outcome === outcome).length;
   print(
     `${count(options.dryRun ? 'would resume' : 'resumed')} ${options.dryRun ? 'would be resumed' : 'resumed'}, ${count('skipped')} skipped, ${count('error')} failed`,
@@ -138,16 +143,15 @@ export async function runBulkActionCommand(
     }
   }
   const rows = await actOnOpenRuns(ctx, filter, action, options);
-  if (rows.length === 0) {
-    print('No open run matches.');
+  if (
+    !printRows(rows, 'No open run matches.', ['workflowId', 'runId', 'outcome', 'detail'], (r) => [
+      r.workflowId,
+      r.runId,
+      r.outcome,
+      r.detail,
+    ])
+  )
     return;
-  }
-  print(
-    table(
-      ['workflowId', 'runId', 'outcome', 'detail'],
-      rows.map((r) => [r.workflowId, r.runId, r.outcome, r.detail]),
-    ),
-  );
   const done = rows.filter((r) => r.outcome !== 'error').length;
   print(
     `${done} ${options.dryRun ? `would be ${action === 'cancel' ? 'canceled' : 'terminated'}` : action === 'cancel' ? 'cancel requested' : 'terminated'}, ${rows.length - done} failed`,
@@ -163,6 +167,21 @@ const rate = (label: string) => (value: string) => {
   return parsed;
 };
 
+/** The options every bulk command shares: which runs (since, type, version, prefix), a dry run and a rate. */
+function withRunFilters(command: Command): Command {
+  return command
+    .option(
+      '--since <time>',
+      'only runs started since (ISO time, or a duration back from now: 30m, 6h, 2d)',
+      parseSince,
+    )
+    .option('--type <name>', 'only this workflow type')
+    .option('--type-version <version>', 'only this workflow type version')
+    .option('--prefix <text>', 'only workflowIds starting with this')
+    .option('--dry-run', 'list what it would do, and do nothing')
+    .option('--max-per-second <n>', 'act on at most this many runs a second', rate('--max-per-second'), 5);
+}
+
 /** The operator's commands on many runs and on an order's effects: order, resume-failed, cancel-all, terminate-all. */
 export function addOperatorCommands(program: Command, context: () => OrderContext): void {
   program
@@ -176,43 +195,31 @@ export function addOperatorCommands(program: Command, context: () => OrderContex
       await runOrderCommand(orderId, options);
     });
 
-  program
-    .command('resume-failed')
-    .description(
-      'Resume every failed order a filter selects (idempotent: orders with a newer run are skipped)',
-    )
-    .option(
-      '--since <time>',
-      'only runs started since (ISO time, or a duration back from now: 30m, 6h, 2d)',
-      parseSince,
-    )
-    .option('--failed-step <step>', 'only runs that failed at this step')
-    .option('--type <name>', 'only this workflow type')
-    .option('--type-version <version>', 'only this workflow type version')
-    .option('--prefix <text>', 'only workflowIds starting with this')
+  withRunFilters(
+    program
+      .command('resume-failed')
+      .description(
+        'Resume every failed order a filter selects (idempotent: orders with a newer run are skipped)',
+      )
+      .option('--failed-step <step>', 'only runs that failed at this step'),
+  )
     .option('--from <step>', 'resume from this step (default: where each run failed)')
     .option('--clear-simulation', "drop each order's simulate block (demos: the fault is fixed)")
-    .option('--dry-run', 'list what would be resumed, and resume nothing')
-    .option('--max-per-second <n>', 'start at most this many runs a second', rate('--max-per-second'), 5)
     .action(async (options) => {
       await runResumeFailedCommand(options, context());
     });
 
   for (const action of ['cancel', 'terminate'] as const) {
-    program
-      .command(`${action}-all`)
-      .description(
-        action === 'cancel'
-          ? 'Request cancellation of every open run a filter selects (each compensates, then cancels)'
-          : 'Terminate every open run a filter selects, at once and without compensation',
-      )
-      .option('--since <time>', 'only runs started since (ISO time, or 30m, 6h, 2d)', parseSince)
-      .option('--type <name>', 'only this workflow type')
-      .option('--type-version <version>', 'only this workflow type version')
-      .option('--prefix <text>', 'only workflowIds starting with this')
-      .option('--dry-run', 'list the runs, and act on none')
+    withRunFilters(
+      program
+        .command(`${action}-all`)
+        .description(
+          action === 'cancel'
+            ? 'Request cancellation of every open run a filter selects (each compensates, then cancels)'
+            : 'Terminate every open run a filter selects, at once and without compensation',
+        ),
+    )
       .option('--yes', 'skip the confirmation')
-      .option('--max-per-second <n>', 'act on at most this many runs a second', rate('--max-per-second'), 5)
       .action(async (options) => {
         await runBulkActionCommand(action, options, context());
       });

@@ -58,27 +58,21 @@ describe('swfctl resume-failed', () => {
       failing.map((id) => [`order-${id}`, 'would resume', 'from NotifyCompletion']),
     );
 
-    const first = await swfctl(
+    const resumeBulk = [
       'resume-failed',
       '--prefix',
       'order-BULK-',
       '--failed-step',
       'NotifyCompletion',
       '--clear-simulation',
-    );
+    ];
+    const first = await swfctl(...resumeBulk);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^3 resumed, 0 skipped, 0 failed$/m);
     for (const orderId of failing) expect(await closeStatus(`order-${orderId}`)).toBe('COMPLETED');
     expect((await findRun(setup.env.context, 'order-BULK-OTHER')).closeStatus).toBe('FAILED');
 
-    const second = await swfctl(
-      'resume-failed',
-      '--prefix',
-      'order-BULK-',
-      '--failed-step',
-      'NotifyCompletion',
-      '--clear-simulation',
-    );
+    const second = await swfctl(...resumeBulk);
     expect(second.stdout).toMatch(/^0 resumed, 3 skipped, 0 failed$/m);
     expect(second.stdout).toMatch(/order-BULK-1 +NotifyCompletion +skipped +the order has a newer run/);
   }, 90_000);
