@@ -5,7 +5,6 @@ import { createPorts } from '../lambda/adapters/create-ports.js';
 import { loadEffectsSettings } from '../lambda/adapters/effects-config.js';
 import {
   cancelRun,
-  findRun,
   listRuns,
   resumeRun,
   runHistory,
@@ -14,10 +13,11 @@ import {
   terminateRun,
 } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
+import { describeRun } from '../lambda/worker/run-description.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
-import { describeResume, renderRuns, renderTimeline, runStatus } from '../local/cli/format.js';
+import { describeResume, renderDescription, renderRuns, renderTimeline } from '../local/cli/format.js';
 import { addOperatorCommands } from '../local/cli/operator-commands.js';
 import { runWorkerCommand } from '../local/cli/worker-command.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
@@ -212,13 +212,11 @@ program
   .description('Describe a run (the open one, else the latest, unless --run)')
   .argument('<workflowId>')
   .option('--run <runId>', 'a specific run')
+  .option('--json', 'print JSON')
   .action(async (workflowId: string, options) => {
-    const info = await findRun(context(), workflowId, options.run);
-    print(`${workflowId}  ${runStatus(info)}  ${info.workflowType?.name}@${info.workflowType?.version}`);
-    print(`run      ${info.execution?.runId}`);
-    print(`started  ${info.startTimestamp?.toISOString()}`);
-    if (info.closeTimestamp) print(`closed   ${info.closeTimestamp.toISOString()}`);
-    if (info.parent) print(`parent   ${info.parent.workflowId} (${info.parent.runId})`);
+    const { timeline: _timeline, ...description } = await describeRun(context(), workflowId, options.run);
+    if (options.json) json(description);
+    else print(renderDescription({ ...description, timeline: _timeline }));
   });
 
 program

@@ -72,12 +72,13 @@ export interface Timeline {
   durationMs?: number;
   input?: Json;
   result?: Json;
-  failure?: { reason?: string; details?: Json };
+  failure?: { reason?: string; details?: Json; cause?: string };
   resumedFrom?: { fromStep?: string; sourceRunId?: string };
   continuedFromRunId?: string;
   continuedAsRunId?: string;
   cancelRequestedAt?: number;
-  signals: { name?: string; at: number }[];
+  /** Signals the run received, in order, with their input (parsed when it is JSON). */
+  signals: { name?: string; at: number; input?: Json; eventId: number }[];
   steps: StepView[];
 }
 
@@ -218,7 +219,12 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
         break;
       }
       case 'WorkflowExecutionSignaled':
-        timeline.signals.push({ name: a.signalName as string | undefined, at });
+        timeline.signals.push({
+          name: a.signalName as string | undefined,
+          at,
+          input: parseJson(a.input),
+          eventId: id,
+        });
         break;
       case 'WorkflowExecutionCancelRequested':
         timeline.cancelRequestedAt ??= at;
@@ -238,6 +244,7 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
           timeline.failure = {
             reason: (a.reason ?? a.timeoutType) as string | undefined,
             details: parseJson(a.details),
+            ...(typeof a.cause === 'string' ? { cause: a.cause } : {}),
           };
         }
         if (status === 'continuedAsNew') timeline.continuedAsRunId = a.newExecutionRunId as string;

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import {
   cancelRun,
-  findRun,
   readOrderEffects,
   resumeRun,
   runHistory,
   signalRun,
   terminateRun,
 } from '../worker/operations.js';
+import { describeRun } from '../worker/run-description.js';
 import { ValidationError } from '../workflow/errors.js';
 import { effectPorts } from './effect-ports.js';
 import { orderContext } from './function-runtime.js';
@@ -41,7 +41,8 @@ const command = z.discriminatedUnion('command', [
 export type OperationsCommand = z.infer<typeof command>;
 
 /**
- * A small command API over the order workflows: history (a step timeline plus raw events, paged), describe,
+ * A small command API over the order workflows: history (a step timeline plus raw events, paged), describe
+ * (status, failure, lineage),
  * order (what an order left behind: record, reservation, notifications, ledger, runs),
  * resume from a named step, signal, cancel and terminate. Refusals throw `OperationError` with a reason.
  */
@@ -56,8 +57,15 @@ export const handler = async (event: unknown) => {
   switch (request.command) {
     case 'history':
       return runHistory(orderContext, request.workflowId, request);
-    case 'describe':
-      return findRun(orderContext, request.workflowId, request.runId);
+    case 'describe': {
+      // What `swfctl describe --json` prints: status, failure, lineage (the timeline is `history`'s).
+      const { timeline: _timeline, ...description } = await describeRun(
+        orderContext,
+        request.workflowId,
+        request.runId,
+      );
+      return description;
+    }
     case 'order': {
       const ports = await effectPorts();
       return readOrderEffects((orderId) => ports.effectsOf(orderId), request.orderId);

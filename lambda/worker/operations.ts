@@ -78,23 +78,27 @@ export async function startOrder(
     ]);
   }
   const workflowId = workflowIdFor(parsed.orderId);
-  const completed = await completedRun(context, workflowId);
-  if (completed) return { workflowId, runId: completed, alreadyStarted: false, alreadyCompleted: true };
-  try {
-    const { runId } = await context.swf.send(
-      new S.StartWorkflowExecutionCommand({
-        domain: context.config.domain,
-        workflowId,
-        workflowType: { name: ORDER_WORKFLOW_NAME, version: context.config.workflowVersion },
-        input,
-      }),
-    );
-    return { workflowId, runId: runId ?? '', alreadyStarted: false };
-  } catch (error) {
-    if (errorName(error) !== 'WorkflowExecutionAlreadyStartedFault') throw error;
-    const open = await openRun(context, workflowId);
-    if (!open) throw error;
-    return { workflowId, runId: open.runId ?? '', alreadyStarted: true };
+  // Concurrent starters race: the run that beat this call may be open, or already closed, when we look.
+  for (let attempt = 1; ; attempt++) {
+    const completed = await completedRun(context, workflowId);
+    if (completed) return { workflowId, runId: completed, alreadyStarted: false, alreadyCompleted: true };
+    try {
+      const { runId } = await context.swf.send(
+        new S.StartWorkflowExecutionCommand({
+          domain: context.config.domain,
+          workflowId,
+          workflowType: { name: ORDER_WORKFLOW_NAME, version: context.config.workflowVersion },
+          input,
+        }),
+      );
+      return { workflowId, runId: runId ?? '', alreadyStarted: false };
+    } catch (error) {
+      if (errorName(error) !== 'WorkflowExecutionAlreadyStartedFault') throw error;
+      const open = await openRun(context, workflowId);
+      if (open) return { workflowId, runId: open.runId ?? '', alreadyStarted: true };
+      // The other run closed between our start and our look: look again from the top.
+      if (attempt >= 5) throw error;
+    }
   }
 }
 

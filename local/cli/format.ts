@@ -1,25 +1,61 @@
 import type * as S from '@aws-sdk/client-swf';
 import type { AttemptView, Timeline } from '../../lambda/decider/timeline.js';
+import type { RunDescription } from '../../lambda/worker/run-description.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
+import type { Json } from '../../lambda/workflow/types.js';
 
-/** Milliseconds as "850ms", "2.3s" or "4m05s". */
-export function duration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '–';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-}
+import { duration, formatTime } from '../shared/display.js';
 
-/** Rows as an aligned text table. */
-export function table(headers: string[], rows: string[][]): string {
+export { duration, formatTime };
+
+/** Rows as an aligned text table. With `width`, the last column wraps at word boundaries to fit it. */
+export function table(headers: string[], rows: string[][], options: { width?: number } = {}): string {
+  const last = headers.length - 1;
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  if (options.width !== undefined) {
+    const before = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);
+    widths[last] = Math.max(
+      headers[last]?.length ?? 0,
+      20,
+      Math.min(widths[last] ?? 0, options.width - before),
+    );
+  }
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (c ?? '').padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+  const lines = [line(headers), line(widths.map((w) => '─'.repeat(w)))];
+  for (const row of rows) {
+    const [first, ...more] = wrapText(row[last] ?? '', widths[last] ?? 0);
+    lines.push(line([...row.slice(0, last), first ?? '']));
+    for (const rest of more) lines.push(line([...row.slice(0, last).map(() => ''), rest]));
+  }
+  return lines.join('\n');
+}
+
+/** Text cut into lines of at most `width` characters, at spaces where it can (never mid-word unless a word is longer). */
+export function wrapText(text: string, width: number): string[] {
+  if (text.length <= width || width <= 0) return [text];
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    let rest = word;
+    while (rest.length > width) {
+      if (current) lines.push(current);
+      current = '';
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    if (!current) current = rest;
+    else if (current.length + 1 + rest.length <= width) current += ` ${rest}`;
+    else {
+      lines.push(current);
+      current = rest;
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
 }
 
 export function runStatus(info: Partial<S.WorkflowExecutionInfo>): string {
@@ -38,7 +74,7 @@ export function renderRuns(runs: S.WorkflowExecutionInfo[]): string {
       run.execution?.workflowId ?? '',
       runStatus(run),
       `${run.workflowType?.name}@${run.workflowType?.version}`,
-      run.startTimestamp?.toISOString().replace('T', ' ').slice(0, 19) ?? '',
+      formatTime(run.startTimestamp),
       duration((run.closeTimestamp?.getTime() ?? Date.now()) - (run.startTimestamp?.getTime() ?? Date.now())),
       run.execution?.runId ?? '',
     ]),
@@ -69,13 +105,13 @@ export function renderTimeline(workflowId: string, runId: string, timeline: Time
     timeline.status === 'running' && timeline.startedAt !== undefined
       ? Date.now() - timeline.startedAt
       : timeline.durationMs;
-  lines.push(`${workflowId}  ${type}  ${timeline.status.toUpperCase()}  ${duration(runMs)}`);
-  lines.push(`run ${runId}`);
+  const status = timeline.status.replace(/([A-Z])/g, ' $1').toUpperCase();
+  lines.push(`${workflowId}  ${type}  ${status}  ${duration(runMs)}`);
+  lines.push(`run ${runId}, started ${formatTime(timeline.startedAt)}`);
   if (timeline.resumedFrom)
     lines.push(`resumed from ${timeline.resumedFrom.fromStep} of run ${timeline.resumedFrom.sourceRunId}`);
   if (timeline.continuedFromRunId) lines.push(`continued from run ${timeline.continuedFromRunId}`);
-  if (timeline.cancelRequestedAt)
-    lines.push(`cancel requested at ${new Date(timeline.cancelRequestedAt).toISOString()}`);
+  if (timeline.cancelRequestedAt) lines.push(`cancel requested at ${formatTime(timeline.cancelRequestedAt)}`);
   lines.push('');
   for (const step of timeline.steps) {
     const label = step.kind === 'compensation' ? `↩ ${step.step} (compensation)` : step.step;
@@ -91,37 +127,116 @@ export function renderTimeline(workflowId: string, runId: string, timeline: Time
       lines.push(`  ${(index === 0 ? label : '').padEnd(34)} ${attemptLine(attempt)}${retry}`);
     });
   }
-  lines.push('');
-  if (timeline.status === 'completed') lines.push('Completed.');
-  if (timeline.failure) {
-    const details = timeline.failure.details as Record<string, unknown> | string | undefined;
-    lines.push(
-      `${timeline.status === 'failed' ? 'Failed' : timeline.status}: ${timeline.failure.reason ?? ''}`,
-    );
-    if (details && typeof details === 'object') {
-      const d = details as {
-        failedStep?: string;
-        attempts?: number;
-        lastError?: { reason?: string; details?: string };
-        compensated?: string[];
-        compensationFailures?: { step: string }[];
-      };
-      if (d.failedStep) lines.push(`  failed step: ${d.failedStep} after ${d.attempts} attempt(s)`);
-      if (d.lastError)
-        lines.push(
-          `  last error:  ${d.lastError.reason}${d.lastError.details ? `: ${d.lastError.details}` : ''}`,
-        );
-      if (d.compensated)
-        lines.push(
-          `  compensated: ${d.compensated.length > 0 ? d.compensated.join(', ') : 'nothing to undo'}`,
-        );
-      if (d.compensationFailures?.length)
-        lines.push(`  compensation failures: ${d.compensationFailures.map((f) => f.step).join(', ')}`);
-    } else if (details) {
-      lines.push(`  ${String(details)}`);
-    }
+  if (timeline.signals.length > 0) {
+    lines.push('', 'signals');
+    for (const signal of timeline.signals)
+      lines.push(`  ${formatTime(signal.at)}  ${signal.name ?? '(unnamed)'}${payload(signal.input)}`);
   }
-  if (timeline.continuedAsRunId) lines.push(`continued as run ${timeline.continuedAsRunId}`);
+  lines.push('', ...closingSection(timeline));
+  return lines.join('\n');
+}
+
+/** A payload on one line, shortened: ` {"reviewer":"ana"}`; nothing when there is none. */
+function payload(value: Json | undefined, max = 100): string {
+  if (value === undefined || value === null || value === '') return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `  ${text.length > max ? `${text.slice(0, max - 1)}…` : text}`;
+}
+
+interface CloseDetails {
+  reason?: string;
+  failedStep?: string | null;
+  canceledAtStep?: string | null;
+  attempts?: number;
+  lastError?: { reason?: string; details?: string } | null;
+  compensated?: string[];
+  compensationFailures?: { step: string }[];
+}
+
+/** How a run ended, as its own section: one heading per status, never an empty field. */
+export function closingSection(timeline: Timeline): string[] {
+  const failure = timeline.failure;
+  const details =
+    failure?.details && typeof failure.details === 'object' && !Array.isArray(failure.details)
+      ? (failure.details as CloseDetails)
+      : undefined;
+  const plain = typeof failure?.details === 'string' ? failure.details : undefined;
+  const undo = (d: CloseDetails | undefined): string[] => [
+    ...(d?.compensated
+      ? [`  compensated: ${d.compensated.length > 0 ? d.compensated.join(', ') : 'nothing to undo'}`]
+      : []),
+    ...(d?.compensationFailures?.length
+      ? [`  compensation failures: ${d.compensationFailures.map((f) => f.step).join(', ')}`]
+      : []),
+  ];
+  switch (timeline.status) {
+    case 'running':
+      return [timeline.cancelRequestedAt ? 'Running (cancel requested).' : 'Running.'];
+    case 'completed':
+      return ['Completed.'];
+    case 'failed':
+      return [
+        `Failed: ${failure?.reason ?? 'no reason given'}`,
+        ...(details?.failedStep
+          ? [`  failed step: ${details.failedStep} after ${details.attempts ?? '?'} attempt(s)`]
+          : []),
+        ...(details?.lastError
+          ? [
+              `  last error:  ${details.lastError.reason}${details.lastError.details ? `: ${details.lastError.details}` : ''}`,
+            ]
+          : []),
+        ...undo(details),
+        ...(plain ? [`  ${plain}`] : []),
+      ];
+    case 'canceled':
+      return [
+        `Canceled${details?.canceledAtStep ? ` at ${details.canceledAtStep}` : ''}${timeline.cancelRequestedAt ? ` (requested at ${formatTime(timeline.cancelRequestedAt)})` : ''}.`,
+        ...undo(details),
+        ...(plain ? [`  ${plain}`] : []),
+      ];
+    case 'terminated':
+      return [
+        `Terminated: ${failure?.reason || 'no reason given'}`,
+        ...(failure?.cause ? [`  cause: ${failure.cause}`] : []),
+        ...(plain ? [`  ${plain}`] : []),
+        '  no compensation ran: terminate stops the run where it is',
+      ];
+    case 'timedOut':
+      return [
+        `Timed out: the run exceeded its ${failure?.reason === 'START_TO_CLOSE' || !failure?.reason ? 'start-to-close timeout' : failure.reason}`,
+        '  no compensation ran',
+      ];
+    case 'continuedAsNew':
+      return [`Continued as new: run ${timeline.continuedAsRunId ?? '?'}`];
+  }
+}
+
+/** What `swfctl describe` prints: status, times, where an open run is, how a closed one ended, its lineage. */
+export function renderDescription(d: RunDescription): string {
+  const status = d.status === 'OPEN' && d.cancelRequested ? 'OPEN (cancel requested)' : d.status;
+  const lines = [`${d.workflowId}  ${status}  ${d.type.name}@${d.type.version}`];
+  const field = (name: string, value: string) => {
+    lines.push(`${name.padEnd(14)}${value}`);
+  };
+  field('run', d.runId);
+  field('started', formatTime(d.startedAt));
+  if (d.closedAt !== undefined)
+    field('closed', `${formatTime(d.closedAt)}  (took ${duration(d.durationMs)})`);
+  else field('open for', duration(d.durationMs));
+  if (d.status === 'OPEN') field('now at', d.currentSteps.join(', ') || 'between steps (a decision is due)');
+  if (d.status !== 'OPEN' && d.status !== 'COMPLETED') {
+    const [heading, ...rest] = closingSection(d.timeline);
+    field('outcome', heading ?? d.status);
+    for (const line of rest) field('', line.trim());
+  }
+  if (d.lineage.resumedFrom)
+    field('resumed from', `run ${d.lineage.resumedFrom.runId} at ${d.lineage.resumedFrom.fromStep ?? '?'}`);
+  d.lineage.resumedBy.forEach((r, i) =>
+    field(i === 0 ? 'resumed by' : '', `run ${r.runId} from ${r.fromStep ?? '?'} (${r.status})`),
+  );
+  if (d.lineage.continuedFrom) field('continued from', `run ${d.lineage.continuedFrom}`);
+  if (d.lineage.continuedAs) field('continued as', `run ${d.lineage.continuedAs}`);
+  if (d.parent) field('parent', `${d.parent.workflowId} (run ${d.parent.runId})`);
   return lines.join('\n');
 }
 

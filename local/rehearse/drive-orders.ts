@@ -38,12 +38,8 @@ export async function driveOrders(
       const entry = state.get(order.orderId) as OrderState;
       if (entry.done) continue;
       const workflowId = `order-${order.orderId}`;
-      const info = (await io.ops({ command: 'describe', workflowId })) as {
-        executionStatus?: string;
-        closeStatus?: string;
-        execution?: { runId?: string };
-      };
-      if (info.executionStatus === 'OPEN') {
+      const info = (await io.ops({ command: 'describe', workflowId })) as { status: string; runId: string };
+      if (info.status === 'OPEN') {
         if (order.action === 'cancel-when-running' && !entry.acted) {
           const history = (await io.ops({ command: 'history', workflowId, pageSize: 1 })) as {
             timeline: { steps: { step: string; status: string }[] };
@@ -55,7 +51,7 @@ export async function driveOrders(
         }
         continue;
       }
-      entry.actual = info.closeStatus ?? 'CLOSED';
+      entry.actual = info.status;
       if (order.action === 'resume-after-failure' && entry.actual === 'FAILED' && !entry.acted) {
         await io.ops({ command: 'resume', workflowId, fromStep: 'NotifyCompletion', clearSimulation: true });
         entry.acted = true;
@@ -64,7 +60,7 @@ export async function driveOrders(
       if (order.action === 'start-again' && entry.actual === 'COMPLETED' && !entry.acted) {
         entry.acted = true;
         const again = (await io.start(order.order)) as { runId: string; alreadyCompleted?: boolean };
-        if (!again.alreadyCompleted || again.runId !== info.execution?.runId)
+        if (!again.alreadyCompleted || again.runId !== info.runId)
           entry.problems.push(
             `started again: ${JSON.stringify(again)}, expected alreadyCompleted with its run`,
           );

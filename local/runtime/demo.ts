@@ -154,7 +154,7 @@ export async function runDemo(
     } catch (error) {
       entry.actual =
         (error as Error).name === 'ValidationError' ? 'REJECTED' : `ERROR ${(error as Error).name}`;
-      entry.note = (error as Error).message.slice(0, 90);
+      entry.note = (error as Error).message;
       entry.done = true;
     }
   }
@@ -263,6 +263,7 @@ export function renderDemoSummary(outcomes: DemoOutcome[]): string {
       o.ms ? duration(o.ms) : '–',
       o.note ? `${o.scenario} (${o.note})` : o.scenario,
     ]),
+    { width: 100 },
   );
 }
 

@@ -129,7 +129,8 @@ describe('starter and operations handlers', () => {
     expect(history.events).toHaveLength(1);
     expect(history.nextPageToken).toBeTruthy();
     expect(await ops({ command: 'describe', workflowId: 'order-H-1' })).toMatchObject({
-      executionStatus: 'OPEN',
+      status: 'OPEN',
+      lineage: { resumedBy: [] },
     });
     await ops({ command: 'signal', workflowId: 'order-H-1', signalName: 'poke' });
     await expect(
@@ -138,8 +139,9 @@ describe('starter and operations handlers', () => {
     await ops({ command: 'cancel', workflowId: 'order-H-1' });
     await ops({ command: 'terminate', workflowId: 'order-H-1', reason: 'test' });
     expect(await ops({ command: 'describe', workflowId: 'order-H-1' })).toMatchObject({
-      closeStatus: 'TERMINATED',
+      status: 'TERMINATED',
       cancelRequested: true,
+      failure: { reason: 'test' },
     });
     await expect(ops({ command: 'resume', workflowId: 'order-H-1', fromStep: 'Nope' })).rejects.toMatchObject(
       { code: 'UnknownStep' },

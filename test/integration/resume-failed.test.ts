@@ -75,6 +75,27 @@ describe('swfctl resume-failed', () => {
     const second = await swfctl(...resumeBulk);
     expect(second.stdout).toMatch(/^0 resumed, 3 skipped, 0 failed$/m);
     expect(second.stdout).toMatch(/order-BULK-1 +NotifyCompletion +skipped +the order has a newer run/);
+
+    // describe links both ways: the new run names its source, the source names its failure and its resumer.
+    const latest = await swfctl('describe', 'order-BULK-1');
+    // The source run compensated ProcessData, so the resume restarted there.
+    const source = /resumed from +run (\S+) at ProcessData$/m.exec(latest.stdout)?.[1];
+    expect(latest.stdout, latest.stderr).toMatch(/^order-BULK-1 {2}COMPLETED {2}OrderProcessing@1$/m);
+    expect(latest.stdout).toMatch(/^started +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/m);
+    expect(source, latest.stdout).toBeDefined();
+    const described = JSON.parse(
+      (await swfctl('describe', 'order-BULK-1', '--run', source ?? '', '--json')).stdout,
+    );
+    const newRun = (await findRun(setup.env.context, 'order-BULK-1')).execution?.runId;
+    expect(described).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: 'StepFailed', details: { failedStep: 'NotifyCompletion' } },
+      lineage: { resumedBy: [{ runId: newRun, fromStep: 'ProcessData', status: 'COMPLETED' }] },
+    });
+    const text = (await swfctl('describe', 'order-BULK-1', '--run', source ?? '')).stdout;
+    expect(text).toMatch(/^outcome +Failed: StepFailed$/m);
+    expect(text).toMatch(/^ +failed step: NotifyCompletion after 1 attempt\(s\)$/m);
+    expect(text).toContain(`resumed by    run ${newRun} from ProcessData (COMPLETED)`);
   }, 90_000);
 
   it('says which steps the source run compensated, apart from the steps it does again', async () => {
@@ -127,5 +148,40 @@ describe('swfctl resume-failed', () => {
       /^1 terminated, 0 failed$/m,
     );
     expect(await closeStatus('order-TA-1')).toBe('TERMINATED');
+  }, 60_000);
+});
+
+describe('concurrent starters', () => {
+  it('give 20 simultaneous starts of one order the same run, never a raw fault', async () => {
+    for (const orderId of ['RACE-1', 'RACE-2', 'RACE-3']) {
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () => startOrder(setup.env.context, anOrder({ orderId }))),
+      );
+      const refused = results.filter((r) => r.status === 'rejected');
+      expect(refused, String((refused[0] as PromiseRejectedResult | undefined)?.reason)).toEqual([]);
+      const runs = new Set(results.map((r) => (r as PromiseFulfilledResult<{ runId: string }>).value.runId));
+      expect(runs.size).toBe(1);
+      expect(await closeStatus(`order-${orderId}`)).toBe('COMPLETED');
+      // Once it completed, a late starter is told so and starts nothing.
+      expect(await startOrder(setup.env.context, anOrder({ orderId }))).toMatchObject({
+        runId: [...runs][0],
+        alreadyCompleted: true,
+      });
+    }
+  }, 60_000);
+  it('reports a run that closed between a refused start and the look for it, rather than the fault', async () => {
+    const order = anOrder({ orderId: 'RACE-SLOW', simulate: { sleepSeconds: 1 } });
+    const first = await startOrder(setup.env.context, order);
+    const real = setup.env.context.swf;
+    // The losing starter is slow to look: the winner's run closes in between (injected, on the real server).
+    const slowToLook = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'ListOpenWorkflowExecutionsCommand')
+          await closeStatus('order-RACE-SLOW');
+        return real.send(command as never);
+      },
+    } as unknown as typeof real;
+    const late = await startOrder({ ...setup.env.context, swf: slowToLook }, order);
+    expect(late).toMatchObject({ runId: first.runId, alreadyCompleted: true });
   }, 60_000);
 });

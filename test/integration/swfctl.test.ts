@@ -50,9 +50,14 @@ describe('swfctl', () => {
     );
     const listed = await swfctl('list', '--status', 'open');
     expect(listed.stdout).toMatch(/order-CLI-1\s+OPEN\s+OrderProcessing@1/);
-    expect((await swfctl('describe', 'order-CLI-1')).stdout).toMatch(
-      /^order-CLI-1 {2}OPEN {2}OrderProcessing@1/,
-    );
+    const described = (await swfctl('describe', 'order-CLI-1')).stdout;
+    expect(described).toMatch(/^order-CLI-1 {2}OPEN {2}OrderProcessing@1/);
+    expect(described).toMatch(/^now at +between steps \(a decision is due\)$/m);
+    expect(JSON.parse((await swfctl('describe', 'order-CLI-1', '--json')).stdout)).toMatchObject({
+      workflowId: 'order-CLI-1',
+      status: 'OPEN',
+      lineage: { resumedBy: [] },
+    });
     const history = await swfctl('history', 'order-CLI-1');
     expect(history.stdout).toMatch(/order-CLI-1 {2}OrderProcessing@1 {2}RUNNING/);
     expect(history.stdout).toMatch(/ValidateInput\s+not run/);
@@ -62,6 +67,12 @@ describe('swfctl', () => {
     expect((await swfctl('terminate', 'order-CLI-1', '--reason', 'test')).stdout).toMatch(
       /^terminated order-CLI-1/,
     );
+    const terminated = (await swfctl('describe', 'order-CLI-1')).stdout;
+    expect(terminated).toMatch(/^outcome +Terminated: test$/m);
+    // The README's failed-order example, exactly as written: swf-local allows the demo's failure injection.
+    expect(process.env.SWF_ALLOW_FAILURE_INJECTION).toBeUndefined();
+    const example = await swfctl('start', '--order', 'examples/order-fails.json');
+    expect(example.stdout, example.stderr).toMatch(/^started order-A-1002 \(run \S+\)/);
   }, 60_000);
 
   it('says what went wrong in one line, with an exit code, never a stack trace', async () => {
@@ -139,6 +150,29 @@ describe('swfctl', () => {
       stderr:
         'swfctl: no AWS region: set AWS_REGION (e.g. AWS_REGION=us-east-1) to use AWS, or SWF_ENDPOINT=http://127.0.0.1:7654 for swf-local\n',
     });
+    // A fault from the real server, in words: a domain nobody registered.
+    const noDomain = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [CLI, 'start', '--order', JSON.stringify(anOrder({ orderId: 'CLI-4' }))],
+        { env: { ...cliEnv(), SWF_DOMAIN: 'never-registered' }, timeout: 30_000 },
+        (error, _stdout, stderr) =>
+          resolve({ code: Number((error as { code?: number } | null)?.code ?? 0), stderr }),
+      ),
+    );
+    expect(noDomain.code).toBe(3);
+    expect(noDomain.stderr).toMatch(
+      /^swfctl: UnknownResourceFault: no such domain, workflow type, activity type or run: check the name and version \("swfctl register" registers the catalog, "swfctl list" shows runs\) \(.*never-registered.*\)\n$/,
+    );
+    // A reader that stops early (`swfctl list | head -1`) ends swfctl quietly.
+    const piped = spawn(process.execPath, [CLI, 'list', '--limit', '500'], { env: cliEnv() });
+    let stderr = '';
+    piped.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    piped.stdout.destroy(); // the reader is gone before swfctl writes: its first write meets EPIPE
+    const [exitCode] = await once(piped, 'exit');
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
     const schemeless = await swfctl('--endpoint', server.endpoint.replace('http://', ''), 'list');
     expect(schemeless.code, schemeless.stderr).toBe(0);
     for (const result of [

@@ -42,14 +42,8 @@ export function svg(
   return element;
 }
 
-export const time = (ms?: number) => (ms ? new Date(ms).toLocaleString() : '–');
-
-export function duration(ms?: number): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '–';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-}
+/** One time format in every view, with its zone (see local/shared/display.ts). */
+export { duration, formatTime as time } from '../../shared/display.js';
 
 export const badge = (status: string) => el('span', { class: `badge ${status}` }, status.replace(/_/g, ' '));
 

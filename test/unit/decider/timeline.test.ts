@@ -93,4 +93,45 @@ describe('buildTimeline', () => {
       );
     }
   });
+
+  it('lists signals with their input, and gives canceled and terminated runs their own sections', () => {
+    const signaled = () => {
+      const history = new HistoryBuilder().started(orderWorkflowType, anOrder()).decisionTaskStarted();
+      history.completeDecisionTask(decide(history.events, catalog).decisions);
+      history.raw('WorkflowExecutionSignaled', { signalName: 'Approve', input: '{"reviewer":"ana"}' });
+      history.raw('WorkflowExecutionSignaled', { signalName: 'Ping' });
+      return history;
+    };
+    const canceled = buildTimeline(
+      signaled().raw('WorkflowExecutionCanceled', {
+        details: JSON.stringify({
+          reason: 'CancelRequested',
+          canceledAtStep: 'ValidateInput',
+          compensated: [],
+        }),
+      }).events,
+      workflow,
+    );
+    expect(canceled.signals.map((s) => [s.name, s.input])).toEqual([
+      ['Approve', { reviewer: 'ana' }],
+      ['Ping', undefined],
+    ]);
+    const text = renderTimeline('order-A-1001', 'run-1', canceled);
+    expect(text).toMatch(
+      /\nsignals\n {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC {2}Approve {2}\{"reviewer":"ana"\}\n/,
+    );
+    expect(text).toMatch(/UTC {2}Ping\n/);
+    expect(text).toContain('\nCanceled at ValidateInput.\n  compensated: nothing to undo');
+    expect(text).not.toMatch(/canceled: *$/m);
+    expect(text).toMatch(/^run run-1, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/m);
+
+    const terminated = buildTimeline(
+      signaled().raw('WorkflowExecutionTerminated', { childPolicy: 'TERMINATE', cause: 'OPERATOR_INITIATED' })
+        .events,
+      workflow,
+    );
+    const terminatedText = renderTimeline('order-A-1001', 'run-1', terminated);
+    expect(terminatedText).toMatch(/^order-A-1001 {2}OrderProcessing@1 {2}TERMINATED/);
+    expect(terminatedText).toContain('\nTerminated: no reason given\n  cause: OPERATOR_INITIATED\n');
+  });
 });

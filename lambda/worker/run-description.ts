@@ -1,0 +1,130 @@
+import * as S from '@aws-sdk/client-swf';
+import type { Timeline } from '../decider/index.js';
+import type { Json } from '../workflow/types.js';
+import { type OrderContext, type RunRef, runHistory } from './operations.js';
+
+/** A run's place among the runs of its workflowId. */
+export interface RunLineage {
+  /** The run this one was resumed from, and the step it restarted at. */
+  resumedFrom?: { runId: string; fromStep?: string };
+  /** Runs started by resuming this one, oldest first. */
+  resumedBy: { runId: string; fromStep?: string; status: string }[];
+  continuedFrom?: string;
+  continuedAs?: string;
+}
+
+/** What `swfctl describe` (and its `--json`) shows: status, times, where it is or why it ended, its lineage. */
+export interface RunDescription extends RunRef {
+  type: { name?: string; version?: string };
+  status: string;
+  cancelRequested: boolean;
+  startedAt?: number;
+  closedAt?: number;
+  durationMs?: number;
+  /** The steps running or waiting to retry, for an open run. */
+  currentSteps: string[];
+  /** How it ended when it did not complete: the reason and details as the closing event has them. */
+  failure?: { reason?: string; details?: Json; cause?: string };
+  lineage: RunLineage;
+  parent?: RunRef;
+  timeline: Timeline;
+}
+
+const statusOf = (info: S.WorkflowExecutionInfo): string =>
+  info.executionStatus === 'OPEN' ? 'OPEN' : (info.closeStatus ?? 'CLOSED');
+
+/** Every run of one workflowId, open and closed, across all pages, oldest first. */
+export async function runsOf(context: OrderContext, workflowId: string): Promise<S.WorkflowExecutionInfo[]> {
+  const runs: S.WorkflowExecutionInfo[] = [];
+  for (const which of ['open', 'closed'] as const) {
+    let nextPageToken: string | undefined;
+    do {
+      const request = {
+        domain: context.config.domain,
+        startTimeFilter: { oldestDate: new Date(0) },
+        executionFilter: { workflowId },
+        nextPageToken,
+      };
+      const page =
+        which === 'open'
+          ? await context.swf.send(new S.ListOpenWorkflowExecutionsCommand(request))
+          : await context.swf.send(new S.ListClosedWorkflowExecutionsCommand(request));
+      // Checked by id too: moto, a test peer, ignores executionFilter on the closed list.
+      runs.push(...(page.executionInfos ?? []).filter((r) => r.execution?.workflowId === workflowId));
+      nextPageToken = page.nextPageToken;
+    } while (nextPageToken);
+  }
+  return runs.sort((a, b) => (a.startTimestamp?.getTime() ?? 0) - (b.startTimestamp?.getTime() ?? 0));
+}
+
+/** The `resume` block of a run's input, read from its first event; undefined for a first run. */
+async function resumeBlockOf(
+  context: OrderContext,
+  execution: RunRef,
+): Promise<{ sourceRunId?: string; fromStep?: string } | undefined> {
+  const first = await context.swf.send(
+    new S.GetWorkflowExecutionHistoryCommand({
+      domain: context.config.domain,
+      execution,
+      maximumPageSize: 1,
+    }),
+  );
+  const input = first.events?.[0]?.workflowExecutionStartedEventAttributes?.input;
+  try {
+    const parsed = JSON.parse(input ?? 'null') as { resume?: { sourceRunId?: string; fromStep?: string } };
+    return parsed && typeof parsed === 'object' ? parsed.resume : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Describes a run (the open one, else the newest, unless `runId`), with its failure and lineage. */
+export async function describeRun(
+  context: OrderContext,
+  workflowId: string,
+  runId?: string,
+): Promise<RunDescription> {
+  const { execution, info, timeline } = await runHistory(context, workflowId, { runId });
+  const later = (await runsOf(context, workflowId)).filter(
+    (run) =>
+      run.execution?.runId !== execution.runId &&
+      (run.startTimestamp?.getTime() ?? 0) >= (info.startTimestamp?.getTime() ?? 0),
+  );
+  const resumedBy: RunLineage['resumedBy'] = [];
+  for (const run of later) {
+    const ref = { workflowId, runId: run.execution?.runId ?? '' };
+    const resume = await resumeBlockOf(context, ref);
+    if (resume?.sourceRunId === execution.runId)
+      resumedBy.push({ runId: ref.runId, fromStep: resume.fromStep, status: statusOf(run) });
+  }
+  const current = timeline.steps
+    .filter((s) => s.status === 'running' || s.status === 'scheduled' || s.status === 'retrying')
+    .map((s) => (s.kind === 'compensation' ? `${s.step} (compensation)` : s.step));
+  const startedAt = info.startTimestamp?.getTime();
+  const closedAt = info.closeTimestamp?.getTime();
+  return {
+    ...execution,
+    type: { name: info.workflowType?.name, version: info.workflowType?.version },
+    status: statusOf(info as S.WorkflowExecutionInfo),
+    cancelRequested: Boolean(info.cancelRequested),
+    startedAt,
+    closedAt,
+    durationMs: startedAt !== undefined ? (closedAt ?? Date.now()) - startedAt : undefined,
+    currentSteps: info.executionStatus === 'OPEN' ? current : [],
+    ...(timeline.failure ? { failure: timeline.failure } : {}),
+    lineage: {
+      ...(timeline.resumedFrom?.sourceRunId
+        ? {
+            resumedFrom: { runId: timeline.resumedFrom.sourceRunId, fromStep: timeline.resumedFrom.fromStep },
+          }
+        : {}),
+      resumedBy,
+      ...(timeline.continuedFromRunId ? { continuedFrom: timeline.continuedFromRunId } : {}),
+      ...(timeline.continuedAsRunId ? { continuedAs: timeline.continuedAsRunId } : {}),
+    },
+    ...(info.parent?.workflowId && info.parent.runId
+      ? { parent: { workflowId: info.parent.workflowId, runId: info.parent.runId } }
+      : {}),
+    timeline,
+  };
+}
