@@ -19,7 +19,7 @@ export interface OrderContext {
 export class OperationError extends Error {
   override name = 'OperationError';
   constructor(
-    readonly code: 'NotFound' | 'StillOpen' | 'UnknownStep' | 'MissingResults' | 'NotOpen',
+    readonly code: 'NotFound' | 'StillOpen' | 'UnknownStep' | 'MissingResults' | 'NotOpen' | 'BadToken',
     message: string,
   ) {
     super(message);

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { describeEffectsBackend, loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
-import { actOnOpenRuns, openRuns, resumeFailed } from '../../lambda/worker/bulk-operations.js';
+import { actOnOpenRuns, candidates, resumeFailed } from '../../lambda/worker/bulk-operations.js';
 import { OperationError, type OrderContext, readOrderEffects } from '../../lambda/worker/operations.js';
 import { progressBar } from '../runtime/demo.js';
 import { renderOrderEffects, table } from './format.js';
@@ -122,7 +122,8 @@ export async function runBulkActionCommand(
     prefix: options.prefix,
   };
   if (!options.dryRun && !options.yes) {
-    const count = (await openRuns(ctx, filter)).length;
+    const operation = action === 'cancel' ? 'cancel-all' : 'terminate-all';
+    const count = (await candidates(ctx, { operation, filter })).length;
     const question = `${action === 'cancel' ? 'Request cancellation of' : 'Terminate, without compensation,'} ${count} open run(s)?`;
     if (count === 0) {
       print('No open run matches.');

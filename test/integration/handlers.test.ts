@@ -157,6 +157,80 @@ describe('starter and operations handlers', () => {
     });
   });
 
+  it('runs cancel-all and terminate-all in batches that end before the deadline, with a continuation token', async () => {
+    const ops = handlers.operations.handler;
+    const ids = ['BULKH-1', 'BULKH-2', 'BULKH-3', 'BULKH-4'];
+    for (const orderId of ids) await handlers.starter.handler({ order: anOrder({ orderId }) });
+    const filter = { prefix: 'order-BULKH-' };
+    await expect(ops({ command: 'terminate-all', ...filter })).rejects.toMatchObject({
+      name: 'ValidationError',
+      problems: [expect.stringContaining('add "confirm": true to do it, or "dryRun": true')],
+    });
+    await expect(ops({ command: 'cancel-all', ...filter, confirm: false })).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+
+    type Batch = {
+      rows: { workflowId: string; outcome: string }[];
+      continuationToken?: string;
+      done: boolean;
+    };
+    /** Calls a bulk command the way a script would: again with the token until done; one run per batch here. */
+    const drain = async (request: Record<string, unknown>) => {
+      const batches: Batch[] = [];
+      let continuationToken: string | undefined;
+      do {
+        // 1 ms left: each batch must stop after the run it is on, and hand back a token.
+        const batch = (await ops({ ...request, continuationToken }, contextWithDeadline(1))) as Batch;
+        batches.push(batch);
+        continuationToken = batch.continuationToken;
+        expect(batches.length).toBeLessThan(20);
+      } while (continuationToken);
+      return batches;
+    };
+    const planned = await drain({ command: 'cancel-all', ...filter, dryRun: true });
+    expect(planned.length).toBeGreaterThanOrEqual(4);
+    expect(planned.flatMap((b) => b.rows.map((r) => r.outcome))).toEqual(Array(4).fill('would cancel'));
+    expect(planned.at(-1)?.done).toBe(true);
+
+    const first = (await ops(
+      { command: 'terminate-all', ...filter, confirm: true },
+      contextWithDeadline(1),
+    )) as Batch;
+    expect(first.rows).toHaveLength(1);
+    expect(first.continuationToken).toBeTruthy();
+    // A token is bound to its request: other filters, or a mangled token, are refused with what to do.
+    await expect(
+      ops({
+        command: 'terminate-all',
+        prefix: 'order-',
+        confirm: true,
+        continuationToken: first.continuationToken,
+      }),
+    ).rejects.toMatchObject({
+      code: 'BadToken',
+      message: expect.stringContaining('same command, filters and options'),
+    });
+    await expect(
+      ops({ command: 'terminate-all', ...filter, confirm: true, continuationToken: 'nonsense' }),
+    ).rejects.toMatchObject({ code: 'BadToken' });
+    const rest = await drain({
+      command: 'terminate-all',
+      ...filter,
+      confirm: true,
+      continuationToken: first.continuationToken,
+    });
+    const terminated = [...first.rows, ...rest.flatMap((b) => b.rows)];
+    expect(terminated.map((r) => r.outcome)).toEqual(Array(4).fill('terminated'));
+    expect(new Set(terminated.map((r) => r.workflowId))).toEqual(new Set(ids.map((id) => `order-${id}`)));
+    // Nothing is left to do: a new call finds no open run.
+    expect(await ops({ command: 'terminate-all', ...filter, confirm: true })).toMatchObject({
+      rows: [],
+      done: true,
+      summary: {},
+    });
+  });
+
   it("answers the order command with an order's effects, from the store the activity worker writes", async () => {
     const ops = handlers.operations.handler;
     await expect(ops({ command: 'order', orderId: 'H-9' })).rejects.toMatchObject({

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { resumeFailed } from '../../lambda/worker/bulk-operations.js';
+import { bulkBatch, resumeFailed } from '../../lambda/worker/bulk-operations.js';
 import { findRun, startOrder } from '../../lambda/worker/operations.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, useOrderWorkers } from '../support/workers.js';
@@ -97,6 +97,38 @@ describe('swfctl resume-failed', () => {
     expect(text).toMatch(/^ +failed step: NotifyCompletion after 1 attempt\(s\)$/m);
     expect(text).toContain(`resumed by    run ${newRun} from ProcessData (COMPLETED)`);
   }, 90_000);
+
+  it('resumes in batches that stop at a deadline and go on from a continuation token, each run once', async () => {
+    const ids = ['BATCH-1', 'BATCH-2', 'BATCH-3'];
+    for (const orderId of ids)
+      await startOrder(
+        setup.env.context,
+        anOrder({ orderId, simulate: { failStep: 'NotifyCompletion', nonRetryable: true } }),
+      );
+    for (const orderId of ids) expect(await closeStatus(`order-${orderId}`)).toBe('FAILED');
+    const request = {
+      operation: 'resume-failed' as const,
+      filter: { prefix: 'order-BATCH-' },
+      options: { clearSimulation: true },
+    };
+    const rows: { workflowId: string; outcome: string }[] = [];
+    let continuationToken: string | undefined;
+    let batches = 0;
+    do {
+      // A deadline already passed: every batch does one run and hands back where it stopped.
+      const batch = await bulkBatch(setup.env.context, request, { continuationToken, deadline: Date.now() });
+      rows.push(...batch.rows);
+      continuationToken = batch.continuationToken;
+      batches++;
+    } while (continuationToken && batches < 10);
+    expect(batches).toBeGreaterThanOrEqual(3);
+    expect(rows.map((r) => r.outcome)).toEqual(['resumed', 'resumed', 'resumed']);
+    expect(rows.map((r) => r.workflowId).sort()).toEqual(ids.map((id) => `order-${id}`));
+    for (const orderId of ids) expect(await closeStatus(`order-${orderId}`)).toBe('COMPLETED');
+    const again = await bulkBatch(setup.env.context, request);
+    expect(again.continuationToken).toBeUndefined();
+    expect(again.rows.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'skipped']);
+  }, 60_000);
 
   it('says which steps the source run compensated, apart from the steps it does again', async () => {
     await startOrder(
