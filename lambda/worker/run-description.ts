@@ -128,3 +128,62 @@ export async function describeRun(
     timeline,
   };
 }
+
+/** What a runs list shows beside a run's status: where it came from, and the step it is at or ended on. */
+export interface RunMarks {
+  resumedFrom?: string;
+  continuedFrom?: string;
+  /** The step the run is at (open), failed at, was canceled at, or was at when terminated or timed out. */
+  step?: string;
+  stepState?: 'at' | 'failed at' | 'canceled at' | 'stopped at';
+}
+
+/**
+ * A run's marks for a list: the first event says whether it was resumed or continued; an open run's timeline
+ * says where it is; a failed or canceled run's closing event names its step.
+ */
+export async function runMarks(context: OrderContext, run: S.WorkflowExecutionInfo): Promise<RunMarks> {
+  const execution = run.execution as S.WorkflowExecution;
+  const domain = context.config.domain;
+  const status = statusOf(run);
+  const first = await context.swf.send(
+    new S.GetWorkflowExecutionHistoryCommand({ domain, execution, maximumPageSize: 1 }),
+  );
+  const started = first.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const marks: RunMarks = {};
+  try {
+    const input = JSON.parse(started?.input ?? 'null') as { resume?: { sourceRunId?: string } } | null;
+    if (input?.resume?.sourceRunId) marks.resumedFrom = input.resume.sourceRunId;
+  } catch {
+    // Not JSON: no resume block to read.
+  }
+  if (started?.continuedExecutionRunId) marks.continuedFrom = started.continuedExecutionRunId;
+  if (status === 'FAILED' || status === 'CANCELED') {
+    const last = await context.swf.send(
+      new S.GetWorkflowExecutionHistoryCommand({ domain, execution, reverseOrder: true, maximumPageSize: 1 }),
+    );
+    const event = last.events?.[0];
+    const details =
+      event?.workflowExecutionFailedEventAttributes?.details ??
+      event?.workflowExecutionCanceledEventAttributes?.details;
+    try {
+      const parsed = JSON.parse(details ?? 'null') as { failedStep?: string; canceledAtStep?: string } | null;
+      const step = status === 'FAILED' ? parsed?.failedStep : parsed?.canceledAtStep;
+      if (step) Object.assign(marks, { step, stepState: status === 'FAILED' ? 'failed at' : 'canceled at' });
+    } catch {
+      // Details that are not JSON name no step.
+    }
+  } else if (status === 'OPEN' || status === 'TERMINATED' || status === 'TIMED_OUT') {
+    const { timeline } = await runHistory(context, execution.workflowId ?? '', { runId: execution.runId });
+    const live = (s: Timeline['steps'][number]) =>
+      status === 'OPEN'
+        ? s.status === 'running' || s.status === 'scheduled' || s.status === 'retrying'
+        : s.status === 'abandoned';
+    const steps = timeline.steps
+      .filter(live)
+      .map((s) => (s.kind === 'compensation' ? `↩ ${s.step}` : s.step));
+    if (steps.length > 0)
+      Object.assign(marks, { step: steps.join(', '), stepState: status === 'OPEN' ? 'at' : 'stopped at' });
+  }
+  return marks;
+}

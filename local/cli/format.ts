@@ -231,9 +231,8 @@ export function renderDescription(d: RunDescription): string {
   }
   if (d.lineage.resumedFrom)
     field('resumed from', `run ${d.lineage.resumedFrom.runId} at ${d.lineage.resumedFrom.fromStep ?? '?'}`);
-  d.lineage.resumedBy.forEach((r, i) =>
-    field(i === 0 ? 'resumed by' : '', `run ${r.runId} from ${r.fromStep ?? '?'} (${r.status})`),
-  );
+  for (const [i, r] of d.lineage.resumedBy.entries())
+    field(i === 0 ? 'resumed by' : '', `run ${r.runId} from ${r.fromStep ?? '?'} (${r.status})`);
   if (d.lineage.continuedFrom) field('continued from', `run ${d.lineage.continuedFrom}`);
   if (d.lineage.continuedAs) field('continued as', `run ${d.lineage.continuedAs}`);
   if (d.parent) field('parent', `${d.parent.workflowId} (run ${d.parent.runId})`);

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
-import { buildTimeline, type HistoryEvent } from '../../lambda/decider/index.js';
+import { actOnSelected } from '../../lambda/worker/bulk-operations.js';
 import {
   cancelRun,
   type OrderContext,
@@ -12,8 +12,8 @@ import {
   startOrder,
   terminateRun,
 } from '../../lambda/worker/operations.js';
+import { describeRun, type RunDescription, runMarks } from '../../lambda/worker/run-description.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
-import { ORDER_WORKFLOW_NAME } from '../../lambda/workflow/order/workflow.js';
 import { consoleBundle } from './bundle.js';
 import { consolePage } from './page.js';
 
@@ -130,68 +130,50 @@ async function overview(context: OrderContext, query: URLSearchParams): Promise<
     total: filtered.length,
     page,
     pageSize,
-    runs: filtered.slice(page * pageSize, (page + 1) * pageSize).map(summary),
+    runs: await Promise.all(
+      filtered.slice(page * pageSize, (page + 1) * pageSize).map(async (run) => ({
+        ...summary(run),
+        marks: await runMarks(context, run).catch(() => ({})),
+      })),
+    ),
     types: [...new Set(runs.map((r) => `${r.workflowType?.name}@${r.workflowType?.version}`))].sort(),
   };
 }
 
-const startedInput = (events: S.HistoryEvent[]) => {
-  try {
-    return JSON.parse(events[0]?.workflowExecutionStartedEventAttributes?.input ?? 'null') as Json | null;
-  } catch {
-    return null;
-  }
-};
-
 async function runDetails(context: OrderContext, query: URLSearchParams): Promise<Json> {
   const workflowId = query.get('workflowId') ?? '';
   const runId = query.get('runId') ?? '';
-  let described: S.DescribeWorkflowExecutionCommandOutput;
+  let described: RunDescription;
   try {
-    described = await context.swf.send(
-      new S.DescribeWorkflowExecutionCommand({
-        domain: context.config.domain,
-        execution: { workflowId, runId },
-      }),
-    );
-  } catch {
-    throw new HttpError(404, `No run ${runId} of ${workflowId}`);
+    described = await describeRun(context, workflowId, runId);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFound')
+      throw new HttpError(404, `No run ${runId} of ${workflowId}`);
+    throw error;
   }
-  const info = described.executionInfo ?? ({} as S.WorkflowExecutionInfo);
-  const events = await readEvents(context, { workflowId, runId });
-  const workflow = context.catalog.workflow(info.workflowType?.name ?? '', info.workflowType?.version ?? '');
-  const timeline = buildTimeline(events as HistoryEvent[], workflow);
-  // Runs resumed from this one: same workflowId, and their input names this run as the source.
-  const siblings = (await allRuns(context)).filter(
-    (r) => r.execution?.workflowId === workflowId && r.execution?.runId !== runId,
-  );
-  const resumedBy: string[] = [];
-  for (const sibling of siblings) {
-    const first = await context.swf.send(
-      new S.GetWorkflowExecutionHistoryCommand({
-        domain: context.config.domain,
-        execution: sibling.execution as S.WorkflowExecution,
-        maximumPageSize: 1,
-      }),
-    );
-    const input = startedInput(first.events ?? []) as { resume?: { sourceRunId?: string } } | null;
-    if (input?.resume?.sourceRunId === runId) resumedBy.push(sibling.execution?.runId ?? '');
-  }
-  const current = context.catalog.workflow(ORDER_WORKFLOW_NAME, context.config.workflowVersion);
+  const { timeline, lineage } = described;
+  // Resume restarts the run's own type and version, so its steps are that definition's.
+  const own = context.catalog.workflow(described.type.name ?? '', described.type.version ?? '');
   return {
-    run: summary(info),
-    timeline,
-    eventCount: events.length,
-    links: {
-      resumedFrom: timeline.resumedFrom?.sourceRunId,
-      resumedBy,
-      continuedFrom: timeline.continuedFromRunId,
-      continuedAs: timeline.continuedAsRunId,
+    run: {
+      workflowId,
+      runId,
+      type: described.type.name,
+      version: described.type.version,
+      status: described.status,
+      cancelRequested: described.cancelRequested,
+      startedAt: described.startedAt,
+      closedAt: described.closedAt,
     },
-    resumeSteps:
-      info.executionStatus === 'OPEN' || info.workflowType?.name !== ORDER_WORKFLOW_NAME
-        ? []
-        : (current?.steps.map((s) => s.name) ?? []),
+    timeline,
+    currentSteps: described.currentSteps,
+    links: {
+      resumedFrom: lineage.resumedFrom?.runId,
+      resumedBy: lineage.resumedBy.map((r) => r.runId),
+      continuedFrom: lineage.continuedFrom,
+      continuedAs: lineage.continuedAs,
+    },
+    resumeSteps: described.status === 'OPEN' ? [] : (own?.steps.map((s) => s.name) ?? []),
   };
 }
 
@@ -280,6 +262,24 @@ async function action(context: OrderContext, path: string, body: Json): Promise<
         return { ...(await cancelRun(context, ref)) };
       case 'terminate':
         return { ...(await terminateRun(context, { ...ref, reason: str('reason') })) };
+      case 'bulk': {
+        const what = str('action');
+        const runs = Array.isArray(body.runs)
+          ? (body.runs as { workflowId?: unknown; runId?: unknown }[])
+          : [];
+        if (what !== 'resume' && what !== 'cancel' && what !== 'terminate')
+          throw new HttpError(400, 'action must be resume, cancel or terminate');
+        if (runs.length === 0 || runs.length > 100) throw new HttpError(400, 'Select between 1 and 100 runs');
+        if (!runs.every((r) => typeof r?.workflowId === 'string' && typeof r?.runId === 'string'))
+          throw new HttpError(400, 'Each run needs a workflowId and a runId');
+        const rows = await actOnSelected(
+          context,
+          what,
+          runs.map((r) => ({ workflowId: r.workflowId as string, runId: r.runId as string })),
+          { clearSimulation: body.clearSimulation === true, reason: 'terminated from the console' },
+        );
+        return { rows };
+      }
       default:
         throw new HttpError(404, `No action ${path}`);
     }

@@ -26,12 +26,21 @@ export function consolePage(options: { token: string; domain: string; sample?: u
   table { border-collapse: collapse; width: 100%; background: white; }
   th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); font-size: 14px; vertical-align: top; }
   .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; color: white; background: var(--muted); }
-  .badge.OPEN { background: var(--run); } .badge.COMPLETED { background: var(--ok); } .badge.FAILED, .badge.TIMED_OUT { background: var(--bad); }
-  .badge.CANCELED, .badge.TERMINATED { background: var(--warn); }
+  .badge.OPEN { background: var(--run); } .badge.COMPLETED { background: var(--ok); } .badge.FAILED { background: var(--bad); }
+  .badge.CANCELED { background: var(--warn); } .badge.TERMINATED { background: #6d28d9; } .badge.TIMED_OUT { background: #9f1239; }
+  .badge.CONTINUED_AS_NEW { background: #0f766e; }
+  .mark { display: inline-block; margin-right: 6px; font-size: 12px; color: #374151; background: #eef2ff; border-radius: 4px; padding: 0 5px; }
+  .step { font-size: 13px; } .step.failed-at { color: var(--bad); } .step.at { color: var(--run); }
+  td.run-id, td.time, .events td.time { font-family: ui-monospace, monospace; font-size: 12px; white-space: nowrap; }
+  .events td { padding: 2px 8px; font-size: 12px; }
+  .events details summary { cursor: pointer; color: #374151; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 640px; font-family: ui-monospace, monospace; }
+  .events pre { margin: 4px 0; }
+  .facts th { width: 160px; color: var(--muted); font-weight: 500; }
+  .bulk { background: white; border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; }
   .counts button { margin-right: 6px; border: 1px solid var(--line); background: white; border-radius: 6px; padding: 4px 10px; cursor: pointer; }
   .counts button.active { border-color: #111827; font-weight: 600; }
   .panel { background: white; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin: 12px 0; }
-  .error { color: var(--bad); } .muted { color: var(--muted); }
+  .error { color: var(--bad); } .muted { color: var(--muted); } .warn { color: var(--warn); }
   pre { background: #f3f4f6; padding: 8px; overflow: auto; max-height: 240px; font-size: 12px; white-space: pre-wrap; word-break: break-word; }
   textarea { width: 100%; min-height: 220px; font-family: ui-monospace, monospace; font-size: 13px; }
   .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 6px 0; }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRun, startOrder } from '../../lambda/worker/operations.js';
+import { cancelRun, findRun, runHistory, startOrder } from '../../lambda/worker/operations.js';
 import type { LocalStack } from '../../local/runtime/local-stack.js';
 import { browserAvailable, launchChromium } from '../support/browser.js';
 import { anOrder } from '../support/order-fixtures.js';
@@ -57,6 +57,27 @@ const openRun = async (workflowId: string, runId: string) => {
   await page.waitForFunction(
     (id) => document.querySelector('[data-testid=run-id]')?.textContent === id,
     runId,
+  );
+};
+interface ListedRun {
+  workflowId: string;
+  runId: string;
+  status: string;
+  marks: string;
+  runCell: string;
+}
+/** The list's rows for a workflowId prefix, as the page shows them. */
+const listedRuns = async (prefix: string): Promise<ListedRun[]> => {
+  await open(`#/?prefix=${prefix}`);
+  await page.waitForSelector('[data-testid=runs] tbody tr[data-workflow-id]');
+  return page.locator('[data-testid=runs] tbody tr[data-workflow-id]').evaluateAll((rows) =>
+    rows.map((row) => ({
+      workflowId: row.getAttribute('data-workflow-id') ?? '',
+      runId: row.getAttribute('data-run-id') ?? '',
+      status: row.getAttribute('data-run-status') ?? '',
+      marks: row.querySelector('td.marks')?.textContent ?? '',
+      runCell: row.querySelector('td.run-id')?.textContent ?? '',
+    })),
   );
 };
 const rowsText = async () => (await page.locator('[data-testid=runs] tbody tr').allTextContents()).join('\n');
@@ -155,6 +176,171 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     await openRun('order-UI-BROKEN', sourceRunId);
     await page.waitForSelector('[data-testid=links]');
     expect(await page.locator('[data-testid=links]').textContent()).toContain('resumed by');
+  }, 40_000);
+
+  it('marks runs in the list: run-id suffix, resumed, the step they failed at, a colour per status', async () => {
+    const runs = (await listedRuns('order-UI-BROKEN')).sort((a, b) => a.status.localeCompare(b.status));
+    expect(runs.map((r) => r.status)).toEqual(['COMPLETED', 'FAILED']);
+    const [resumed, failed] = runs as [ListedRun, ListedRun];
+    expect(resumed.marks).toContain('↻ resumed');
+    expect(failed.marks).toContain('failed at NotifyCompletion');
+    expect(failed.runCell).toBe(`…${failed.runId.slice(-6)}`);
+    // Each status has its own colour: completed, failed, canceled and terminated never share one.
+    const colours = await page.evaluate(() =>
+      ['COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT', 'OPEN'].map((status) => {
+        const probe = document.createElement('span');
+        probe.className = `badge ${status}`;
+        document.body.appendChild(probe);
+        const colour = getComputedStyle(probe).backgroundColor;
+        probe.remove();
+        return colour;
+      }),
+    );
+    expect(new Set(colours).size).toBe(colours.length);
+  });
+
+  it('puts the outcome and the timeline first, and events as compact rows with collapsible payloads', async () => {
+    const run = await findRun(stack.runtime.orderContext, 'order-UI-OK-1');
+    await openRun('order-UI-OK-1', run.execution?.runId ?? '');
+    await page.waitForSelector('[data-testid=events] tr');
+    const order = await page.evaluate(() =>
+      ['header', 'result', 'timeline', 'input', 'events'].map((id) => {
+        const node = document.querySelector(`[data-testid=${id}]`);
+        return node ? node.getBoundingClientRect().top + window.scrollY : -1;
+      }),
+    );
+    expect(order.every((top) => top >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const times = await page.locator('[data-testid=events] td.time').allTextContents();
+    expect(times.length).toBeGreaterThan(10);
+    for (const t of times) expect(t).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/);
+    // Payloads start folded; unfolded, the input is pretty-printed JSON, not an escaped string.
+    expect(await page.locator('[data-testid=events] details[open]').count()).toBe(0);
+    const rows = await page.locator('[data-testid=events] tr').count();
+    const height = await page
+      .locator('[data-testid=events]')
+      .evaluate((t) => t.getBoundingClientRect().height);
+    expect(height / rows).toBeLessThan(36);
+    await page.locator('[data-event-id="1"] summary').click();
+    const started = await page.locator('[data-event-id="1"] pre').textContent();
+    expect(started).toContain('"orderId": "UI-OK-1"');
+    expect(started).not.toContain('\\"orderId');
+  });
+
+  it('selects runs in the list and terminates them together; the run page shows them under Terminated', async () => {
+    const context = stack.runtime.orderContext;
+    for (const orderId of ['UI-SEL-1', 'UI-SEL-2'])
+      await startOrder(
+        context,
+        anOrder({ orderId, simulate: { sleepStep: 'ProcessData', sleepSeconds: 60 } }),
+      );
+    await open('#/?prefix=order-UI-SEL-');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=runs] tbody tr[data-workflow-id]').length === 2,
+    );
+    // An open run's duration counts on by itself.
+    const live = page.locator('[data-testid=runs] tbody tr').first().locator('.duration');
+    const before = await live.textContent();
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid=runs] tbody tr .duration')?.textContent !== text,
+      before,
+      { timeout: 5000 },
+    );
+    await page.click('[data-testid=select-page]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=selected-count]')?.textContent === '2 selected',
+    );
+    expect(await page.locator('[data-testid=bulk-terminate]').textContent()).toBe('Terminate (2)');
+    expect(await page.locator('[data-testid=bulk-resume]').isDisabled()).toBe(true);
+    await page.click('[data-testid=bulk-terminate]');
+    await page.waitForSelector('[data-testid=bulk-question]');
+    expect(await page.locator('[data-testid=bulk-question]').textContent()).toBe(
+      'Terminate 2 open run(s) now, without compensation?',
+    );
+    await page.click('[data-testid=bulk-confirm]');
+    await page.waitForSelector('[data-testid=bulk-result] li');
+    expect((await page.locator('[data-testid=bulk-result] li').allTextContents()).sort()).toEqual([
+      'order-UI-SEL-1: terminated',
+      'order-UI-SEL-2: terminated',
+    ]);
+    const sel = await findRun(context, 'order-UI-SEL-1');
+    expect(sel.closeStatus).toBe('TERMINATED');
+    await openRun('order-UI-SEL-1', sel.execution?.runId ?? '');
+    await page.waitForSelector('[data-testid=terminated]');
+    const section = await page.locator('[data-testid=terminated]').textContent();
+    expect(section).toContain('Terminated');
+    expect(section).toContain('terminated from the console');
+    expect(section).toContain('none ran: terminate stops the run where it is');
+    expect(await page.locator('[data-step="ProcessData"]').getAttribute('data-status')).toBe('abandoned');
+  }, 40_000);
+
+  it('resumes the failed runs selected in the list, each from the step it failed at', async () => {
+    const context = stack.runtime.orderContext;
+    const ids = ['UI-BULK-1', 'UI-BULK-2'];
+    for (const orderId of ids)
+      await startOrder(
+        context,
+        anOrder({ orderId, simulate: { failStep: 'SaveResults', nonRetryable: true } }),
+      );
+    for (const orderId of ids)
+      await eventually(async () =>
+        (await findRun(context, `order-${orderId}`)).closeStatus === 'FAILED' ? true : undefined,
+      );
+    await open('#/?prefix=order-UI-BULK-');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=runs] tbody tr[data-workflow-id]').length === 2,
+    );
+    for (const box of await page.locator('[data-testid=select-run]').all()) await box.check();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=bulk-resume]')?.textContent === 'Resume failed (2)',
+    );
+    await page.click('[data-testid=bulk-resume]');
+    await page.click('[data-testid=bulk-confirm]');
+    await page.waitForSelector('[data-testid=bulk-result] li');
+    for (const line of await page.locator('[data-testid=bulk-result] li').allTextContents())
+      expect(line).toMatch(/^order-UI-BULK-\d: resumed \(from ProcessData \(run \S+\)\)$/);
+    for (const orderId of ids)
+      await eventually(async () =>
+        (await findRun(context, `order-${orderId}`)).closeStatus === 'COMPLETED' ? true : undefined,
+      );
+  }, 40_000);
+
+  it('gives a canceled run its own section, laid out as the others', async () => {
+    const context = stack.runtime.orderContext;
+    await startOrder(
+      context,
+      anOrder({ orderId: 'UI-CANCEL', simulate: { sleepStep: 'ProcessData', sleepSeconds: 30 } }),
+    );
+    await eventually(async () => {
+      const history = await runHistory(context, 'order-UI-CANCEL');
+      return history.timeline.steps.some((s) => s.step === 'ProcessData' && s.status === 'running')
+        ? true
+        : undefined;
+    });
+    await cancelRun(context, { workflowId: 'order-UI-CANCEL' });
+    const run = await eventually(async () => {
+      const info = await findRun(context, 'order-UI-CANCEL');
+      return info.closeStatus === 'CANCELED' ? info : undefined;
+    });
+    await openRun('order-UI-CANCEL', run.execution?.runId ?? '');
+    await page.waitForSelector('[data-testid=canceled]');
+    const rows = await page.locator('[data-testid=canceled] tr').allTextContents();
+    expect(rows[0]).toBe('canceled atProcessData');
+    expect(rows.some((r) => r.startsWith('requested') && r.endsWith(' UTC'))).toBe(true);
+    // ProcessData stopped on the cancel (it never completed), so there was nothing to undo.
+    expect(rows).toContain('compensatednothing to undo');
+    // Same layout as every outcome: a facts table whose label column has one width.
+    expect(
+      await page
+        .locator('[data-testid=canceled] table.facts th')
+        .first()
+        .evaluate((th) => (th as HTMLElement).offsetWidth),
+    ).toBe(
+      await page
+        .locator('[data-testid=header] table.facts th')
+        .first()
+        .evaluate((th) => (th as HTMLElement).offsetWidth),
+    );
   }, 40_000);
 
   it('renders an order input with HTML and script in it as inert text', async () => {

@@ -10,6 +10,12 @@ export interface RunSummary {
   cancelRequested?: boolean;
   startedAt?: number;
   closedAt?: number;
+  marks?: {
+    resumedFrom?: string;
+    continuedFrom?: string;
+    step?: string;
+    stepState?: 'at' | 'failed at' | 'canceled at' | 'stopped at';
+  };
 }
 
 export class ApiError extends Error {

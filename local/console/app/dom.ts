@@ -43,9 +43,30 @@ export function svg(
 }
 
 /** One time format in every view, with its zone (see local/shared/display.ts). */
+import { duration } from '../../shared/display.js';
+
 export { duration, formatTime as time } from '../../shared/display.js';
 
 export const badge = (status: string) => el('span', { class: `badge ${status}` }, status.replace(/_/g, ' '));
+
+/**
+ * A duration that keeps counting while its run is open: `since` is the start; the page's ticker updates every
+ * element carrying `data-live-since` once a second. A closed run passes `until` and stays fixed.
+ */
+export function liveDuration(since: number | undefined, until: number | undefined): HTMLElement {
+  const span = el('span', { class: 'duration' }, duration((until ?? Date.now()) - (since ?? Date.now())));
+  if (until === undefined && since !== undefined) span.dataset.liveSince = String(since);
+  return span;
+}
+
+/** Starts the one ticker behind every live duration on the page. */
+export function startLiveDurations(): void {
+  window.setInterval(() => {
+    document.querySelectorAll<HTMLElement>('[data-live-since]').forEach((node) => {
+      node.textContent = duration(Date.now() - Number(node.dataset.liveSince));
+    });
+  }, 1000);
+}
 
 export const meta = (name: string) =>
   document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { AttemptView } from '../../../lambda/decider/timeline.js';
-import { el } from './dom.js';
+import { el, startLiveDurations } from './dom.js';
 import { type ListFilters, renderList } from './list-view.js';
 import { renderRun } from './run-view.js';
 import { startForm } from './start-form.js';
@@ -58,4 +58,5 @@ async function render(): Promise<void> {
 }
 
 window.addEventListener('hashchange', () => void render());
+startLiveDurations();
 void render();

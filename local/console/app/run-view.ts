@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { AttemptView, Timeline } from '../../../lambda/decider/timeline.js';
 import { ApiError, get, post, type RunSummary } from './api.js';
-import { badge, duration, el, replace, time } from './dom.js';
+import { badge, el, liveDuration, replace, time } from './dom.js';
 import { effectsPanel } from './effects-panel.js';
 import { runLink } from './list-view.js';
 import { timelineSvg } from './timeline-svg.js';
@@ -9,6 +9,7 @@ import { timelineSvg } from './timeline-svg.js';
 interface RunDetails {
   run: RunSummary;
   timeline: Timeline;
+  currentSteps: string[];
   eventCount: number;
   links: { resumedFrom?: string; resumedBy: string[]; continuedFrom?: string; continuedAs?: string };
   resumeSteps: string[];
@@ -24,55 +25,121 @@ interface EventsPage {
 const pretty = (value: unknown) =>
   el('pre', {}, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
-function failurePanel(timeline: Timeline): HTMLElement | null {
-  if (timeline.status === 'completed') {
-    return el(
-      'div',
-      { class: 'panel', 'data-testid': 'result' },
-      el('h3', {}, 'Result'),
-      pretty(timeline.result),
-    );
+/** An event's attributes with the JSON strings SWF carries (input, result, details) opened up. */
+function expandJson(value: unknown): unknown {
+  if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
   }
-  if (!timeline.failure) return null;
-  const d = (timeline.failure.details ?? {}) as {
-    failedStep?: string;
-    attempts?: number;
-    lastError?: { reason?: string; details?: string };
-    compensated?: string[];
-    compensationFailures?: { step: string; lastError?: { reason?: string } }[];
-    canceledAtStep?: string;
-  };
-  const facts: [string, string | undefined][] = [
-    ['reason', timeline.failure.reason],
-    ['failed step', d.failedStep && `${d.failedStep} after ${d.attempts} attempt(s)`],
-    ['canceled at', d.canceledAtStep],
-    [
-      'last error',
-      d.lastError && `${d.lastError.reason ?? ''}${d.lastError.details ? `: ${d.lastError.details}` : ''}`,
-    ],
-    ['compensated', d.compensated && (d.compensated.length ? d.compensated.join(', ') : 'nothing to undo')],
-    [
-      'compensation failures',
-      d.compensationFailures?.length
-        ? d.compensationFailures.map((f) => `${f.step} (${f.lastError?.reason})`).join(', ')
-        : undefined,
-    ],
-  ];
-  return el(
-    'div',
-    { class: 'panel', 'data-testid': 'failure' },
-    el('h3', { class: 'error' }, timeline.status === 'canceled' ? 'Canceled' : 'Failure'),
+  if (value && typeof value === 'object' && !Array.isArray(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandJson(v)]));
+  return value;
+}
+
+/** A two-column table of facts, the same shape for every outcome; empty facts are left out. */
+const facts = (rows: [string, string | undefined | null][]) =>
+  el(
+    'table',
+    { class: 'facts' },
     el(
-      'table',
+      'tbody',
       {},
-      el(
-        'tbody',
-        {},
-        ...facts.filter(([, v]) => v).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v ?? ''))),
-      ),
+      ...rows.filter(([, v]) => v).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v ?? ''))),
     ),
-    typeof timeline.failure.details === 'string' ? pretty(timeline.failure.details) : null,
   );
+
+interface CloseDetails {
+  failedStep?: string;
+  attempts?: number;
+  lastError?: { reason?: string; details?: string };
+  compensated?: string[];
+  compensationFailures?: { step: string; lastError?: { reason?: string } }[];
+  canceledAtStep?: string;
+}
+
+/** How the run ended (or that it has not): its own section per status, with the same layout for each. */
+function outcomePanel(timeline: Timeline, currentSteps: string[]): HTMLElement {
+  const raw = timeline.failure?.details;
+  const d = (raw && typeof raw === 'object' ? raw : {}) as CloseDetails;
+  const compensated = d.compensated && (d.compensated.length ? d.compensated.join(', ') : 'nothing to undo');
+  const compensationFailures = d.compensationFailures?.length
+    ? d.compensationFailures.map((f) => `${f.step} (${f.lastError?.reason})`).join(', ')
+    : undefined;
+  const plain = typeof raw === 'string' ? raw : undefined;
+  const panel = (testId: string, heading: string, cls: string, ...body: (Node | null)[]) =>
+    el('div', { class: 'panel outcome', 'data-testid': testId }, el('h3', { class: cls }, heading), ...body);
+  switch (timeline.status) {
+    case 'running':
+      return panel(
+        'running',
+        timeline.cancelRequestedAt ? 'Running (cancel requested)' : 'Running',
+        'muted',
+        facts([
+          ['now at', currentSteps.join(', ') || 'between steps (a decision is due)'],
+          ['cancel requested', timeline.cancelRequestedAt ? time(timeline.cancelRequestedAt) : undefined],
+        ]),
+      );
+    case 'completed':
+      return panel('result', 'Completed', '', pretty(timeline.result));
+    case 'failed':
+      return panel(
+        'failure',
+        'Failure',
+        'error',
+        facts([
+          ['reason', timeline.failure?.reason],
+          ['failed step', d.failedStep && `${d.failedStep} after ${d.attempts} attempt(s)`],
+          [
+            'last error',
+            d.lastError &&
+              `${d.lastError.reason ?? ''}${d.lastError.details ? `: ${d.lastError.details}` : ''}`,
+          ],
+          ['compensated', compensated],
+          ['compensation failures', compensationFailures],
+          ['details', plain],
+        ]),
+      );
+    case 'canceled':
+      return panel(
+        'canceled',
+        'Canceled',
+        'warn',
+        facts([
+          ['canceled at', d.canceledAtStep ?? 'before any step ran'],
+          ['requested', timeline.cancelRequestedAt ? time(timeline.cancelRequestedAt) : undefined],
+          ['compensated', compensated],
+          ['compensation failures', compensationFailures],
+          ['details', plain],
+        ]),
+      );
+    case 'terminated':
+      return panel(
+        'terminated',
+        'Terminated',
+        'error',
+        facts([
+          ['reason', timeline.failure?.reason || 'no reason given'],
+          ['cause', timeline.failure?.cause],
+          ['details', plain],
+          ['compensation', 'none ran: terminate stops the run where it is'],
+        ]),
+      );
+    case 'timedOut':
+      return panel(
+        'timed-out',
+        'Timed out',
+        'error',
+        facts([
+          ['timeout', timeline.failure?.reason ?? 'START_TO_CLOSE'],
+          ['compensation', 'none ran'],
+        ]),
+      );
+    case 'continuedAsNew':
+      return panel('continued', 'Continued as new', '', facts([['new run', timeline.continuedAsRunId]]));
+  }
 }
 
 /** A run: header, input, outcome, links between runs, actions, the timeline picture and the raw events. */
@@ -214,20 +281,39 @@ export async function renderRun(
   }
   const eventRows = events.events.map((event) => {
     const { eventId, eventType, eventTimestamp, ...attributes } = event;
+    const payload = expandJson(Object.values(attributes)[0] ?? {});
+    const oneLine = JSON.stringify(payload);
+    const highlighted = selectedIds.has(eventId);
     return el(
       'tr',
-      {
-        id: `event-${eventId}`,
-        class: selectedIds.has(eventId) ? 'highlight' : undefined,
-        'data-event-id': eventId,
-      },
+      { id: `event-${eventId}`, class: highlighted ? 'highlight' : undefined, 'data-event-id': eventId },
       el('td', {}, String(eventId)),
       el('td', {}, eventType),
-      el('td', {}, time(eventTimestamp)),
-      el('td', {}, pretty(Object.values(attributes)[0] ?? {})),
+      el('td', { class: 'time' }, time(eventTimestamp)),
+      el(
+        'td',
+        {},
+        oneLine === '{}'
+          ? null
+          : el('details', { open: highlighted }, el('summary', {}, oneLine), pretty(payload)),
+      ),
     );
   });
   const pages = Math.max(1, Math.ceil(events.total / pageSize));
+  const timelinePanel = el(
+    'div',
+    { class: 'panel' },
+    el('h3', {}, 'Timeline'),
+    timelineSvg(timeline, (attempt) => {
+      state.selected = attempt;
+      refresh();
+    }),
+    el(
+      'p',
+      { class: 'muted' },
+      'Bars are attempts (light: waiting for a worker); dashed gaps are retry backoff; ↩ rows are compensations. Click a bar for its events. SWF records no heartbeat events, so heartbeats show only as heartbeat timeouts.',
+    ),
+  );
   replace(
     root,
     el('p', {}, el('a', { href: '#/' }, '‹ all runs')),
@@ -237,19 +323,22 @@ export async function renderRun(
       el('h2', {}, workflowId, ' ', badge(run.status)),
       el(
         'table',
-        {},
+        { class: 'facts' },
         el(
           'tbody',
           {},
           el('tr', {}, el('th', {}, 'run'), el('td', { 'data-testid': 'run-id' }, runId)),
           el('tr', {}, el('th', {}, 'type'), el('td', {}, `${run.type}@${run.version}`)),
           el('tr', {}, el('th', {}, 'started'), el('td', {}, time(run.startedAt))),
-          el('tr', {}, el('th', {}, 'closed'), el('td', {}, time(run.closedAt))),
-          el('tr', {}, el('th', {}, 'duration'), el('td', {}, duration(timeline.durationMs))),
+          run.closedAt ? el('tr', {}, el('th', {}, 'closed'), el('td', {}, time(run.closedAt))) : null,
+          el(
+            'tr',
+            {},
+            el('th', {}, run.closedAt ? 'duration' : 'open for'),
+            el('td', { 'data-testid': 'duration' }, liveDuration(run.startedAt, run.closedAt)),
+          ),
         ),
       ),
-      el('h3', {}, 'Input'),
-      el('div', { 'data-testid': 'input' }, pretty(timeline.input)),
       links.resumedFrom || links.resumedBy.length || links.continuedFrom || links.continuedAs
         ? el(
             'ul',
@@ -261,22 +350,15 @@ export async function renderRun(
           )
         : null,
     ),
-    failurePanel(timeline),
-    effects,
+    outcomePanel(timeline, details.currentSteps),
+    timelinePanel,
     actions.length ? el('div', { class: 'panel' }, el('h3', {}, 'Actions'), ...actions, message) : null,
+    effects,
     el(
       'div',
       { class: 'panel' },
-      el('h3', {}, 'Timeline'),
-      timelineSvg(timeline, (attempt) => {
-        state.selected = attempt;
-        refresh();
-      }),
-      el(
-        'p',
-        { class: 'muted' },
-        'Bars are attempts (light: waiting for a worker); dashed gaps are retry backoff; ↩ rows are compensations. Click a bar for its events. SWF records no heartbeat events, so heartbeats show only as heartbeat timeouts.',
-      ),
+      el('h3', {}, 'Input'),
+      el('div', { 'data-testid': 'input' }, pretty(timeline.input)),
     ),
     el(
       'div',
@@ -311,7 +393,7 @@ export async function renderRun(
           'Later ›',
         ),
       ),
-      el('table', { 'data-testid': 'events' }, el('tbody', {}, ...eventRows)),
+      el('table', { class: 'events', 'data-testid': 'events' }, el('tbody', {}, ...eventRows)),
     ),
   );
   return run.status === 'OPEN';
