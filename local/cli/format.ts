@@ -243,7 +243,7 @@ export function renderDescription(d: RunDescription): string {
 export function renderOrderEffects(effects: OrderEffects, where: string): string {
   const lines = [`order ${effects.orderId}   (effects in ${where})`];
   const owner = (e: { runId: string; lineageId: string; at: string }) =>
-    `by run ${e.runId}${e.lineageId === e.runId ? '' : ` (lineage ${e.lineageId})`} at ${e.at}`;
+    `by run ${e.runId}${e.lineageId === e.runId ? '' : ` (lineage ${e.lineageId})`} at ${formatTime(Date.parse(e.at))}`;
   if (effects.record) {
     const r = effects.record.value;
     lines.push(`record        saved: ${r.total} ${r.currency} for ${r.customerId}, ${owner(effects.record)}`);
@@ -264,7 +264,13 @@ export function renderOrderEffects(effects: OrderEffects, where: string): string
       ? '  (nothing applied)'
       : table(
           ['#', 'effect', 'run', 'lineage', 'at'],
-          effects.ledger.map((e, i) => [String(i + 1), e.kind, e.runId, e.lineageId, e.at]),
+          effects.ledger.map((e, i) => [
+            String(i + 1),
+            e.kind,
+            e.runId,
+            e.lineageId,
+            formatTime(Date.parse(e.at)),
+          ]),
         )
           .split('\n')
           .map((line) => `  ${line}`)

@@ -246,6 +246,11 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
       before,
       { timeout: 5000 },
     );
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-testid=runs] td.marks')).every(
+        (cell) => cell.textContent === 'at ProcessData',
+      ),
+    );
     await page.click('[data-testid=select-page]');
     await page.waitForFunction(
       () => document.querySelector('[data-testid=selected-count]')?.textContent === '2 selected',
@@ -267,6 +272,8 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     expect(sel.closeStatus).toBe('TERMINATED');
     await openRun('order-UI-SEL-1', sel.execution?.runId ?? '');
     await page.waitForSelector('[data-testid=terminated]');
+    // A closed run's duration stands still.
+    expect(await page.locator('[data-testid=duration] [data-live-since]').count()).toBe(0);
     const section = await page.locator('[data-testid=terminated]').textContent();
     expect(section).toContain('Terminated');
     expect(section).toContain('terminated from the console');

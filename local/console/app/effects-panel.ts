@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { OrderEffects } from '../../../lambda/workflow/order/ports.js';
 import { get } from './api.js';
-import { el } from './dom.js';
+import { el, time } from './dom.js';
 
 /** The "Order effects" panel of a run page: what the order left behind, and which run applied each effect. */
 export async function effectsPanel(workflowId: string, runId: string): Promise<HTMLElement> {
@@ -46,7 +46,7 @@ export async function effectsPanel(workflowId: string, runId: string): Promise<H
             { class: e.runId === runId ? 'own' : undefined },
             el('td', {}, e.kind),
             el('td', {}, by(e)),
-            el('td', {}, e.at),
+            el('td', { class: 'time' }, time(Date.parse(e.at))),
           ),
         ),
       ),
