@@ -58,7 +58,11 @@ export function progressOf(
     return { kind: 'completed', attempts: last.attempt, result: parseResult(last.result) };
 
   const lastError = attemptError(last);
-  const nonRetryable = last.status === 'failed' && policy.nonRetryableErrors.includes(lastError.reason);
+  // The worker's flag decides (NonRetryableError and its subclasses, whatever their names); the policy's list of
+  // names adds to it, and is all there is for histories written before the flag.
+  const nonRetryable =
+    last.status === 'failed' &&
+    (last.nonRetryable === true || policy.nonRetryableErrors.includes(lastError.reason));
   if (nonRetryable || last.attempt >= policy.maximumAttempts) {
     return { kind: 'exhausted', attempts: last.attempt, lastError };
   }

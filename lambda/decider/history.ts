@@ -1,4 +1,5 @@
 import { MalformedHistoryError } from './errors.js';
+import { decodeFailureDetails } from './failure-details.js';
 import { type ActivityKey, type ActivityKind, parseActivityId } from './ids.js';
 import type { HistoryEvent } from './swf-types.js';
 
@@ -13,6 +14,8 @@ export interface ActivityAttempt extends ActivityKey {
   reason: string | undefined;
   details: string | undefined;
   timeoutType: string | undefined;
+  /** The failure's class as the worker reported it; undefined when the history does not say (older writers). */
+  nonRetryable: boolean | undefined;
   /** A RequestCancelActivityTask decision for it was recorded (or failed because it had closed). */
   cancelRequested: boolean;
 }
@@ -96,6 +99,7 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
           reason: undefined,
           details: undefined,
           timeoutType: undefined,
+          nonRetryable: undefined,
           cancelRequested: false,
         };
         byScheduledId.set(event.eventId, attempt);
@@ -125,8 +129,10 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
         const attributes = event.activityTaskFailedEventAttributes;
         const attempt = closing(attributes?.scheduledEventId, 'failed');
         if (attempt) {
+          const details = decodeFailureDetails(attributes?.details);
           attempt.reason = attributes?.reason;
-          attempt.details = attributes?.details;
+          attempt.details = details?.message;
+          attempt.nonRetryable = details?.nonRetryable;
         }
         break;
       }

@@ -1,4 +1,5 @@
 import type { Json, WorkflowDefinition } from '../workflow/types.js';
+import { decodeFailureDetails } from './failure-details.js';
 import { type ActivityKind, parseActivityId } from './ids.js';
 import type { HistoryEvent } from './swf-types.js';
 
@@ -23,6 +24,8 @@ export interface AttemptView {
   reason?: string;
   details?: string;
   timeoutType?: string;
+  /** The failure's class as the worker reported it (absent in older histories). */
+  nonRetryable?: boolean;
   result?: Json;
   /** Event ids of this attempt (scheduled, started, closed), to link to the raw history. */
   eventIds: number[];
@@ -194,7 +197,11 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
         )[event.eventType];
         if (a.result !== undefined) attempt.result = parseJson(a.result);
         if (typeof a.reason === 'string') attempt.reason = a.reason;
-        if (typeof a.details === 'string') attempt.details = a.details;
+        if (typeof a.details === 'string') {
+          const details = decodeFailureDetails(a.details);
+          attempt.details = details?.message;
+          if (details?.nonRetryable !== undefined) attempt.nonRetryable = details.nonRetryable;
+        }
         if (typeof a.timeoutType === 'string') attempt.timeoutType = a.timeoutType;
         break;
       }

@@ -1,5 +1,7 @@
 import * as S from '@aws-sdk/client-swf';
+import { encodeFailureDetails } from '../decider/failure-details.js';
 import { durationSeconds } from '../workflow/durations.js';
+import { isNonRetryable } from '../workflow/errors.js';
 import type {
   ActivityContext,
   ActivityPayload,
@@ -61,7 +63,9 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
   });
   const respond = (send: () => Promise<unknown>, what: string) =>
     respondWithRetry(send, { deadline: options.deadline, telemetry, what });
-  const fail = async (reason: string, details: string) => {
+  const fail = async (reason: string, message: string, nonRetryable = true) => {
+    // Every failure says whether retrying can help; the worker's own refusals (unknown type, bad input) cannot.
+    const details = encodeFailureDetails(message, nonRetryable, LIMITS.details);
     telemetry.count('ActivityFailures');
     telemetry.warn('activity failed', { reason });
     await respond(
@@ -70,7 +74,7 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
           new S.RespondActivityTaskFailedCommand({
             taskToken: task.taskToken,
             reason: truncate(reason, LIMITS.reason),
-            details: truncate(details, LIMITS.details),
+            details,
           }),
         ),
       'RespondActivityTaskFailed',
@@ -85,6 +89,8 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
     return fail(
       'UnknownActivityType',
       `This worker's catalog has no activity ${task.activityType?.name}@${task.activityType?.version}; deploy a worker that has it.`,
+      // During a deploy another worker may have it: a retry can land there.
+      false,
     );
   }
   let payload: ActivityPayload;
@@ -196,6 +202,7 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
     return fail(
       error instanceof Error ? error.name : 'Error',
       error instanceof Error ? error.message : String(failure),
+      isNonRetryable(failure),
     );
   }
   const text = JSON.stringify(result);

@@ -21,5 +21,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * Whether a thrown error is one retries cannot fix: a `NonRetryableError` or any subclass, whatever its name,
+ * or any error that says so itself with `nonRetryable: true` (for errors from code that cannot extend ours).
+ */
+export function isNonRetryable(error: unknown): boolean {
+  return (
+    error instanceof NonRetryableError ||
+    (typeof error === 'object' &&
+      error !== null &&
+      (error as { nonRetryable?: unknown }).nonRetryable === true)
+  );
+}
+
 /** Error names that every retry policy treats as non-retryable. */
 export const ALWAYS_NON_RETRYABLE = ['ValidationError', 'NonRetryableError'] as const;

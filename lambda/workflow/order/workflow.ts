@@ -138,7 +138,9 @@ function baseOrderWorkflow(config: WorkflowConfig): WorkflowSpec {
         initialIntervalSeconds: 1,
         backoffCoefficient: 2,
         maximumIntervalSeconds: 60,
-        // The decider sees only the failure's name: a NonRetryableError subclass must be named here.
+        // NonRetryableError and its subclasses are never retried: the worker flags them, whatever their name.
+        // SimulatedPermanentFailure stays listed for histories written before the flag (runs in flight, and the
+        // recorded histories the replay test reads).
         nonRetryableErrors: ['SimulatedPermanentFailure'],
       },
     },

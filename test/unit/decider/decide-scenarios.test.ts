@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeFailureDetails } from '../../../lambda/decider/failure-details.js';
 import {
   type Decision,
   decide,
@@ -143,10 +144,11 @@ describe('decide: retries', () => {
     expect(only(decideAndRecord(history))).toMatchObject({ decisionType: 'StartTimer' });
   });
 
-  it('does not retry an error the workflow policy names non-retryable', () => {
+  it('does not retry an error the worker flags non-retryable, whatever its name', () => {
     const history = story();
     runUntil(history, 'EnrichData');
-    const [compensation] = scheduled(failStep(history, 'EnrichData#1', 'SimulatedPermanentFailure'));
+    const flagged = encodeFailureDetails('simulated', true);
+    const [compensation] = scheduled(failStep(history, 'EnrichData#1', 'SimulatedPermanentFailure', flagged));
     expect(compensation?.activityId).toBe('ProcessData.compensate#1');
   });
 
