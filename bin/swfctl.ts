@@ -9,7 +9,7 @@ import {
   resumeRun,
   runHistory,
   signalRun,
-  startOrder,
+  startWorkflow,
   terminateRun,
 } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
@@ -161,13 +161,17 @@ program
 program
   .command('start')
   .description(
-    'Start OrderProcessing for an order (idempotent: a running order returns its open run, a completed one its run)',
+    'Start a run of a catalog workflow (idempotent: a running input returns its open run, a completed one its run)',
   )
-  .requiredOption('--order <file|json>', 'the order, as a JSON file path or inline JSON')
+  .option('--input <file|json>', 'the input, as a JSON file path or inline JSON')
+  .option('--order <file|json>', 'the same as --input (an order for OrderProcessing)')
+  .option('--type <name>', 'the workflow type (needed once the catalog has more than one)')
   .action(async (options) => {
+    const source: string | undefined = options.input ?? options.order;
+    if (!source) throw new InvalidArgumentError('give the input with --input FILE|JSON (or --order)');
     // Inline JSON starts with a bracket or a quote; anything else is a file path.
-    const text = /^\s*[[{"]/.test(options.order) ? options.order : readFileSync(options.order, 'utf8');
-    const started = await startOrder(context(), JSON.parse(text));
+    const text = /^\s*[[{"]/.test(source) ? source : readFileSync(source, 'utf8');
+    const started = await startWorkflow(context(), { type: options.type, input: JSON.parse(text) });
     print(
       started.alreadyCompleted
         ? `already completed: ${started.workflowId} (run ${started.runId}); nothing started. To run it again from a step: swfctl resume ${started.workflowId} --from <step>`

@@ -60,7 +60,7 @@ export class OrderWorkflowStack extends Stack {
       timeoutMinutes: props.settings.pollerTimeoutMinutes,
       reservedConcurrency: props.settings.reservedConcurrency,
     });
-    this.api = new OperationsApi(this, 'Api', { config, environment });
+    this.api = new OperationsApi(this, 'Api', { config, catalog, environment });
     // Only the activity worker applies effects; the operations function reads them for `order`.
     this.effects.grantApplyEffects(this.pollers.activityWorker.role);
     this.effects.grantReadEffects(this.api.operations.role);

@@ -1,5 +1,4 @@
-import type { OrderEffects } from '../workflow/order/ports.js';
-import type { ActivityPorts } from '../workflow/types.js';
+import type { OrderEffects, OrderPorts } from '../workflow/order/ports.js';
 import type { EffectsSettings } from './effects-config.js';
 import { onceNotifier } from './once-notifier.js';
 
@@ -10,7 +9,7 @@ export interface AwsClientSettings {
 }
 
 /** The activities' ports plus a reader of an order's effects (for `swfctl order` and the operations function). */
-export interface EffectPorts extends ActivityPorts {
+export interface EffectPorts extends OrderPorts {
   effectsOf(orderId: string): Promise<OrderEffects>;
   close(): void;
 }

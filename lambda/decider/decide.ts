@@ -1,4 +1,5 @@
-import type { Catalog, Json, JsonObject, Step, WorkflowDefinition } from '../workflow/types.js';
+import type { Catalog } from '../workflow/module.js';
+import type { Json, JsonObject, Step, WorkflowDefinition } from '../workflow/types.js';
 import { type AttemptError, type Progress, progressOf } from './attempt-progress.js';
 import { UnknownWorkflowTypeError } from './errors.js';
 import { attemptsKey, type HistoryFacts, readHistory } from './history.js';

@@ -1,15 +1,9 @@
 import * as z from 'zod';
 import { type BulkOperation, bulkBatch } from '../worker/bulk-operations.js';
-import {
-  cancelRun,
-  readOrderEffects,
-  resumeRun,
-  runHistory,
-  signalRun,
-  terminateRun,
-} from '../worker/operations.js';
+import { cancelRun, resumeRun, runHistory, signalRun, terminateRun } from '../worker/operations.js';
 import { describeRun } from '../worker/run-description.js';
 import { ValidationError } from '../workflow/errors.js';
+import { readOrderEffects } from '../workflow/order/operations.js';
 import { effectPorts } from './effect-ports.js';
 import { orderContext } from './function-runtime.js';
 import type { LambdaContext } from './lambda-context.js';

@@ -1,7 +1,7 @@
 import * as S from '@aws-sdk/client-swf';
 import { errorName } from '../worker/errors.js';
 import { registerCatalog } from '../worker/registration.js';
-import type { Catalog } from '../workflow/types.js';
+import type { Catalog } from '../workflow/module.js';
 import { catalog, swf, telemetry } from './function-runtime.js';
 
 /** The catalog asks for what SWF cannot do; the message says what to change (CloudFormation shows it). */

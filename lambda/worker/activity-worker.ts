@@ -2,12 +2,12 @@ import * as S from '@aws-sdk/client-swf';
 import { encodeFailureDetails } from '../decider/failure-details.js';
 import { durationSeconds } from '../workflow/durations.js';
 import { isNonRetryable } from '../workflow/errors.js';
+import type { Catalog } from '../workflow/module.js';
 import type {
   ActivityContext,
   ActivityPayload,
   ActivityPorts,
   ActivityType,
-  Catalog,
   Json,
 } from '../workflow/types.js';
 import { errorName, isGone } from './errors.js';
@@ -220,7 +220,28 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
 }
 
 /** The activity worker's poll loop, shared by the Lambda handler, `swfctl worker activity` and the local runtime. */
+/** The ports some registered workflow module declares that the worker was not given. */
+export function missingPorts(catalog: Catalog, ports: object): string[] {
+  const needed = new Set(catalog.modules.flatMap((module) => module.ports));
+  return [...needed].filter((name) => !(name in ports));
+}
+
+/**
+ * Polls and runs activity tasks until the deadline or the stop signal. Refuses to start when a registered
+ * workflow module needs a port the worker was not given (a misconfigured SWF_EFFECTS, say).
+ */
 export function runActivityWorker(options: ActivityWorkerOptions): Promise<LoopResult> {
+  const missing = missingPorts(options.catalog, options.ports);
+  if (missing.length > 0) {
+    return Promise.reject(
+      new Error(
+        `The activity worker has no ${missing.join(', ')} port(s), which ${options.catalog.modules
+          .filter((m) => m.ports.some((p) => missing.includes(p)))
+          .map((m) => m.name)
+          .join(', ')} need(s): check the effects configuration (SWF_EFFECTS)`,
+      ),
+    );
+  }
   return runPollLoop<ActivityTask>({
     kind: 'activity',
     deadline: options.deadline,

@@ -1,7 +1,7 @@
 import * as S from '@aws-sdk/client-swf';
 import { type Decision, decide, type HistoryEvent } from '../decider/index.js';
 import { durationSeconds } from '../workflow/durations.js';
-import type { Catalog } from '../workflow/types.js';
+import type { Catalog } from '../workflow/module.js';
 import { errorName } from './errors.js';
 import { type LoopResult, type PollerOptions, respondWithRetry, runPollLoop } from './poll-loop.js';
 import type { WorkerTelemetry } from './telemetry.js';

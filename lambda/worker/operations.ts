@@ -2,10 +2,8 @@ import * as S from '@aws-sdk/client-swf';
 import { buildTimeline, type HistoryEvent, type Timeline } from '../decider/index.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import { ValidationError } from '../workflow/errors.js';
-import type { OrderEffects } from '../workflow/order/ports.js';
-import { parseOrder } from '../workflow/order/schema.js';
-import { ORDER_WORKFLOW_NAME } from '../workflow/order/workflow.js';
-import type { Catalog, Json, JsonObject } from '../workflow/types.js';
+import { type Catalog, moduleFor, type WorkflowModule } from '../workflow/module.js';
+import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
@@ -19,7 +17,14 @@ export interface OrderContext {
 export class OperationError extends Error {
   override name = 'OperationError';
   constructor(
-    readonly code: 'NotFound' | 'StillOpen' | 'UnknownStep' | 'MissingResults' | 'NotOpen' | 'BadToken',
+    readonly code:
+      | 'NotFound'
+      | 'StillOpen'
+      | 'UnknownStep'
+      | 'MissingResults'
+      | 'NotOpen'
+      | 'BadToken'
+      | 'UnknownType',
     message: string,
   ) {
     super(message);
@@ -33,51 +38,47 @@ export interface RunRef {
 
 const SWF_INPUT_LIMIT = 32_768;
 
-export const workflowIdFor = (orderId: string) => `order-${orderId}`;
-
-/**
- * What an order left behind: its record, reservation, notifications, effect ledger and the runs that touched
- * it. Accepts a workflowId (`order-A-1001`) too. An order with no effects at all is a `NotFound` refusal.
- */
-export async function readOrderEffects(
-  effectsOf: (orderId: string) => Promise<OrderEffects>,
-  orderId: string,
-): Promise<OrderEffects> {
-  const candidates = orderId.startsWith('order-') ? [orderId, orderId.slice('order-'.length)] : [orderId];
-  for (const candidate of candidates) {
-    const effects = await effectsOf(candidate);
-    if (
-      effects.ledger.length > 0 ||
-      effects.notifications.length > 0 ||
-      effects.record ||
-      effects.reservation
-    )
-      return effects;
+/** The module a start request means: the named workflow type, else the only one, else a refusal naming them. */
+export function moduleOf(context: OrderContext, type: string | undefined): WorkflowModule {
+  const modules = context.catalog.modules;
+  const found = type ? moduleFor(modules, type) : modules.length === 1 ? modules[0] : undefined;
+  if (!found) {
+    throw new OperationError(
+      'UnknownType',
+      `${type ? `No workflow ${type}` : 'Name the workflow to start'}; this catalog has ${modules.map((m) => m.name).join(', ') || 'none'}`,
+    );
   }
-  throw new OperationError(
-    'NotFound',
-    `No effects recorded for order ${orderId}: it never reserved stock, saved or notified (check the id with "swfctl list"; workflow ids are order-<orderId>)`,
-  );
+  return found;
 }
 
 /**
- * Validates an order and starts `OrderProcessing` for it, with workflowId `order-<orderId>`. Starting an order
- * that is already running returns the open run; one whose latest run completed returns that run with
- * `alreadyCompleted` and starts nothing (`resume` is the way to run a closed order again). An invalid order,
- * or one carrying a `resume` block, throws `ValidationError` and starts nothing.
+ * Validates an input with its workflow module and starts a run of the module's current version, with the
+ * module's workflowId. Starting an input that is already running returns the open run; one whose latest run
+ * completed returns that run with `alreadyCompleted` and starts nothing (`resume` is the way to run a closed
+ * one again). An invalid input, or one carrying a `resume` block, throws `ValidationError` and starts nothing.
  */
-export async function startOrder(
+export async function startWorkflow(
   context: OrderContext,
-  order: unknown,
+  request: { type?: string; input: unknown },
 ): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean }> {
-  const parsed = parseOrder(order, { allowFailureInjection: context.config.allowFailureInjection });
+  const module = moduleOf(context, request.type);
+  const parsed = module.parseInput(request.input, {
+    allowFailureInjection: context.config.allowFailureInjection,
+  });
+  // Only the resume operation writes a resume block (it carries the lineage that owns effects).
+  if ('resume' in parsed) {
+    throw new ValidationError([
+      'resume: a start input may not carry a resume block; to run a closed run again from a step, use "swfctl resume <workflowId> --from <step>" (or the operations function\'s resume command)',
+    ]);
+  }
   const input = JSON.stringify(parsed);
   if (input.length > SWF_INPUT_LIMIT) {
     throw new ValidationError([
-      `the order is ${input.length} characters as JSON; SWF accepts at most ${SWF_INPUT_LIMIT}`,
+      `the input is ${input.length} characters as JSON; SWF accepts at most ${SWF_INPUT_LIMIT}`,
     ]);
   }
-  const workflowId = workflowIdFor(parsed.orderId);
+  const workflowId = module.workflowId(parsed);
+  const workflowType = { name: module.name, version: module.currentVersion(context.config) };
   // Concurrent starters race: the run that beat this call may be open, or already closed, when we look.
   for (let attempt = 1; ; attempt++) {
     const completed = await completedRun(context, workflowId);
@@ -87,7 +88,7 @@ export async function startOrder(
         new S.StartWorkflowExecutionCommand({
           domain: context.config.domain,
           workflowId,
-          workflowType: { name: ORDER_WORKFLOW_NAME, version: context.config.workflowVersion },
+          workflowType,
           input,
         }),
       );
@@ -158,9 +159,12 @@ export async function findRun(
     new S.ListClosedWorkflowExecutionsCommand({ ...filter, maximumPageSize: 1 }),
   );
   if (closed.executionInfos?.[0]) return closed.executionInfos[0];
-  const hint = workflowId.startsWith('order-')
-    ? 'check the id with "swfctl list"'
-    : `order workflow ids are order-<orderId>: did you mean ${workflowIdFor(workflowId)}?`;
+  // A near miss: an id typed without its workflow's prefix (A-1001 for order-A-1001).
+  const prefixes = context.catalog.modules.map((m) => m.idPrefix).filter(Boolean);
+  const hint =
+    prefixes.length === 0 || prefixes.some((prefix) => workflowId.startsWith(prefix))
+      ? 'check the id with "swfctl list"'
+      : `workflow ids start with ${prefixes.join(' or ')}: did you mean ${prefixes.map((p) => `${p}${workflowId}`).join(' or ')}?`;
   throw new OperationError('NotFound', `No run of workflow ${workflowId} in domain ${domain}; ${hint}`);
 }
 
@@ -235,10 +239,7 @@ export async function resumeRun(
     );
   }
   // A resumed run continues on the source run's own workflow type and version.
-  const type = {
-    name: info.workflowType?.name ?? ORDER_WORKFLOW_NAME,
-    version: info.workflowType?.version ?? context.config.workflowVersion,
-  };
+  const type = { name: info.workflowType?.name ?? '', version: info.workflowType?.version ?? '' };
   const workflow = context.catalog.workflow(type.name, type.version);
   const steps = workflow?.steps.map((step) => step.name) ?? [];
   if (!steps.includes(request.fromStep)) {

@@ -6,7 +6,7 @@ import type { WorkerTelemetry } from './telemetry.js';
 /** What both pollers are configured with. */
 export interface PollerOptions {
   swf: import('@aws-sdk/client-swf').SWFClient;
-  catalog: import('../workflow/types.js').Catalog;
+  catalog: import('../workflow/module.js').Catalog;
   domain: string;
   taskList: string;
   identity: string;

@@ -1,5 +1,6 @@
 import * as S from '@aws-sdk/client-swf';
-import type { ActivityType, Catalog, WorkflowDefinition } from '../workflow/types.js';
+import type { Catalog } from '../workflow/module.js';
+import type { ActivityType, WorkflowDefinition } from '../workflow/types.js';
 import { errorName } from './errors.js';
 
 export type RegistrationAction = 'created' | 'existing' | 'undeprecated';

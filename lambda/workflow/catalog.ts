@@ -1,99 +1,12 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { parseDuration } from './durations.js';
 import { ALWAYS_NON_RETRYABLE, CatalogError } from './errors.js';
-import { swfNameProblem } from './swf-names.js';
-import type {
-  ActivityFunction,
-  ActivityTimeouts,
-  ActivityType,
-  Catalog,
-  RetryPolicy,
-  Step,
-  WorkflowDefinition,
-} from './types.js';
+import type { Catalog, WorkflowModule } from './module.js';
+import { type activitySpec, type CatalogSpec, catalogSpec, type workflowSpec } from './spec.js';
 
-/** SWF names: 1..256 characters, no ':', '/', '|', control characters, and not the literal "arn". */
-const swfNameOf = (maxLength: number) =>
-  z.string().superRefine((value, context) => {
-    const problem = swfNameProblem(value, maxLength);
-    if (problem) context.addIssue({ code: 'custom', message: problem });
-  });
-const swfName = swfNameOf(256);
-/** Step names become part of activity and timer ids, so they are kept short and plain. */
-const stepName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, "_" or "-"');
-const version = swfNameOf(64);
-const durationInput = z.union([z.string(), z.number()]);
+export type { ActivitySpec, CatalogSpec, StepSpec, WorkflowSpec } from './spec.js';
 
-const timeoutsSpec = z
-  .object({
-    scheduleToStart: durationInput,
-    scheduleToClose: durationInput,
-    startToClose: durationInput,
-    heartbeat: durationInput,
-  })
-  .partial();
-
-const retrySpec = z
-  .object({
-    maximumAttempts: z.number().int().min(1).max(100),
-    initialIntervalSeconds: z.number().int().min(0).max(86_400),
-    backoffCoefficient: z.number().min(1).max(10),
-    maximumIntervalSeconds: z.number().int().min(0).max(86_400),
-    nonRetryableErrors: z.array(z.string().min(1).max(256)),
-  })
-  .partial();
-
-const activitySpec = z.object({
-  name: swfName.optional(),
-  version: version.optional(),
-  taskList: swfName.optional(),
-  description: z.string().max(1024).optional(),
-  timeouts: timeoutsSpec.optional(),
-  run: z.custom<ActivityFunction>((value) => typeof value === 'function', 'must be a function'),
-});
-
-const stepSpec = z.object({
-  name: stepName,
-  activity: activitySpec,
-  retry: retrySpec.optional(),
-  compensation: z.object({ activity: activitySpec.optional(), retry: retrySpec.optional() }).optional(),
-});
-
-const workflowSpec = z.object({
-  name: swfName,
-  version,
-  description: z.string().max(1024).default(''),
-  taskList: swfName,
-  executionStartToCloseTimeout: durationInput,
-  taskStartToCloseTimeout: durationInput,
-  childPolicy: z.enum(['TERMINATE', 'REQUEST_CANCEL', 'ABANDON']).default('TERMINATE'),
-  defaults: z
-    .object({
-      activityVersion: version.optional(),
-      activityTaskList: swfName.optional(),
-      timeouts: timeoutsSpec.optional(),
-      retry: retrySpec.optional(),
-    })
-    .default({}),
-  steps: z.array(stepSpec).min(1),
-});
-
-const catalogSpec = z.object({
-  domain: z.object({
-    name: swfName,
-    description: z.string().max(1024).default(''),
-    retentionDays: z.number().int().min(0).max(90),
-  }),
-  workflows: z.array(workflowSpec).min(1),
-});
-
-/** The authoring form of a catalog: what `defineCatalog` accepts. */
-export type CatalogSpec = z.input<typeof catalogSpec>;
-export type ActivitySpec = z.input<typeof activitySpec>;
-export type StepSpec = z.input<typeof stepSpec>;
-export type WorkflowSpec = z.input<typeof workflowSpec>;
+import type { ActivityTimeouts, ActivityType, RetryPolicy, Step, WorkflowDefinition } from './types.js';
 
 /** The original FAQ's rule: three consecutive failures of a step trigger the rollback. */
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -112,7 +25,7 @@ export const DEFAULT_ACTIVITY_TIMEOUTS = {
 } as const satisfies ActivityTimeouts;
 
 /** Validates a catalog spec and resolves every default; throws `CatalogError` naming the bad entry. */
-export function defineCatalog(spec: CatalogSpec): Catalog {
+export function defineCatalog(spec: CatalogSpec, modules: readonly WorkflowModule[] = []): Catalog {
   const parsed = catalogSpec.safeParse(spec);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
@@ -147,6 +60,7 @@ export function defineCatalog(spec: CatalogSpec): Catalog {
 
   return {
     domain,
+    modules,
     workflows,
     workflow: (name, workflowVersion) =>
       workflows.find((w) => w.name === name && w.version === workflowVersion),

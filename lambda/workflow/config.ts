@@ -18,6 +18,14 @@ export const configSchema = z.object({
   SWF_DECISION_TASK_LIST: name.default('order-decisions'),
   SWF_ACTIVITY_TASK_LIST: name.default('order-activities'),
   SWF_WORKFLOW_VERSION: name.refine((v) => v.length <= 64, 'must be at most 64 characters').default('1'),
+  /** The version new runs of each workflow start on, as `Name=version,…` (overrides SWF_WORKFLOW_VERSION). */
+  SWF_WORKFLOW_VERSIONS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.-]+=[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+=[A-Za-z0-9_.-]+)*$/,
+      'must read Name=version,Name=version',
+    )
+    .optional(),
   SWF_ALLOW_FAILURE_INJECTION: booleanFlag.default(false),
   /** Multiplies every order timeout (0.01 to 1): fast-failing test environments such as the chaos run. */
   SWF_TIMEOUT_SCALE: z.coerce.number().min(0.01).max(1).default(1),
@@ -30,6 +38,8 @@ export interface WorkflowConfig {
   decisionTaskList: string;
   activityTaskList: string;
   workflowVersion: string;
+  /** Per-workflow versions for new runs (SWF_WORKFLOW_VERSIONS); a workflow not named here uses its own default. */
+  workflowVersions: Record<string, string>;
   /** Lets order inputs carry a `simulate` block; off unless explicitly enabled (demos and tests). */
   allowFailureInjection: boolean;
   /** Scales the order workflow's timeouts (1 in production). */
@@ -53,6 +63,9 @@ export function loadConfig(env: Record<string, string | undefined> = {}): Workfl
     decisionTaskList: c.SWF_DECISION_TASK_LIST,
     activityTaskList: c.SWF_ACTIVITY_TASK_LIST,
     workflowVersion: c.SWF_WORKFLOW_VERSION,
+    workflowVersions: Object.fromEntries(
+      (c.SWF_WORKFLOW_VERSIONS?.split(',') ?? []).map((pair) => pair.split('=') as [string, string]),
+    ),
     allowFailureInjection: c.SWF_ALLOW_FAILURE_INJECTION,
     timeoutScale: c.SWF_TIMEOUT_SCALE,
   };

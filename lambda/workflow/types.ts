@@ -15,14 +15,15 @@ export interface ActivityPayload {
   compensation?: { step: string };
 }
 
-/** Side-effect ports an activity may use; adapters are chosen by configuration (lambda/adapters). */
-export interface ActivityPorts {
-  orderStore: import('./order/ports.js').OrderStore;
-  notifier: import('./order/ports.js').Notifier;
-}
+/**
+ * The side-effect ports the worker hands to activities: every port any registered workflow module needs, by
+ * name (adapters are chosen by configuration, lambda/adapters). A module's activities declare the ports they use
+ * as the type parameter of `ActivityFunction`; generic code never names them.
+ */
+export type ActivityPorts = object;
 
 /** Runtime services the worker hands to a running activity. */
-export interface ActivityContext {
+export interface ActivityContext<Ports = ActivityPorts> {
   attempt: number;
   workflowId: string;
   runId: string;
@@ -35,13 +36,20 @@ export interface ActivityContext {
   signal: AbortSignal;
   /** Waits, waking early (with an AbortError) when `signal` fires. */
   sleep(milliseconds: number): Promise<void>;
-  ports: ActivityPorts;
+  ports: Ports;
   /** Whether inputs may carry a `simulate` block (demos and tests only). */
   allowFailureInjection: boolean;
 }
 
 /** An activity implementation: plain async code that returns JSON or throws a named error. */
-export type ActivityFunction = (payload: ActivityPayload, context: ActivityContext) => Promise<Json> | Json;
+export type ActivityFunction<Ports = ActivityPorts> = (
+  payload: ActivityPayload,
+  context: ActivityContext<Ports>,
+) => Promise<Json> | Json;
+
+/** An activity function of any module, whatever ports it declares (the worker hands it every port). */
+// biome-ignore lint/suspicious/noExplicitAny: a module's activities declare their own ports; the catalog holds them all
+export type AnyActivityFunction = ActivityFunction<any>;
 
 /** The four SWF activity timeouts. */
 export interface ActivityTimeouts {
@@ -58,7 +66,7 @@ export interface ActivityType {
   taskList: string;
   description: string;
   timeouts: ActivityTimeouts;
-  run: ActivityFunction;
+  run: AnyActivityFunction;
 }
 
 /** How failed attempts of an activity are retried, on SWF timers with exponential backoff. */
@@ -98,14 +106,4 @@ export interface DomainDefinition {
   name: string;
   description: string;
   retentionDays: number;
-}
-
-/** The single source of truth read by registration, the decider and the activity worker. */
-export interface Catalog {
-  domain: DomainDefinition;
-  workflows: WorkflowDefinition[];
-  workflow(name: string, version: string): WorkflowDefinition | undefined;
-  /** Every distinct activity type (steps and compensations) across all workflows. */
-  activityTypes(): ActivityType[];
-  activity(name: string, version: string): ActivityType | undefined;
 }

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { WorkflowConfig } from '../../lambda/workflow/config.js';
-import { ORDER_WORKFLOW_NAME } from '../../lambda/workflow/order/workflow.js';
+import type { Catalog } from '../../lambda/workflow/module.js';
 import { OrderFunction } from '../function-defaults.js';
 import { domainArns } from '../swf-arns.js';
 import { METRICS_NAMESPACE } from './common-environment.js';
@@ -10,6 +10,8 @@ import { scheduleEveryMinute } from './schedule.js';
 
 export interface OperationsApiProps {
   config: WorkflowConfig;
+  /** The registered workflows: the starter and resume may start these types, and no other. */
+  catalog: Catalog;
   environment: Record<string, string>;
 }
 
@@ -23,19 +25,24 @@ export class OperationsApi extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const domain = domainArns(stack, props.config.domain);
+    // Each workflow module's type name: StringEquals with a list matches any of them.
+    const workflowTypes = [...new Set(props.catalog.workflows.map((w) => w.name))];
+    const typeCondition = {
+      'swf:workflowType.name': workflowTypes.length === 1 ? workflowTypes[0] : workflowTypes,
+    };
 
     this.starter = new OrderFunction(this, 'Starter', {
       handler: 'starter',
-      description: 'Validates an order and starts OrderProcessing for it',
+      description: `Validates an input and starts a run of ${workflowTypes.join(' or ')}`,
       timeout: Duration.seconds(30),
       environment: props.environment,
     });
     this.starter.role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'StartOrderWorkflowsOnly',
+        sid: 'StartCatalogWorkflowsOnly',
         actions: ['swf:StartWorkflowExecution'],
         resources: domain,
-        conditions: { StringEquals: { 'swf:workflowType.name': ORDER_WORKFLOW_NAME } },
+        conditions: { StringEquals: typeCondition },
       }),
     );
     // Starting an order that is running returns its open run; one that completed returns that run: both found by listing.
@@ -50,7 +57,7 @@ export class OperationsApi extends Construct {
     this.operations = new OrderFunction(this, 'Operations', {
       handler: 'operations',
       description:
-        'History, describe, order effects, resume, signal, cancel and terminate for order workflows',
+        'History, describe, effects, resume, signal, cancel, terminate and bulk actions for the catalog workflows',
       timeout: Duration.seconds(60),
       environment: props.environment,
     });
@@ -74,7 +81,7 @@ export class OperationsApi extends Construct {
         sid: 'ResumeStartsANewRun',
         actions: ['swf:StartWorkflowExecution'],
         resources: domain,
-        conditions: { StringEquals: { 'swf:workflowType.name': ORDER_WORKFLOW_NAME } },
+        conditions: { StringEquals: typeCondition },
       }),
     );
 

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { Catalog } from '../../lambda/workflow/types.js';
+import type { Catalog } from '../../lambda/workflow/module.js';
 import { OrderFunction } from '../function-defaults.js';
 import { domainArns } from '../swf-arns.js';
 

@@ -6,7 +6,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { durationSeconds } from '../../lambda/workflow/durations.js';
-import type { ActivityType, Catalog } from '../../lambda/workflow/types.js';
+import type { Catalog } from '../../lambda/workflow/module.js';
+import type { ActivityType } from '../../lambda/workflow/types.js';
 import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
 import type { MetricFactory } from './metric-factory.js';
 

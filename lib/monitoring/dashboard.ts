@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { Catalog } from '../../lambda/workflow/types.js';
+import type { Catalog } from '../../lambda/workflow/module.js';
 import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
 import { hasHeartbeat } from './alarms.js';
 import type { MetricFactory } from './metric-factory.js';

@@ -148,6 +148,7 @@ export function describeFailure(error: unknown, endpoint: string): { message: st
     };
   }
   if (e?.name === 'OperationError') return { message: e.message, exitCode: 3 };
+  if (e?.name === 'InvalidArgumentError') return { message: e.message, exitCode: 2 };
   if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(e?.message))) {
     return {
       message: `cannot reach SWF at ${endpoint}: is swf-local running? Start it with "npx swfctl server" (or "npm start")`,

@@ -2,7 +2,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { describeEffectsBackend, loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { actOnOpenRuns, candidates, resumeFailed } from '../../lambda/worker/bulk-operations.js';
-import { OperationError, type OrderContext, readOrderEffects } from '../../lambda/worker/operations.js';
+import { OperationError, type OrderContext } from '../../lambda/worker/operations.js';
+import { readOrderEffects } from '../../lambda/workflow/order/operations.js';
 import { progressBar } from '../runtime/demo.js';
 import { renderOrderEffects, table } from './format.js';
 

@@ -6,13 +6,13 @@ import {
   cancelRun,
   type OrderContext,
   readEvents,
-  readOrderEffects,
   resumeRun,
   signalRun,
-  startOrder,
+  startWorkflow,
   terminateRun,
 } from '../../lambda/worker/operations.js';
 import { describeRun, type RunDescription, runMarks } from '../../lambda/worker/run-description.js';
+import { readOrderEffects } from '../../lambda/workflow/order/operations.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { consoleBundle } from './bundle.js';
 import { consolePage } from './page.js';
@@ -26,14 +26,6 @@ export interface ConsoleOptions {
   /** The order the start form opens with. */
   sampleOrder?: Json;
 }
-
-export const SAMPLE_ORDER: Json = {
-  orderId: 'A-2001',
-  customerId: 'cust-42',
-  items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 12.5 }],
-  currency: 'USD',
-  paymentToken: 'tok_visa_4242abcd',
-};
 
 const STATUSES = [
   'OPEN',
@@ -245,7 +237,12 @@ async function action(context: OrderContext, path: string, body: Json): Promise<
   try {
     switch (path) {
       case 'start':
-        return { ...(await startOrder(context, body.order)) };
+        return {
+          ...(await startWorkflow(context, {
+            type: str('type'),
+            input: 'input' in body ? body.input : body.order,
+          })),
+        };
       case 'resume':
         return {
           ...(await resumeRun(context, {
@@ -327,7 +324,7 @@ export function createConsoleRoutes(options: ConsoleOptions) {
           consolePage({
             token,
             domain: options.context.config.domain,
-            sample: options.sampleOrder ?? SAMPLE_ORDER,
+            sample: options.sampleOrder ?? options.context.catalog.modules[0]?.sampleInput ?? {},
           }),
           {
             // No inline script can run, whatever ends up in the page.

@@ -5,7 +5,8 @@
  * - docs/console-list.png: the runs list with a resumed order, a terminated one, an open one and a selection.
  */
 import { fileURLToPath } from 'node:url';
-import { findRun, resumeRun, startOrder, terminateRun } from '../../lambda/worker/operations.js';
+import { findRun, resumeRun, terminateRun } from '../../lambda/worker/operations.js';
+import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { launchChromium } from '../../test/support/browser.js';
 import { eventually } from '../../test/support/workers.js';
 import { startLocalStack } from '../runtime/local-stack.js';

@@ -1,5 +1,6 @@
 import * as S from '@aws-sdk/client-swf';
-import { type OrderContext, resumeRun, startOrder, workflowIdFor } from '../../lambda/worker/operations.js';
+import { type OrderContext, resumeRun } from '../../lambda/worker/operations.js';
+import { startOrder, workflowIdFor } from '../../lambda/workflow/order/operations.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { duration, table } from '../cli/format.js';
 

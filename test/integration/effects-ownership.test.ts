@@ -1,9 +1,12 @@
 import * as S from '@aws-sdk/client-swf';
 import { describe, expect, it } from 'vitest';
-import { findRun, listRuns, runHistory, startOrder, workflowIdFor } from '../../lambda/worker/operations.js';
+import { findRun, listRuns, runHistory } from '../../lambda/worker/operations.js';
 import { ValidationError } from '../../lambda/workflow/errors.js';
+import type { Catalog } from '../../lambda/workflow/module.js';
+import { startOrder, workflowIdFor } from '../../lambda/workflow/order/operations.js';
+import type { OrderPorts } from '../../lambda/workflow/order/ports.js';
 import { ORDER_ACTIVITIES } from '../../lambda/workflow/order/workflow.js';
-import type { ActivityFunction, Catalog } from '../../lambda/workflow/types.js';
+import type { ActivityFunction } from '../../lambda/workflow/types.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, startWorkers, useOrderWorkers } from '../support/workers.js';
 
@@ -14,7 +17,7 @@ import { eventually, startWorkers, useOrderWorkers } from '../support/workers.js
 const setup = useOrderWorkers();
 
 /** ProcessData that does not stop when cancellation is requested: it finishes its work and returns. */
-const stubbornProcessData: ActivityFunction = async (payload, context) => {
+const stubbornProcessData: ActivityFunction<OrderPorts> = async (payload, context) => {
   const until = Date.now() + 20_000;
   while (!context.signal.aborted && Date.now() < until) {
     await context.heartbeat('working');

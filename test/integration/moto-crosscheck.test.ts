@@ -1,10 +1,11 @@
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
-import { type OrderContext, startOrder } from '../../lambda/worker/operations.js';
+import type { OrderContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { type MotoServer, startMoto } from '../../local/runtime/moto.js';
 import { motoForTests } from '../support/moto.js';
 import { anOrder } from '../support/order-fixtures.js';

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bulkBatch, resumeFailed } from '../../lambda/worker/bulk-operations.js';
-import { findRun, startOrder } from '../../lambda/worker/operations.js';
+import { findRun } from '../../lambda/worker/operations.js';
+import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, useOrderWorkers } from '../support/workers.js';
 

@@ -113,7 +113,7 @@ describe('swfctl', () => {
     );
     const near = await swfctl('history', 'A-1001');
     expect(near.stderr).toBe(
-      'swfctl: No run of workflow A-1001 in domain cli-domain; order workflow ids are order-<orderId>: did you mean order-A-1001?\n',
+      'swfctl: No run of workflow A-1001 in domain cli-domain; workflow ids start with order-: did you mean order-A-1001?\n',
     );
     const notObject = await swfctl('start', '--order', '[1]');
     expect(notObject).toMatchObject({

@@ -1,13 +1,8 @@
 import * as S from '@aws-sdk/client-swf';
 import { describe, expect, it } from 'vitest';
-import {
-  findRun,
-  OperationError,
-  resumeRun,
-  runHistory,
-  startOrder,
-} from '../../lambda/worker/operations.js';
+import { findRun, OperationError, resumeRun, runHistory } from '../../lambda/worker/operations.js';
 import { ValidationError } from '../../lambda/workflow/errors.js';
+import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, useOrderWorkers } from '../support/workers.js';
 

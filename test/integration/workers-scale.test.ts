@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
 import { runDecider } from '../../lambda/worker/decider-worker.js';
-import { findRun, runHistory, startOrder } from '../../lambda/worker/operations.js';
+import { findRun, runHistory } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { recordingTelemetry } from '../../lambda/worker/telemetry.js';
 import { defineCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import type { Catalog } from '../../lambda/workflow/module.js';
+import { orderModule } from '../../lambda/workflow/order/index.js';
+import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { orderWorkflow } from '../../lambda/workflow/order/workflow.js';
-import type { ActivityFunction, Catalog } from '../../lambda/workflow/types.js';
+import type { ActivityFunction } from '../../lambda/workflow/types.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, orderEnvironment, startWorkers } from '../support/workers.js';
 
@@ -88,7 +91,10 @@ describe('workflow versions side by side', () => {
     const v1 = orderWorkflow(loadConfig({ SWF_WORKFLOW_VERSION: '1' }));
     const v2 = orderWorkflow(loadConfig({ SWF_WORKFLOW_VERSION: '2' }));
     v2.steps = [...v2.steps, { name: 'AuditTrail', activity: { run: auditTrail } }];
-    return defineCatalog({ domain: { name: 'order-processing-dev', retentionDays: 1 }, workflows: [v1, v2] });
+    return defineCatalog(
+      { domain: { name: 'order-processing-dev', retentionDays: 1 }, workflows: [v1, v2] },
+      [orderModule],
+    );
   }
 
   it('finishes old runs on version 1 while new runs take version 2', async () => {

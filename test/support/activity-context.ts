@@ -1,12 +1,13 @@
 import { inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
+import type { OrderPorts } from '../../lambda/workflow/order/ports.js';
 import type { ActivityContext, ActivityPayload, Json } from '../../lambda/workflow/types.js';
 
 /** An activity context with in-memory ports, an instant clock and recorded heartbeats. */
-export function testContext(overrides: Partial<ActivityContext> = {}) {
+export function testContext(overrides: Partial<ActivityContext<OrderPorts>> = {}) {
   const { orderStore, notifier, published } = inMemoryPorts();
   const heartbeats: (string | undefined)[] = [];
   const slept: number[] = [];
-  const context: ActivityContext = {
+  const context: ActivityContext<OrderPorts> = {
     attempt: 1,
     workflowId: 'order-A-1001',
     runId: 'run-1',

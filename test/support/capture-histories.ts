@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as S from '@aws-sdk/client-swf';
-import { findRun, readEvents, resumeRun, startOrder } from '../../lambda/worker/operations.js';
+import { findRun, readEvents, resumeRun } from '../../lambda/worker/operations.js';
+import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { anOrder } from './order-fixtures.js';
 import { eventually, orderEnvironment, startWorkers } from './workers.js';
 

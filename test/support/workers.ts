@@ -10,7 +10,7 @@ import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { recordingTelemetry } from '../../lambda/worker/telemetry.js';
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
-import type { Catalog } from '../../lambda/workflow/types.js';
+import type { Catalog } from '../../lambda/workflow/module.js';
 import { startLocal } from './swf-local.js';
 
 export type Ports = InMemoryPorts;

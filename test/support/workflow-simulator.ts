@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../../lambda/decider/index.js';
 import { type Decision, decide, parseActivityId } from '../../lambda/decider/index.js';
-import type { Catalog } from '../../lambda/workflow/types.js';
+import type { Catalog } from '../../lambda/workflow/module.js';
 import { HistoryBuilder } from './history-builder.js';
 
 export type Outcome =

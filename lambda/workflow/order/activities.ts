@@ -1,5 +1,5 @@
 import type { ActivityContext, ActivityFunction, ActivityPayload, Json } from '../types.js';
-import type { EffectOwner } from './ports.js';
+import type { EffectOwner, OrderPorts } from './ports.js';
 import { enrichOrder, type OrderTotals, priceOrder } from './pricing.js';
 import { type Order, parseOrder } from './schema.js';
 
@@ -9,7 +9,7 @@ function orderOf(payload: ActivityPayload): Order {
 }
 
 /** Effects belong to the run's lineage: only it (and runs resumed from it) may undo them. */
-function ownerOf(context: ActivityContext): EffectOwner {
+function ownerOf(context: ActivityContext<OrderPorts>): EffectOwner {
   return { lineageId: context.lineageId, runId: context.runId };
 }
 
@@ -19,7 +19,7 @@ function totalsOf(payload: ActivityPayload): OrderTotals {
 }
 
 /** Checks the order; invalid input is a non-retryable `ValidationError` listing every problem. */
-export const validateInput: ActivityFunction = (payload, context) => {
+export const validateInput: ActivityFunction<OrderPorts> = (payload, context) => {
   const order = parseOrder(payload.input, { allowFailureInjection: context.allowFailureInjection });
   return {
     valid: true,
@@ -31,7 +31,7 @@ export const validateInput: ActivityFunction = (payload, context) => {
 };
 
 /** Prices the order and reserves stock for its lines (idempotent by orderId). */
-export const processData: ActivityFunction = async (payload, context) => {
+export const processData: ActivityFunction<OrderPorts> = async (payload, context) => {
   const order = orderOf(payload);
   const totals = priceOrder(order);
   const outcome = await context.ports.orderStore.reserveStock(
@@ -48,20 +48,20 @@ export const processData: ActivityFunction = async (payload, context) => {
 };
 
 /** Compensation of ProcessData: releases the stock reservation. */
-export const releaseProcessData: ActivityFunction = async (payload, context) => {
+export const releaseProcessData: ActivityFunction<OrderPorts> = async (payload, context) => {
   const order = orderOf(payload);
   const outcome = await context.ports.orderStore.releaseStock(order.orderId, ownerOf(context));
   return { released: outcome === 'applied', outcome, orderId: order.orderId };
 };
 
 /** Adds customer tier, loyalty points and a shipping estimate. */
-export const enrichData: ActivityFunction = (payload) => {
+export const enrichData: ActivityFunction<OrderPorts> = (payload) => {
   const order = orderOf(payload);
   return enrichOrder(order, totalsOf(payload)) as unknown as Json;
 };
 
 /** Writes the order record; a retried save never duplicates it. */
-export const saveResults: ActivityFunction = async (payload, context) => {
+export const saveResults: ActivityFunction<OrderPorts> = async (payload, context) => {
   const order = orderOf(payload);
   const totals = totalsOf(payload);
   const outcome = await context.ports.orderStore.saveOrder(
@@ -83,14 +83,14 @@ export const saveResults: ActivityFunction = async (payload, context) => {
 };
 
 /** Compensation of SaveResults: deletes the saved record. */
-export const deleteSavedResults: ActivityFunction = async (payload, context) => {
+export const deleteSavedResults: ActivityFunction<OrderPorts> = async (payload, context) => {
   const order = orderOf(payload);
   const outcome = await context.ports.orderStore.deleteOrder(order.orderId, ownerOf(context));
   return { deleted: outcome === 'applied', outcome, orderId: order.orderId };
 };
 
 /** Tells the customer the order is confirmed; one notification per order, however often retried. */
-export const notifyCompletion: ActivityFunction = async (payload, context) => {
+export const notifyCompletion: ActivityFunction<OrderPorts> = async (payload, context) => {
   const order = orderOf(payload);
   const totals = totalsOf(payload);
   const sent = await context.ports.notifier.send(

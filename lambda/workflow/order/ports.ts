@@ -105,3 +105,9 @@ export class NotificationInProgress extends Error {
     );
   }
 }
+
+/** The ports the order workflow's activities use. */
+export interface OrderPorts {
+  orderStore: OrderStore;
+  notifier: Notifier;
+}

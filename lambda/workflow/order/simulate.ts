@@ -1,5 +1,6 @@
 import { NonRetryableError } from '../errors.js';
 import type { ActivityContext, ActivityFunction, ActivityPayload } from '../types.js';
+import type { OrderPorts } from './ports.js';
 import { type OrderStepName, type Simulation, simulateSchema } from './schema.js';
 
 /** A failure injected by `simulate` (retryable unless `nonRetryable` was set). */
@@ -14,7 +15,10 @@ export class SimulatedPermanentFailure extends NonRetryableError {
 /** Heartbeat cadence while a simulated long activity works. */
 const SLEEP_SLICE_MS = 2_000;
 
-function simulationOf(payload: ActivityPayload, context: ActivityContext): Simulation | undefined {
+function simulationOf(
+  payload: ActivityPayload,
+  context: ActivityContext<OrderPorts>,
+): Simulation | undefined {
   if (!context.allowFailureInjection) return undefined;
   const parsed = simulateSchema.safeParse(payload.input.simulate);
   return parsed.success ? parsed.data : undefined;
@@ -24,7 +28,10 @@ function simulationOf(payload: ActivityPayload, context: ActivityContext): Simul
  * Wraps a step's activity with the failure injection an input's `simulate` block asks for.
  * Without SWF_ALLOW_FAILURE_INJECTION=true the block is ignored here and rejected by ValidateInput.
  */
-export function withSimulation(step: OrderStepName, run: ActivityFunction): ActivityFunction {
+export function withSimulation(
+  step: OrderStepName,
+  run: ActivityFunction<OrderPorts>,
+): ActivityFunction<OrderPorts> {
   return async (payload, context) => {
     const simulation = simulationOf(payload, context);
     if (simulation?.sleepSeconds && (simulation.sleepStep ?? 'ProcessData') === step) {
@@ -42,7 +49,10 @@ export function withSimulation(step: OrderStepName, run: ActivityFunction): Acti
 }
 
 /** Wraps a compensation so `simulate.failCompensation` can make it fail on every attempt. */
-export function withCompensationSimulation(step: OrderStepName, run: ActivityFunction): ActivityFunction {
+export function withCompensationSimulation(
+  step: OrderStepName,
+  run: ActivityFunction<OrderPorts>,
+): ActivityFunction<OrderPorts> {
   return async (payload, context) => {
     if (simulationOf(payload, context)?.failCompensation === step) {
       throw new SimulatedFailure(`simulated failure of the ${step} compensation, attempt ${payload.attempt}`);

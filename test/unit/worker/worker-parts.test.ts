@@ -116,3 +116,18 @@ describe('the poll window', () => {
     expect(result.emptyPolls).toBe(starts.length);
   });
 });
+
+describe('the activity worker and the workflow modules', () => {
+  it('refuses to start without a port a registered module needs, naming it and the module', async () => {
+    const { missingPorts, runActivityWorker } = await import('../../../lambda/worker/activity-worker.js');
+    const { catalog } = await import('../../support/order-fixtures.js');
+    expect(missingPorts(catalog, { orderStore: {}, notifier: {} })).toEqual([]);
+    expect(missingPorts(catalog, { orderStore: {} })).toEqual(['notifier']);
+    await expect(
+      runActivityWorker({
+        catalog,
+        ports: { orderStore: {} },
+      } as unknown as Parameters<typeof runActivityWorker>[0]),
+    ).rejects.toThrow(/no notifier port\(s\), which OrderProcessing need\(s\)/);
+  });
+});

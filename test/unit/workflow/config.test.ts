@@ -10,9 +10,20 @@ describe('loadConfig', () => {
       decisionTaskList: 'order-decisions',
       activityTaskList: 'order-activities',
       workflowVersion: '1',
+      workflowVersions: {},
       allowFailureInjection: false,
       timeoutScale: 1,
     });
+  });
+
+  it('reads a version per workflow for new runs, and refuses a list it cannot read', () => {
+    expect(loadConfig({ SWF_WORKFLOW_VERSIONS: 'OrderProcessing=2,Refund=1' }).workflowVersions).toEqual({
+      OrderProcessing: '2',
+      Refund: '1',
+    });
+    expect(() => loadConfig({ SWF_WORKFLOW_VERSIONS: 'OrderProcessing' })).toThrow(
+      /SWF_WORKFLOW_VERSIONS: must read Name=version,Name=version/,
+    );
   });
 
   it('reads the domain, task lists and version from the environment, and the catalog follows', () => {

@@ -1,0 +1,40 @@
+/**
+ * The project's module boundaries, checked in `npm test` (`npm run lint:deps`):
+ * - the decider and the workers are generic: they import no workflow module (lambda/workflow/<name>/);
+ * - swf-local is an SWF server for any application: local/server imports nothing from lambda/;
+ * - no import cycles anywhere.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles hide layering mistakes and break bundling order.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'generic-decider-and-workers',
+      severity: 'error',
+      comment:
+        'The decider and the workers serve every workflow: they reach a workflow only through the catalog and the registry.',
+      from: { path: '^lambda/(decider|worker)/' },
+      to: { path: '^lambda/workflow/[^/]+/' },
+    },
+    {
+      name: 'swf-local-stands-alone',
+      severity: 'error',
+      comment:
+        "swf-local is an SWF server for any application; it must not depend on this project's workflows.",
+      from: { path: '^local/server/' },
+      to: { path: '^lambda/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|cdk\\.out|dist|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};

@@ -1,0 +1,2 @@
+/** The workflowId of an order: `order-<orderId>`. */
+export const workflowIdFor = (orderId: string) => `order-${orderId}`;

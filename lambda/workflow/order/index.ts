@@ -1,0 +1,24 @@
+import type { WorkflowModule } from '../module.js';
+import type { JsonObject } from '../types.js';
+import { workflowIdFor } from './ids.js';
+import { parseOrder } from './schema.js';
+import { ORDER_WORKFLOW_NAME, orderWorkflow } from './workflow.js';
+
+/** The order workflow as a module: validate, price, enrich, save and confirm an order, compensating on failure. */
+export const orderModule: WorkflowModule = {
+  name: ORDER_WORKFLOW_NAME,
+  summary: 'Validates, prices, enriches, saves and confirms an order; compensates on failure',
+  definitions: (config) => [orderWorkflow(config)],
+  currentVersion: (config) => config.workflowVersions[ORDER_WORKFLOW_NAME] ?? config.workflowVersion,
+  parseInput: (input, options) => parseOrder(input, options) as unknown as JsonObject,
+  workflowId: (input) => workflowIdFor(String(input.orderId)),
+  idPrefix: 'order-',
+  ports: ['orderStore', 'notifier'],
+  sampleInput: {
+    orderId: 'A-2001',
+    customerId: 'cust-42',
+    items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 12.5 }],
+    currency: 'USD',
+    paymentToken: 'tok_visa_4242abcd',
+  },
+};

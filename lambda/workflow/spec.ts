@@ -1,0 +1,87 @@
+/** The authoring form of a catalog (what `defineCatalog` validates), as zod schemas and their types. */
+import * as z from 'zod';
+import { swfNameProblem } from './swf-names.js';
+import type { AnyActivityFunction } from './types.js';
+
+/** SWF names: 1..256 characters, no ':', '/', '|', control characters, and not the literal "arn". */
+const swfNameOf = (maxLength: number) =>
+  z.string().superRefine((value, context) => {
+    const problem = swfNameProblem(value, maxLength);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+const swfName = swfNameOf(256);
+/** Step names become part of activity and timer ids, so they are kept short and plain. */
+const stepName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, "_" or "-"');
+const version = swfNameOf(64);
+const durationInput = z.union([z.string(), z.number()]);
+
+export const timeoutsSpec = z
+  .object({
+    scheduleToStart: durationInput,
+    scheduleToClose: durationInput,
+    startToClose: durationInput,
+    heartbeat: durationInput,
+  })
+  .partial();
+
+export const retrySpec = z
+  .object({
+    maximumAttempts: z.number().int().min(1).max(100),
+    initialIntervalSeconds: z.number().int().min(0).max(86_400),
+    backoffCoefficient: z.number().min(1).max(10),
+    maximumIntervalSeconds: z.number().int().min(0).max(86_400),
+    nonRetryableErrors: z.array(z.string().min(1).max(256)),
+  })
+  .partial();
+
+export const activitySpec = z.object({
+  name: swfName.optional(),
+  version: version.optional(),
+  taskList: swfName.optional(),
+  description: z.string().max(1024).optional(),
+  timeouts: timeoutsSpec.optional(),
+  run: z.custom<AnyActivityFunction>((value) => typeof value === 'function', 'must be a function'),
+});
+
+export const stepSpec = z.object({
+  name: stepName,
+  activity: activitySpec,
+  retry: retrySpec.optional(),
+  compensation: z.object({ activity: activitySpec.optional(), retry: retrySpec.optional() }).optional(),
+});
+
+export const workflowSpec = z.object({
+  name: swfName,
+  version,
+  description: z.string().max(1024).default(''),
+  taskList: swfName,
+  executionStartToCloseTimeout: durationInput,
+  taskStartToCloseTimeout: durationInput,
+  childPolicy: z.enum(['TERMINATE', 'REQUEST_CANCEL', 'ABANDON']).default('TERMINATE'),
+  defaults: z
+    .object({
+      activityVersion: version.optional(),
+      activityTaskList: swfName.optional(),
+      timeouts: timeoutsSpec.optional(),
+      retry: retrySpec.optional(),
+    })
+    .default({}),
+  steps: z.array(stepSpec).min(1),
+});
+
+export const catalogSpec = z.object({
+  domain: z.object({
+    name: swfName,
+    description: z.string().max(1024).default(''),
+    retentionDays: z.number().int().min(0).max(90),
+  }),
+  workflows: z.array(workflowSpec).min(1),
+});
+
+/** The authoring form of a catalog: what `defineCatalog` accepts. */
+export type CatalogSpec = z.input<typeof catalogSpec>;
+export type ActivitySpec = z.input<typeof activitySpec>;
+export type StepSpec = z.input<typeof stepSpec>;
+export type WorkflowSpec = z.input<typeof workflowSpec>;
