@@ -1,9 +1,16 @@
 import type { Catalog } from '../workflow/module.js';
-import type { Json, JsonObject, Step, WorkflowDefinition } from '../workflow/types.js';
+import type {
+  FlowNode,
+  Json,
+  JsonObject,
+  SignalChoice,
+  Step,
+  WorkflowDefinition,
+} from '../workflow/types.js';
 import { type AttemptError, type Progress, progressOf } from './attempt-progress.js';
 import { UnknownWorkflowTypeError } from './errors.js';
-import { attemptsKey, type HistoryFacts, readHistory } from './history.js';
-import { type ActivityKey, activityIdFor } from './ids.js';
+import { attemptsKey, type HistoryFacts, readHistory, type TimerStatus } from './history.js';
+import { type ActivityKey, activityIdFor, sleepTimerIdFor, waitTimerIdFor } from './ids.js';
 import { type Decision, type HistoryEvent, SWF_LIMITS } from './swf-types.js';
 import { parseWorkflowInput } from './workflow-input.js';
 
@@ -24,6 +31,14 @@ export interface WorkflowState {
   compensationFailures: CompensationFailure[];
   /** Why the decider cannot go on, when `phase` is `stuck`. */
   stuckReason?: string;
+  /** Nodes a `when` rule skipped. */
+  skippedSteps: string[];
+  /** The signal wait the run is in, and the signals it accepts. */
+  waitingFor?: { node: string; signals: string[] };
+  /** Signals no wait took: unknown names or invalid payloads (recorded, reported, never fatal). */
+  ignoredSignals: { name: string; eventId: number; why: string }[];
+  /** The run's failure reason when a node other than an exhausted step failed it (a rejection, say). */
+  failureReason?: string;
 }
 
 export interface StepFailure {
@@ -66,6 +81,8 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     cancelRequested: facts.cancelRequested,
     compensated: [],
     compensationFailures: [],
+    skippedSteps: [],
+    ignoredSignals: [],
   };
   if (facts.closed) return { decisions: [], state: { ...state, phase: 'closed' } };
   if (facts.lastCloseFailure && facts.lastCloseFailure.cause !== 'UNHANDLED_DECISION') {
@@ -86,69 +103,314 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     return failWorkflow(state, parsedInput.reason, { message: parsedInput.error });
   }
   const { input, resume } = parsedInput;
-  const startIndex = resume ? workflow.steps.findIndex((step) => step.name === resume.fromStep) : 0;
-  for (const step of workflow.steps.slice(0, startIndex)) {
-    state.carriedSteps.push(step.name);
-    state.results[step.name] = resume?.previousResults[step.name] ?? null;
+  const flow = workflow.flow;
+  // A resumed run carries every node before the one holding its first step.
+  const startNode = resume
+    ? Math.max(
+        0,
+        flow.findIndex((node) => nodeSteps(node).some((step) => step.name === resume.fromStep)),
+      )
+    : 0;
+  for (const node of flow.slice(0, startNode)) {
+    for (const name of [...nodeSteps(node).map((step) => step.name), ...(isWait(node) ? [node.name] : [])]) {
+      if (!(name in (resume?.previousResults ?? {})) && isWait(node)) continue;
+      state.carriedSteps.push(name);
+      state.results[name] = resume?.previousResults[name] ?? null;
+    }
   }
 
-  // Walk the steps forward until the first one that is not complete.
-  const ranSteps: Step[] = [];
-  let current: { step: Step; progress: Progress } | undefined;
-  for (const step of workflow.steps.slice(startIndex)) {
-    const progress = progressOf(
-      { kind: 'step', step: step.name },
-      stepAttempts(facts, 'step', step),
-      step.retry,
-      facts.timers,
-    );
-    if ('attempts' in progress) state.attempts[step.name] = progress.attempts;
-    if (progress.kind === 'running' || 'next' in progress)
-      state.attempts[step.name] = attemptNumber(progress);
-    if (progress.kind !== 'completed') {
-      current = { step, progress };
+  // Walk the flow forward until the first node that is not done. Everything is derived from the history.
+  const completions: { step: Step; eventId: number }[] = [];
+  const consumed = new Set<number>();
+  const leading: Decision[] = [];
+  const context: DecisionContext = { workflow, facts, input, state, lineageId: resume?.lineageId };
+  let current: Current | undefined;
+  for (const node of flow.slice(startNode)) {
+    if (node.when) {
+      let applies: boolean;
+      try {
+        applies = node.when(input, state.results);
+      } catch (error) {
+        state.currentStep = node.name;
+        state.failure = {
+          failedStep: node.name,
+          attempts: 0,
+          lastError: { reason: 'PredicateError', details: (error as Error)?.message ?? String(error) },
+        };
+        return compensate(context, ordered(completions), 'fail', leading);
+      }
+      if (!applies) {
+        state.skippedSteps.push(node.name);
+        continue;
+      }
+    }
+    if (node.kind === 'step' || node.kind === 'parallel') {
+      const branches = nodeSteps(node).map((step) => {
+        const attempts = stepAttempts(facts, 'step', step);
+        const progress = progressOf({ kind: 'step', step: step.name }, attempts, step.retry, facts.timers);
+        if ('attempts' in progress) state.attempts[step.name] = progress.attempts;
+        if (progress.kind === 'running' || 'next' in progress)
+          state.attempts[step.name] = attemptNumber(progress);
+        if (progress.kind === 'completed') {
+          state.results[step.name] = progress.result;
+          completions.push({ step, eventId: attempts?.at(-1)?.closedEventId ?? 0 });
+        }
+        return { step, progress };
+      });
+      if (branches.every((b) => b.progress.kind === 'completed')) {
+        for (const b of branches) state.completedSteps.push(b.step.name);
+        continue;
+      }
+      for (const b of branches) if (b.progress.kind === 'completed') state.completedSteps.push(b.step.name);
+      current = { kind: 'activities', node, branches };
       break;
     }
-    state.completedSteps.push(step.name);
-    state.results[step.name] = progress.result;
-    ranSteps.push(step);
+    if (node.kind === 'sleep') {
+      const timer = facts.timers.get(sleepTimerIdFor(node.name));
+      if (timer === 'fired') {
+        state.completedSteps.push(node.name);
+        continue;
+      }
+      current = { kind: 'sleep', node, timer };
+      break;
+    }
+    // A signal wait: the first valid signal it names, in arrival order, not taken by an earlier wait.
+    const timerId = waitTimerIdFor(node.name);
+    const timer = facts.timers.get(timerId);
+    const match = takeSignal(node, facts, consumed);
+    if (match && !match.choice.fails) {
+      state.results[node.name] = { signal: match.name, payload: match.payload };
+      state.completedSteps.push(node.name);
+      if (timer === 'started') leading.push(cancelTimer(timerId));
+      continue;
+    }
+    if (!match && timer === 'fired' && node.onTimeout === 'continue') {
+      state.results[node.name] = { signal: null, timedOut: true };
+      state.completedSteps.push(node.name);
+      continue;
+    }
+    current = { kind: 'signal', node, timer, match };
+    break;
   }
-  state.currentStep = current?.step.name;
-  const context: DecisionContext = { workflow, facts, input, state, lineageId: resume?.lineageId };
+  state.ignoredSignals = facts.signals
+    .filter((signal) => !consumed.has(signal.eventId))
+    .map((signal) => ({ name: signal.name, eventId: signal.eventId, why: whyIgnored(signal, flow) }))
+    .filter((signal) => signal.why !== undefined) as WorkflowState['ignoredSignals'];
 
   if (!current) {
-    return complete(state);
+    const result = complete(state);
+    return { ...result, decisions: [...leading, ...result.decisions] };
   }
-  const { step, progress } = current;
-  if (progress.kind === 'exhausted') {
-    state.failure = { failedStep: step.name, attempts: progress.attempts, lastError: progress.lastError };
-    return compensate(context, ranSteps, 'fail', []);
+  state.currentStep = current.node.name;
+  const ran = () => ordered(completions);
+
+  // Failure at the current node: an exhausted step, a failing signal, a wait with no answer in time.
+  const failure = failureAt(current, facts);
+  if (failure) {
+    state.failure = failure.failure;
+    state.failureReason = failure.reason;
+    if (current.kind === 'signal' && current.timer === 'started')
+      leading.push(cancelTimer(waitTimerIdFor(current.node.name)));
+    if (current.kind === 'activities') {
+      // Siblings still running are canceled first; whatever they complete meanwhile is compensated too.
+      const stop = stopActivities(current, facts);
+      if (stop.running)
+        return { decisions: [...leading, ...stop.decisions], state: { ...state, phase: 'compensating' } };
+      leading.push(...stop.decisions);
+    }
+    return compensate(context, ran(), 'fail', leading);
   }
   if (facts.cancelRequested) {
     state.phase = 'canceling';
-    if (progress.kind === 'running') {
-      // Wait for the running attempt to close: if it completes anyway, it must be compensated too.
-      if (progress.attempt.cancelRequested) return { decisions: [], state };
-      return {
-        decisions: [
-          {
-            decisionType: 'RequestCancelActivityTask',
-            requestCancelActivityTaskDecisionAttributes: { activityId: progress.attempt.activityId },
-          },
-        ],
-        state,
-      };
+    if (current.kind === 'activities') {
+      const stop = stopActivities(current, facts);
+      // Wait for running attempts to close: if they complete anyway, they must be compensated too.
+      if (stop.running) return { decisions: [...leading, ...stop.decisions], state };
+      leading.push(...stop.decisions);
+    } else if (current.timer === 'started') {
+      leading.push(
+        cancelTimer(
+          current.kind === 'sleep' ? sleepTimerIdFor(current.node.name) : waitTimerIdFor(current.node.name),
+        ),
+      );
     }
-    const leading: Decision[] = [];
-    if (progress.kind === 'waitingRetry' && facts.timers.get(progress.timerId) === 'started') {
-      leading.push({
-        decisionType: 'CancelTimer',
-        cancelTimerDecisionAttributes: { timerId: progress.timerId },
-      });
-    }
-    return compensate(context, ranSteps, 'cancel', leading);
+    return compensate(context, ran(), 'cancel', leading);
   }
-  return { decisions: advance(context, step, progress, state.results), state };
+  if (current.kind === 'activities') {
+    const decisions = current.branches.flatMap((b) => advance(context, b.step, b.progress, state.results));
+    return { decisions: [...leading, ...decisions], state };
+  }
+  if (current.timer !== undefined) {
+    if (current.kind === 'signal')
+      state.waitingFor = { node: current.node.name, signals: Object.keys(current.node.signals) };
+    return { decisions: leading, state };
+  }
+  const seconds =
+    current.kind === 'sleep'
+      ? Math.max(0, Math.round(current.node.seconds(input, state.results)))
+      : current.node.timeoutSeconds;
+  if (current.kind === 'signal')
+    state.waitingFor = { node: current.node.name, signals: Object.keys(current.node.signals) };
+  return {
+    decisions: [
+      ...leading,
+      {
+        decisionType: 'StartTimer',
+        startTimerDecisionAttributes: {
+          timerId:
+            current.kind === 'sleep' ? sleepTimerIdFor(current.node.name) : waitTimerIdFor(current.node.name),
+          startToFireTimeout: String(seconds),
+          control: JSON.stringify({
+            [current.kind === 'sleep' ? 'sleep' : 'waitFor']: current.node.name,
+            seconds,
+          }),
+        },
+      },
+    ],
+    state,
+  };
+}
+
+type SignalNode = Extract<FlowNode, { kind: 'signal' }>;
+type SleepNode = Extract<FlowNode, { kind: 'sleep' }>;
+type ActivityNode = Extract<FlowNode, { kind: 'step' | 'parallel' }>;
+interface SignalMatch {
+  name: string;
+  payload: Json;
+  choice: SignalChoice;
+}
+type Current =
+  | { kind: 'activities'; node: ActivityNode; branches: { step: Step; progress: Progress }[] }
+  | { kind: 'sleep'; node: SleepNode; timer: TimerStatus | undefined }
+  | { kind: 'signal'; node: SignalNode; timer: TimerStatus | undefined; match: SignalMatch | undefined };
+
+const isWait = (node: FlowNode): node is SignalNode => node.kind === 'signal';
+
+/** The activity steps of a node: one for a step, the branches of a parallel group, none for a wait or a sleep. */
+export function nodeSteps(node: FlowNode): Step[] {
+  return node.kind === 'step' ? [node.step] : node.kind === 'parallel' ? node.steps : [];
+}
+
+const ordered = (completions: { step: Step; eventId: number }[]) =>
+  [...completions].sort((a, b) => a.eventId - b.eventId).map((c) => c.step);
+
+const cancelTimer = (timerId: string): Decision => ({
+  decisionType: 'CancelTimer',
+  cancelTimerDecisionAttributes: { timerId },
+});
+
+/** Parses a signal's input as JSON when it is JSON; plain text stays text, no input is null. */
+function signalPayload(input: string | undefined): unknown {
+  if (input === undefined || input === '') return null;
+  try {
+    return JSON.parse(input);
+  } catch {
+    return input;
+  }
+}
+
+/** The first signal a wait accepts (named by it, payload valid), in arrival order, not taken by an earlier wait. */
+function takeSignal(node: SignalNode, facts: HistoryFacts, consumed: Set<number>): SignalMatch | undefined {
+  for (const signal of facts.signals) {
+    if (consumed.has(signal.eventId)) continue;
+    const choice = Object.hasOwn(node.signals, signal.name) ? node.signals[signal.name] : undefined;
+    if (!choice) continue;
+    let payload: unknown;
+    try {
+      payload = choice.parse ? choice.parse(signalPayload(signal.input)) : signalPayload(signal.input);
+    } catch {
+      continue; // Invalid payload: ignored (and reported), the wait goes on.
+    }
+    consumed.add(signal.eventId);
+    return { name: signal.name, payload: (payload ?? null) as Json, choice };
+  }
+  return undefined;
+}
+
+/** Why a signal no wait took is ignored: no wait names it, or its payload is invalid for every wait that does. */
+function whyIgnored(
+  signal: { name: string; input: string | undefined },
+  flow: readonly FlowNode[],
+): string | undefined {
+  const waits = flow.filter(isWait).filter((node) => Object.hasOwn(node.signals, signal.name));
+  if (waits.length === 0) return 'no wait in this workflow accepts it';
+  for (const node of waits) {
+    try {
+      node.signals[signal.name]?.parse?.(signalPayload(signal.input));
+    } catch (error) {
+      return `invalid payload: ${((error as Error)?.message ?? String(error)).slice(0, 300)}`;
+    }
+  }
+  return undefined; // Valid, but its wait has not been reached yet (kept for it) or was already answered.
+}
+
+/** The failure the current node ends the run with, if it does. */
+function failureAt(
+  current: Current,
+  facts: HistoryFacts,
+): { failure: StepFailure; reason?: string } | undefined {
+  if (current.kind === 'activities') {
+    const exhausted = current.branches.find((b) => b.progress.kind === 'exhausted');
+    if (exhausted?.progress.kind !== 'exhausted') return undefined;
+    return {
+      failure: {
+        failedStep: exhausted.step.name,
+        attempts: exhausted.progress.attempts,
+        lastError: exhausted.progress.lastError,
+      },
+    };
+  }
+  if (current.kind !== 'signal') return undefined;
+  if (current.match?.choice.fails) {
+    return {
+      reason: current.match.choice.fails,
+      failure: {
+        failedStep: current.node.name,
+        attempts: 0,
+        lastError: { reason: current.match.name, details: JSON.stringify(current.match.payload) },
+      },
+    };
+  }
+  if (!current.match && current.timer === 'fired' && current.node.onTimeout !== 'continue') {
+    return {
+      reason: current.node.onTimeout.fails,
+      failure: {
+        failedStep: current.node.name,
+        attempts: 0,
+        lastError: {
+          reason: 'Timeout:SIGNAL',
+          details: `no ${Object.keys(current.node.signals).join(' or ')} within ${current.node.timeoutSeconds}s`,
+        },
+      },
+    };
+  }
+  void facts;
+  return undefined;
+}
+
+/**
+ * Stops the activities of the current node: a cancel request for each running attempt (once), and the cancel
+ * of each retry timer still pending. `running` says whether any attempt is still open.
+ */
+function stopActivities(
+  current: Extract<Current, { kind: 'activities' }>,
+  facts: HistoryFacts,
+): { running: boolean; decisions: Decision[] } {
+  const decisions: Decision[] = [];
+  let running = false;
+  for (const { progress } of current.branches) {
+    if (progress.kind === 'running') {
+      running = true;
+      if (!progress.attempt.cancelRequested)
+        decisions.push({
+          decisionType: 'RequestCancelActivityTask',
+          requestCancelActivityTaskDecisionAttributes: { activityId: progress.attempt.activityId },
+        });
+    }
+    if (progress.kind === 'waitingRetry' && facts.timers.get(progress.timerId) === 'started')
+      decisions.push(cancelTimer(progress.timerId));
+  }
+  return { running, decisions };
 }
 
 interface DecisionContext {
@@ -293,7 +555,8 @@ function compensate(
     };
   }
   const failure = state.failure;
-  const reason = state.compensationFailures.length > 0 ? 'CompensationFailed' : 'StepFailed';
+  const reason =
+    state.compensationFailures.length > 0 ? 'CompensationFailed' : (state.failureReason ?? 'StepFailed');
   const result = failWorkflow(state, reason, {
     failedStep: failure?.failedStep ?? null,
     attempts: failure?.attempts ?? 0,

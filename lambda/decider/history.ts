@@ -16,6 +16,8 @@ export interface ActivityAttempt extends ActivityKey {
   timeoutType: string | undefined;
   /** The failure's class as the worker reported it; undefined when the history does not say (older writers). */
   nonRetryable: boolean | undefined;
+  /** The event that closed the attempt (completion order decides the order of compensations). */
+  closedEventId: number | undefined;
   /** A RequestCancelActivityTask decision for it was recorded (or failed because it had closed). */
   cancelRequested: boolean;
 }
@@ -31,6 +33,8 @@ export interface HistoryFacts {
   /** Our attempts, keyed `kind:step`, in attempt order. */
   attempts: Map<string, ActivityAttempt[]>;
   timers: Map<string, TimerStatus>;
+  /** Signals received, in order: a signal that arrives before its wait is reached is kept for it. */
+  signals: { name: string; input: string | undefined; eventId: number }[];
   /** Decisions SWF refused; the workflow cannot make progress past them. */
   rejectedDecisions: { decision: string; id: string; cause: string }[];
   /** The latest close decision SWF refused, if the history ends with one. */
@@ -68,21 +72,27 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
     closed: false,
     attempts: new Map(),
     timers: new Map(),
+    signals: [],
     rejectedDecisions: [],
   };
   const byScheduledId = new Map<number, ActivityAttempt>();
   const byActivityId = new Map<string, ActivityAttempt>();
   // Attempt records get one fixed shape and are updated in place: histories reach 25,000 events.
+  let eventId = 0;
   const closing = (
     scheduledEventId: number | undefined,
     status: ActivityStatus,
   ): ActivityAttempt | undefined => {
     const attempt = scheduledEventId === undefined ? undefined : byScheduledId.get(scheduledEventId);
-    if (attempt) attempt.status = status;
+    if (attempt) {
+      attempt.status = status;
+      attempt.closedEventId = eventId;
+    }
     return attempt;
   };
 
   for (const event of events) {
+    eventId = event.eventId ?? eventId + 1;
     switch (event.eventType) {
       case 'ActivityTaskScheduled': {
         const activityId = event.activityTaskScheduledEventAttributes?.activityId;
@@ -100,6 +110,7 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
           details: undefined,
           timeoutType: undefined,
           nonRetryable: undefined,
+          closedEventId: undefined,
           cancelRequested: false,
         };
         byScheduledId.set(event.eventId, attempt);
@@ -191,6 +202,11 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
       case 'WorkflowExecutionCancelRequested':
         facts.cancelRequested = true;
         break;
+      case 'WorkflowExecutionSignaled': {
+        const attributes = event.workflowExecutionSignaledEventAttributes;
+        facts.signals.push({ name: attributes?.signalName ?? '', input: attributes?.input, eventId });
+        break;
+      }
       case 'DecisionTaskCompleted':
         facts.lastCloseFailure = undefined;
         break;

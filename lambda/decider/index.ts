@@ -7,6 +7,14 @@ export {
   type WorkflowState,
 } from './decide.js';
 export { MalformedHistoryError, UnknownWorkflowTypeError } from './errors.js';
-export { activityIdFor, parseActivityId, retryTimerIdFor } from './ids.js';
+export {
+  activityIdFor,
+  isCompensationId,
+  parseActivityId,
+  parseTimerId,
+  retryTimerIdFor,
+  sleepTimerIdFor,
+  waitTimerIdFor,
+} from './ids.js';
 export type { Decision, HistoryEvent } from './swf-types.js';
 export { type AttemptView, buildTimeline, type RunStatus, type StepView, type Timeline } from './timeline.js';

@@ -13,6 +13,7 @@ export interface HistoryEvent {
   eventType?: string;
   eventTimestamp?: Date | number | string;
   workflowExecutionStartedEventAttributes?: { input?: string; workflowType?: TypeRef };
+  workflowExecutionSignaledEventAttributes?: { signalName?: string; input?: string };
   workflowExecutionCancelRequestedEventAttributes?: { cause?: string };
   activityTaskScheduledEventAttributes?: { activityId?: string; activityType?: TypeRef };
   activityTaskStartedEventAttributes?: { scheduledEventId?: number };

@@ -1,5 +1,11 @@
 import * as S from '@aws-sdk/client-swf';
-import { type Decision, decide, type HistoryEvent } from '../decider/index.js';
+import {
+  type Decision,
+  decide,
+  type HistoryEvent,
+  isCompensationId,
+  parseTimerId,
+} from '../decider/index.js';
 import { durationSeconds } from '../workflow/durations.js';
 import type { Catalog } from '../workflow/module.js';
 import { errorName } from './errors.js';
@@ -51,10 +57,15 @@ export async function pollDecisionTask(
 /** Counts what a decision list does, for the Retries and Compensations metrics. */
 function countDecisions(decisions: readonly Decision[], telemetry: WorkerTelemetry): void {
   for (const decision of decisions) {
-    if (decision.decisionType === 'StartTimer') telemetry.count('Retries');
+    // Only retry timers count as retries: signal-wait timeouts and durable sleeps are timers too.
+    if (
+      decision.decisionType === 'StartTimer' &&
+      parseTimerId(decision.startTimerDecisionAttributes.timerId)?.kind === 'retry'
+    )
+      telemetry.count('Retries');
     if (
       decision.decisionType === 'ScheduleActivityTask' &&
-      decision.scheduleActivityTaskDecisionAttributes.activityId.includes('.compensate#')
+      isCompensationId(decision.scheduleActivityTaskDecisionAttributes.activityId)
     ) {
       telemetry.count('CompensationsRun');
     }

@@ -2,11 +2,26 @@ import type * as z from 'zod';
 import { parseDuration } from './durations.js';
 import { ALWAYS_NON_RETRYABLE, CatalogError } from './errors.js';
 import type { Catalog, WorkflowModule } from './module.js';
-import { type activitySpec, type CatalogSpec, catalogSpec, type workflowSpec } from './spec.js';
+import {
+  type activitySpec,
+  type CatalogSpec,
+  catalogSpec,
+  type stepSpec,
+  type workflowSpec,
+} from './spec.js';
 
 export type { ActivitySpec, CatalogSpec, StepSpec, WorkflowSpec } from './spec.js';
 
-import type { ActivityTimeouts, ActivityType, RetryPolicy, Step, WorkflowDefinition } from './types.js';
+import type {
+  ActivityTimeouts,
+  ActivityType,
+  FlowNode,
+  Json,
+  JsonObject,
+  RetryPolicy,
+  Step,
+  WorkflowDefinition,
+} from './types.js';
 
 /** The original FAQ's rule: three consecutive failures of a step trigger the rollback. */
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -28,7 +43,7 @@ export const DEFAULT_ACTIVITY_TIMEOUTS = {
 export function defineCatalog(spec: CatalogSpec, modules: readonly WorkflowModule[] = []): Catalog {
   const parsed = catalogSpec.safeParse(spec);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
+    const problems = closestIssues(parsed.error.issues).map(
       (issue) => `${describePath(spec, issue.path)}: ${issue.message}`,
     );
     throw new CatalogError(`Invalid catalog: ${problems.join('; ')}`);
@@ -71,13 +86,21 @@ export function defineCatalog(spec: CatalogSpec, modules: readonly WorkflowModul
 
 type ParsedWorkflow = z.output<typeof workflowSpec>;
 
+type ParsedStep = z.output<typeof stepSpec>;
+
 function resolveWorkflow(spec: ParsedWorkflow): WorkflowDefinition {
   const where = `workflow ${spec.name}@${spec.version}`;
   const seen = new Set<string>();
-  const steps: Step[] = spec.steps.map((step) => {
+  const named = (name: string, what: string) => {
+    if (seen.has(name))
+      throw new CatalogError(
+        `${where}, ${what} "${name}": the name appears twice (steps, groups, waits and sleeps share one namespace)`,
+      );
+    seen.add(name);
+  };
+  const resolveStep = (step: Omit<ParsedStep, 'when'>): Step => {
     const stepWhere = `${where}, step "${step.name}"`;
-    if (seen.has(step.name)) throw new CatalogError(`${stepWhere}: the step name appears twice`);
-    seen.add(step.name);
+    named(step.name, 'step');
     const resolved: Step = {
       name: step.name,
       activity: resolveActivity(step.activity, step.name, spec, stepWhere),
@@ -98,7 +121,57 @@ function resolveWorkflow(spec: ParsedWorkflow): WorkflowDefinition {
       };
     }
     return resolved;
+  };
+  const flow: FlowNode[] = spec.steps.map((entry): FlowNode => {
+    if ('parallel' in entry) {
+      named(entry.parallel, 'parallel group');
+      return {
+        kind: 'parallel',
+        name: entry.parallel,
+        steps: entry.steps.map(resolveStep),
+        when: entry.when,
+      };
+    }
+    if ('waitForSignal' in entry) {
+      named(entry.waitForSignal, 'signal wait');
+      const timeout = duration(entry.timeout, false, `${where}, wait "${entry.waitForSignal}": timeout`);
+      return {
+        kind: 'signal',
+        name: entry.waitForSignal,
+        signals: Object.fromEntries(
+          Object.entries(entry.signals).map(([signal, choice]) => [
+            signal,
+            {
+              ...(choice.payload ? { parse: (value: unknown) => choice.payload?.parse(value) } : {}),
+              ...(choice.fails ? { fails: choice.fails } : {}),
+            },
+          ]),
+        ),
+        timeoutSeconds: Number(timeout),
+        onTimeout: entry.onTimeout,
+        when: entry.when,
+      };
+    }
+    if ('sleep' in entry) {
+      named(entry.sleep, 'sleep');
+      const fixed =
+        typeof entry.duration === 'function'
+          ? undefined
+          : Number(duration(entry.duration, false, `${where}, sleep "${entry.sleep}": duration`));
+      const dynamic = typeof entry.duration === 'function' ? entry.duration : undefined;
+      return {
+        kind: 'sleep',
+        name: entry.sleep,
+        seconds: (input: JsonObject, results: Record<string, Json>) =>
+          fixed ?? dynamic?.(input, results) ?? 0,
+        when: entry.when,
+      };
+    }
+    return { kind: 'step', name: entry.name, step: resolveStep(entry), when: entry.when };
   });
+  const steps = flow.flatMap((node) =>
+    node.kind === 'step' ? [node.step] : node.kind === 'parallel' ? node.steps : [],
+  );
   const executionTimeout = duration(
     spec.executionStartToCloseTimeout,
     false,
@@ -114,6 +187,7 @@ function resolveWorkflow(spec: ParsedWorkflow): WorkflowDefinition {
     taskStartToCloseTimeout: taskTimeout,
     childPolicy: spec.childPolicy,
     steps,
+    flow,
   };
 }
 
@@ -189,6 +263,25 @@ function sameActivityType(a: ActivityType, b: ActivityType): boolean {
   );
 }
 
+interface LooseIssue {
+  code?: string;
+  path: PropertyKey[];
+  message: string;
+  errors?: LooseIssue[][];
+}
+
+/**
+ * A flow entry is one of four shapes; when it fits none, report the problems of the shape it came closest to
+ * (fewest problems), with full paths, rather than zod's bare "Invalid input".
+ */
+function closestIssues(issues: readonly LooseIssue[]): LooseIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+    const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+    return closestIssues(best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })));
+  });
+}
+
 /** Turns a zod issue path into words that name the entry: `workflow OrderProcessing@1 > step "X" > ...`. */
 function describePath(spec: unknown, path: readonly PropertyKey[]): string {
   const words: string[] = [];
@@ -196,8 +289,26 @@ function describePath(spec: unknown, path: readonly PropertyKey[]): string {
   path.forEach((key, index) => {
     const child = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
     const named =
-      child && typeof child === 'object' ? (child as { name?: unknown; version?: unknown }) : undefined;
-    if (typeof key === 'number' && typeof named?.name === 'string') {
+      child && typeof child === 'object'
+        ? (child as {
+            name?: unknown;
+            version?: unknown;
+            parallel?: unknown;
+            waitForSignal?: unknown;
+            sleep?: unknown;
+          })
+        : undefined;
+    const flowWord =
+      typeof named?.parallel === 'string'
+        ? `group "${named.parallel}"`
+        : typeof named?.waitForSignal === 'string'
+          ? `wait "${named.waitForSignal}"`
+          : typeof named?.sleep === 'string'
+            ? `sleep "${named.sleep}"`
+            : undefined;
+    if (typeof key === 'number' && flowWord) {
+      words.push(flowWord);
+    } else if (typeof key === 'number' && typeof named?.name === 'string') {
       const isWorkflow = path[index - 1] === 'workflows';
       words.push(isWorkflow ? `workflow ${named.name}@${String(named.version)}` : `step "${named.name}"`);
     } else {

@@ -1,7 +1,7 @@
 /** The authoring form of a catalog (what `defineCatalog` validates), as zod schemas and their types. */
 import * as z from 'zod';
 import { swfNameProblem } from './swf-names.js';
-import type { AnyActivityFunction } from './types.js';
+import type { AnyActivityFunction, FlowPredicate, Json, JsonObject } from './types.js';
 
 /** SWF names: 1..256 characters, no ':', '/', '|', control characters, and not the literal "arn". */
 const swfNameOf = (maxLength: number) =>
@@ -45,12 +45,64 @@ export const activitySpec = z.object({
   run: z.custom<AnyActivityFunction>((value) => typeof value === 'function', 'must be a function'),
 });
 
+const predicate = z.custom<FlowPredicate>((value) => typeof value === 'function', 'must be a function');
+
 export const stepSpec = z.object({
   name: stepName,
   activity: activitySpec,
   retry: retrySpec.optional(),
   compensation: z.object({ activity: activitySpec.optional(), retry: retrySpec.optional() }).optional(),
+  /** Runs the step only when this pure rule over the input and earlier results holds; skipped otherwise. */
+  when: predicate.optional(),
 });
+
+/** Steps that run at the same time; the group ends when all complete, or fails when one is exhausted. */
+export const parallelSpec = z.object({
+  parallel: stepName,
+  steps: z
+    .array(stepSpec.omit({ when: true }))
+    .min(2)
+    .max(20),
+  when: predicate.optional(),
+});
+
+const payloadParser = z.custom<{ parse(value: unknown): unknown }>(
+  (value) => typeof (value as { parse?: unknown })?.parse === 'function',
+  'must have a parse method (a zod schema)',
+);
+
+/** Waits for one of the named signals (its payload validated), for at most `timeout`. */
+export const signalWaitSpec = z.object({
+  waitForSignal: stepName,
+  signals: z
+    .record(
+      swfName,
+      z.object({
+        payload: payloadParser.optional(),
+        /** The run fails (compensating) with this reason when this signal arrives; it goes on otherwise. */
+        fails: z.string().min(1).max(256).optional(),
+      }),
+    )
+    .refine((signals) => Object.keys(signals).length > 0, 'name at least one signal'),
+  timeout: durationInput,
+  /** What no answer in time does: fail the run (compensating) with this reason, or go on. */
+  onTimeout: z.union([z.object({ fails: z.string().min(1).max(256) }), z.literal('continue')]),
+  when: predicate.optional(),
+});
+
+/** A durable pause on an SWF timer: seconds, a duration, or a pure function of the input and earlier results. */
+export const sleepSpec = z.object({
+  sleep: stepName,
+  duration: z.union([
+    durationInput,
+    z.custom<(input: JsonObject, results: Record<string, Json>) => number>(
+      (value) => typeof value === 'function',
+    ),
+  ]),
+  when: predicate.optional(),
+});
+
+export const flowEntrySpec = z.union([stepSpec, parallelSpec, signalWaitSpec, sleepSpec]);
 
 export const workflowSpec = z.object({
   name: swfName,
@@ -68,7 +120,7 @@ export const workflowSpec = z.object({
       retry: retrySpec.optional(),
     })
     .default({}),
-  steps: z.array(stepSpec).min(1),
+  steps: z.array(flowEntrySpec).min(1),
 });
 
 export const catalogSpec = z.object({
@@ -84,4 +136,5 @@ export const catalogSpec = z.object({
 export type CatalogSpec = z.input<typeof catalogSpec>;
 export type ActivitySpec = z.input<typeof activitySpec>;
 export type StepSpec = z.input<typeof stepSpec>;
+export type FlowEntrySpec = z.input<typeof flowEntrySpec>;
 export type WorkflowSpec = z.input<typeof workflowSpec>;

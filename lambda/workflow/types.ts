@@ -91,6 +91,40 @@ export interface Step {
   compensation?: Compensation;
 }
 
+/** A pure rule over the workflow input and the results so far: no clock, no I/O, the same answer on replay. */
+export type FlowPredicate = (input: JsonObject, results: Record<string, Json>) => boolean;
+
+/** What a failing node does to the run: fail it, compensating, with this reason. */
+export interface FailWith {
+  fails: string;
+}
+
+/** One signal a wait accepts: its payload parser (an invalid payload is ignored and reported) and its effect. */
+export interface SignalChoice {
+  parse?: (payload: unknown) => unknown;
+  /** Set when this signal fails the run (compensating): the failure's reason. */
+  fails?: string;
+}
+
+/** The workflow as the decider walks it: steps, parallel groups, signal waits and durable sleeps, in order. */
+export type FlowNode =
+  | { kind: 'step'; name: string; step: Step; when?: FlowPredicate }
+  | { kind: 'parallel'; name: string; steps: Step[]; when?: FlowPredicate }
+  | {
+      kind: 'signal';
+      name: string;
+      signals: Record<string, SignalChoice>;
+      timeoutSeconds: number;
+      onTimeout: FailWith | 'continue';
+      when?: FlowPredicate;
+    }
+  | {
+      kind: 'sleep';
+      name: string;
+      seconds: (input: JsonObject, results: Record<string, Json>) => number;
+      when?: FlowPredicate;
+    };
+
 export interface WorkflowDefinition {
   name: string;
   version: string;
@@ -99,7 +133,10 @@ export interface WorkflowDefinition {
   executionStartToCloseTimeout: SwfDuration;
   taskStartToCloseTimeout: SwfDuration;
   childPolicy: 'TERMINATE' | 'REQUEST_CANCEL' | 'ABANDON';
+  /** Every activity step, in flow order (parallel branches included): registration, resume, the timeline. */
   steps: Step[];
+  /** The nodes the decider walks. */
+  flow: FlowNode[];
 }
 
 export interface DomainDefinition {

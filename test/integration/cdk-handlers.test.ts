@@ -82,7 +82,7 @@ describe('the registration custom resource handler, against swf-local', () => {
         {
           ...orderWorkflow(config),
           steps: orderWorkflow(config).steps.map((step) =>
-            step.name === 'EnrichData'
+            'name' in step && step.name === 'EnrichData'
               ? { ...step, activity: { ...step.activity, timeouts: { startToClose: '3m' } } }
               : step,
           ),

@@ -24,6 +24,10 @@ export interface SimulationOptions {
   choose?: (readyCount: number) => number;
   /** Requests cancellation of the workflow after this many decision tasks. */
   cancelAfterDecisionTasks?: number;
+  /** Signals sent to the run, each once this many decision tasks have completed. */
+  signals?: { afterDecisionTasks: number; name: string; input?: unknown }[];
+  /** Whether timers fire (default true); false leaves them pending, as a long wait would. */
+  timersFire?: boolean;
   maxRounds?: number;
 }
 
@@ -44,6 +48,7 @@ export function simulateWorkflow(
   const decisionTasks: DecisionRecord[] = [];
   const choose = options.choose ?? (() => 0);
   let canceled = false;
+  const sent = new Set<object>();
   for (let round = 0; round < (options.maxRounds ?? 2_000) && !history.isClosed(); round++) {
     const ready: (() => void)[] = [];
     if (history.hasPendingDecisionTask) {
@@ -65,7 +70,25 @@ export function simulateWorkflow(
         else history.activityTimedOut(activityId, outcome.timeoutType);
       });
     }
-    for (const timerId of history.openTimers()) ready.push(() => history.timerFired(timerId));
+    for (const signal of options.signals ?? []) {
+      if (sent.has(signal) || decisionTasks.length < signal.afterDecisionTasks) continue;
+      ready.push(() => {
+        sent.add(signal);
+        history.raw(
+          'WorkflowExecutionSignaled',
+          {
+            signalName: signal.name,
+            ...(signal.input === undefined
+              ? {}
+              : { input: typeof signal.input === 'string' ? signal.input : JSON.stringify(signal.input) }),
+          },
+          true,
+        );
+      });
+    }
+    // Timers fire after anything else that is ready: a signal or a completion comes before a long timeout.
+    if (options.timersFire !== false)
+      for (const timerId of history.openTimers()) ready.push(() => history.timerFired(timerId));
     if (
       !canceled &&
       options.cancelAfterDecisionTasks !== undefined &&

@@ -92,6 +92,8 @@ function scaled(value: string | number | undefined, factor: number): string | un
   return String(Math.max(1, Math.round(seconds * factor)));
 }
 
+type StepSpecLike = Omit<StepSpec, 'when'>;
+
 /** The same workflow with every timeout multiplied (activity types get a version suffix: types are immutable). */
 function scaleTimeouts(spec: WorkflowSpec, factor: number): WorkflowSpec {
   const timeouts = (t: Record<string, string | number | undefined> | undefined) =>
@@ -104,19 +106,29 @@ function scaleTimeouts(spec: WorkflowSpec, factor: number): WorkflowSpec {
     version: `${a.version ?? spec.defaults?.activityVersion ?? '1'}${suffix}`,
     timeouts: timeouts(a.timeouts),
   });
+  const scaleStep = <S extends StepSpecLike>(step: S): S => ({
+    ...step,
+    activity: activity(step.activity),
+    compensation: step.compensation?.activity
+      ? { ...step.compensation, activity: activity(step.compensation.activity) }
+      : step.compensation,
+  });
   return {
     ...spec,
     executionStartToCloseTimeout:
       scaled(spec.executionStartToCloseTimeout, factor) ?? spec.executionStartToCloseTimeout,
     taskStartToCloseTimeout: scaled(spec.taskStartToCloseTimeout, factor) ?? spec.taskStartToCloseTimeout,
     defaults: { ...spec.defaults, timeouts: timeouts(spec.defaults?.timeouts) },
-    steps: spec.steps.map((step) => ({
-      ...step,
-      activity: activity(step.activity),
-      compensation: step.compensation?.activity
-        ? { ...step.compensation, activity: activity(step.compensation.activity) }
-        : step.compensation,
-    })),
+    steps: spec.steps.map((entry) => {
+      if ('parallel' in entry) return { ...entry, steps: entry.steps.map(scaleStep) };
+      if ('waitForSignal' in entry)
+        return { ...entry, timeout: scaled(entry.timeout, factor) ?? entry.timeout };
+      if ('sleep' in entry)
+        return typeof entry.duration === 'function'
+          ? entry
+          : { ...entry, duration: scaled(entry.duration, factor) ?? entry.duration };
+      return scaleStep(entry);
+    }),
   };
 }
 

@@ -91,7 +91,11 @@ describe('defineCatalog validation', () => {
           { name: 'A', activity: { run } },
         ]),
       ),
-    ).toThrow(new CatalogError('workflow Flow@1, step "A": the step name appears twice'));
+    ).toThrow(
+      new CatalogError(
+        'workflow Flow@1, step "A": the name appears twice (steps, groups, waits and sleeps share one namespace)',
+      ),
+    );
   });
 
   it('rejects a timeout that does not parse, naming the entry', () => {
@@ -119,6 +123,58 @@ describe('defineCatalog validation', () => {
     expect(() => defineCatalog(spec([{ name: 'has space', activity: { run } }]))).toThrow(
       /name: must be 1-64 letters/,
     );
+  });
+
+  it('resolves parallel groups, signal waits and sleeps into flow nodes, with every step listed once', () => {
+    const parse = (value: unknown) => value;
+    const flow = defineCatalog(
+      spec([
+        { name: 'A', activity: { run } },
+        {
+          parallel: 'Checks',
+          steps: [
+            { name: 'B', activity: { run } },
+            { name: 'C', activity: { run } },
+          ],
+        },
+        {
+          waitForSignal: 'Approval',
+          signals: { Approve: { payload: { parse } }, Reject: { fails: 'Rejected' } },
+          timeout: '24h',
+          onTimeout: { fails: 'Rejected' },
+        },
+        { sleep: 'Pause', duration: '1d' },
+      ]),
+    ).workflow('Flow', '1');
+    expect(flow?.steps.map((s) => s.name)).toEqual(['A', 'B', 'C']);
+    expect(flow?.flow.map((n) => [n.kind, n.name])).toEqual([
+      ['step', 'A'],
+      ['parallel', 'Checks'],
+      ['signal', 'Approval'],
+      ['sleep', 'Pause'],
+    ]);
+    const wait = flow?.flow[2] as { timeoutSeconds: number; signals: Record<string, { fails?: string }> };
+    expect(wait.timeoutSeconds).toBe(86_400);
+    expect(wait.signals.Reject?.fails).toBe('Rejected');
+    const sleep = flow?.flow[3] as { seconds: (i: object, r: object) => number };
+    expect(sleep.seconds({}, {})).toBe(86_400);
+  });
+
+  it('refuses flow entries that cannot work, naming them', () => {
+    expect(() =>
+      defineCatalog(spec([{ parallel: 'Alone', steps: [{ name: 'B', activity: { run } }] }])),
+    ).toThrow(/workflow Flow@1 > steps > group "Alone" > steps: Too small/i);
+    expect(() =>
+      defineCatalog(spec([{ waitForSignal: 'W', signals: {}, timeout: '1h', onTimeout: 'continue' }])),
+    ).toThrow(/signals: name at least one signal/);
+    expect(() =>
+      defineCatalog(
+        spec([
+          { name: 'Same', activity: { run } },
+          { sleep: 'Same', duration: 5 },
+        ]),
+      ),
+    ).toThrow(/sleep "Same": the name appears twice/);
   });
 
   it('rejects timeouts that contradict each other', () => {
