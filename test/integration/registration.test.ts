@@ -20,8 +20,11 @@ describe('registerCatalog', () => {
   it('creates everything the first time and finds it all the second time', async () => {
     const first = await registerCatalog(swf, catalog);
     expect(first.domain).toEqual({ name: 'reg-domain', action: 'created' });
-    expect(first.workflowTypes).toEqual([{ name: 'OrderProcessing', version: '1', action: 'created' }]);
-    expect(first.activityTypes.map((t) => t.action)).toEqual(Array(7).fill('created'));
+    expect(first.workflowTypes).toEqual([
+      { name: 'OrderProcessing', version: '1', action: 'created' },
+      { name: 'OrderProcessing', version: '2', action: 'created' },
+    ]);
+    expect(first.activityTypes.map((t) => t.action)).toEqual(Array(8).fill('created'));
     const second = await registerCatalog(swf, catalog);
     expect(second.domain.action).toBe('existing');
     expect([...second.workflowTypes, ...second.activityTypes].every((t) => t.action === 'existing')).toBe(

@@ -106,3 +106,20 @@ export const notifyCompletion: ActivityFunction<OrderPorts> = async (payload, co
   );
   return { notified: true, duplicate: sent === 'duplicate' };
 };
+
+/**
+ * Scores the order for fraud from the order alone (amount, quantities, distinct lines): a pure check that
+ * depends on no other step, so version 2 runs it beside EnrichData. A high score is reported, not refused: the
+ * approval that follows for large orders is where a person decides.
+ */
+export const fraudCheck: ActivityFunction<OrderPorts> = (payload) => {
+  const order = orderOf(payload);
+  const totals = totalsOf(payload);
+  const units = order.items.reduce((sum, item) => sum + item.quantity, 0);
+  const reasons = [
+    ...(totals.total > 5_000 ? ['amount above 5,000'] : []),
+    ...(units > 100 ? ['more than 100 units'] : []),
+    ...(order.items.some((item) => item.quantity > 50) ? ['a line of more than 50 units'] : []),
+  ];
+  return { score: Math.min(100, reasons.length * 35), reasons };
+};

@@ -2,13 +2,14 @@ import type { WorkflowModule } from '../module.js';
 import type { JsonObject } from '../types.js';
 import { workflowIdFor } from './ids.js';
 import { parseOrder } from './schema.js';
-import { ORDER_WORKFLOW_NAME, orderWorkflow } from './workflow.js';
+import { ORDER_WORKFLOW_NAME, orderWorkflow, orderWorkflowV2 } from './workflow.js';
 
 /** The order workflow as a module: validate, price, enrich, save and confirm an order, compensating on failure. */
 export const orderModule: WorkflowModule = {
   name: ORDER_WORKFLOW_NAME,
   summary: 'Validates, prices, enriches, saves and confirms an order; compensates on failure',
-  definitions: (config) => [orderWorkflow(config)],
+  // Version 1 stays for runs in flight; version 2 adds the fraud check and the approval of large orders.
+  definitions: (config) => [orderWorkflow({ ...config, workflowVersion: '1' }), orderWorkflowV2(config)],
   currentVersion: (config) => config.workflowVersions[ORDER_WORKFLOW_NAME] ?? config.workflowVersion,
   parseInput: (input, options) => parseOrder(input, options) as unknown as JsonObject,
   workflowId: (input) => workflowIdFor(String(input.orderId)),

@@ -1,8 +1,11 @@
+import * as z from 'zod';
 import type { StepSpec, WorkflowSpec } from '../catalog.js';
 import type { WorkflowConfig } from '../config.js';
+import type { Json } from '../types.js';
 import {
   deleteSavedResults,
   enrichData,
+  fraudCheck,
   notifyCompletion,
   processData,
   releaseProcessData,
@@ -25,7 +28,63 @@ export const ORDER_ACTIVITIES = {
   saveResults: withSimulation('SaveResults', saveResults),
   deleteSavedResults: withCompensationSimulation('SaveResults', deleteSavedResults),
   notifyCompletion: withSimulation('NotifyCompletion', notifyCompletion),
+  fraudCheck,
 };
+
+/** Above this total (in the order's currency), version 2 waits for a person to approve the order. */
+export const APPROVAL_THRESHOLD = 5_000;
+
+/** What Approve and Reject carry: who decided, and why. */
+export const reviewSchema = z.strictObject({
+  reviewer: z.string().trim().min(1, 'name the reviewer').max(256),
+  note: z.string().max(2_000).optional(),
+});
+
+/** The order total ProcessData computed (the approval rule reads it). */
+const totalOf = (results: Record<string, Json>) =>
+  Number((results.ProcessData as { totals?: { total?: number } } | null)?.totals?.total ?? 0);
+
+/**
+ * Version 2's flow: EnrichData runs beside a new FraudCheck (neither needs the other), and an order whose total
+ * exceeds 5,000 waits after them for Approve or Reject (payload { reviewer, note }) for up to 24 hours. Reject,
+ * or no answer in time, fails the order as Rejected and compensates; Approve goes on.
+ */
+export function orderFlowV2(): WorkflowSpec['steps'] {
+  const [validate, process, enrich, save, notify] = orderSteps() as StepSpec[];
+  return [
+    validate as StepSpec,
+    process as StepSpec,
+    {
+      parallel: 'Checks',
+      steps: [
+        enrich as StepSpec,
+        {
+          name: 'FraudCheck',
+          activity: { run: ORDER_ACTIVITIES.fraudCheck, timeouts: { startToClose: '30s' } },
+        },
+      ],
+    },
+    {
+      waitForSignal: 'Approval',
+      signals: { Approve: { payload: reviewSchema }, Reject: { payload: reviewSchema, fails: 'Rejected' } },
+      timeout: '24h',
+      onTimeout: { fails: 'Rejected' },
+      when: (_input, results) => totalOf(results) > APPROVAL_THRESHOLD,
+    },
+    save as StepSpec,
+    notify as StepSpec,
+  ];
+}
+
+/** The `OrderProcessing` workflow type at version 2 (see `orderFlowV2`). */
+export function orderWorkflowV2(config: WorkflowConfig): WorkflowSpec {
+  const spec: WorkflowSpec = {
+    ...baseOrderWorkflow({ ...config, workflowVersion: '2' }),
+    description: "Version 1 plus a fraud check beside EnrichData and a person's approval above 5,000.",
+    steps: orderFlowV2(),
+  };
+  return config.timeoutScale === 1 ? spec : scaleTimeouts(spec, config.timeoutScale);
+}
 
 /**
  * The order workflow's steps, in order. Adding a step is one function plus one entry here;

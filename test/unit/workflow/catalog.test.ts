@@ -76,6 +76,7 @@ describe('the order catalog', () => {
       'SaveResults@1',
       'DeleteSavedResults@1',
       'NotifyCompletion@1',
+      'FraudCheck@1',
     ]);
     expect(catalog.activity('SaveResults', '1')?.taskList).toBe('order-activities');
     expect(catalog.activity('SaveResults', '2')).toBeUndefined();
