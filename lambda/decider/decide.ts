@@ -1,16 +1,10 @@
 import type { Catalog } from '../workflow/module.js';
-import type {
-  FlowNode,
-  Json,
-  JsonObject,
-  SignalChoice,
-  Step,
-  WorkflowDefinition,
-} from '../workflow/types.js';
+import type { FlowNode, Json, JsonObject, Step, WorkflowDefinition } from '../workflow/types.js';
 import { type AttemptError, type Progress, progressOf } from './attempt-progress.js';
 import { UnknownWorkflowTypeError } from './errors.js';
 import { attemptsKey, type HistoryFacts, readHistory, type TimerStatus } from './history.js';
 import { type ActivityKey, activityIdFor, sleepTimerIdFor, waitTimerIdFor } from './ids.js';
+import { type SignalMatch, takeSignal, whyIgnored } from './signals.js';
 import { type Decision, type HistoryEvent, SWF_LIMITS } from './swf-types.js';
 import { parseWorkflowInput } from './workflow-input.js';
 
@@ -177,7 +171,7 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     // A signal wait: the first valid signal it names, in arrival order, not taken by an earlier wait.
     const timerId = waitTimerIdFor(node.name);
     const timer = facts.timers.get(timerId);
-    const match = takeSignal(node, facts, consumed);
+    const match = takeSignal(node, facts.signals, consumed);
     if (match && !match.choice.fails) {
       state.results[node.name] = { signal: match.name, payload: match.payload };
       state.completedSteps.push(node.name);
@@ -274,11 +268,6 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
 type SignalNode = Extract<FlowNode, { kind: 'signal' }>;
 type SleepNode = Extract<FlowNode, { kind: 'sleep' }>;
 type ActivityNode = Extract<FlowNode, { kind: 'step' | 'parallel' }>;
-interface SignalMatch {
-  name: string;
-  payload: Json;
-  choice: SignalChoice;
-}
 type Current =
   | { kind: 'activities'; node: ActivityNode; branches: { step: Step; progress: Progress }[] }
   | { kind: 'sleep'; node: SleepNode; timer: TimerStatus | undefined }
@@ -298,51 +287,6 @@ const cancelTimer = (timerId: string): Decision => ({
   decisionType: 'CancelTimer',
   cancelTimerDecisionAttributes: { timerId },
 });
-
-/** Parses a signal's input as JSON when it is JSON; plain text stays text, no input is null. */
-function signalPayload(input: string | undefined): unknown {
-  if (input === undefined || input === '') return null;
-  try {
-    return JSON.parse(input);
-  } catch {
-    return input;
-  }
-}
-
-/** The first signal a wait accepts (named by it, payload valid), in arrival order, not taken by an earlier wait. */
-function takeSignal(node: SignalNode, facts: HistoryFacts, consumed: Set<number>): SignalMatch | undefined {
-  for (const signal of facts.signals) {
-    if (consumed.has(signal.eventId)) continue;
-    const choice = Object.hasOwn(node.signals, signal.name) ? node.signals[signal.name] : undefined;
-    if (!choice) continue;
-    let payload: unknown;
-    try {
-      payload = choice.parse ? choice.parse(signalPayload(signal.input)) : signalPayload(signal.input);
-    } catch {
-      continue; // Invalid payload: ignored (and reported), the wait goes on.
-    }
-    consumed.add(signal.eventId);
-    return { name: signal.name, payload: (payload ?? null) as Json, choice };
-  }
-  return undefined;
-}
-
-/** Why a signal no wait took is ignored: no wait names it, or its payload is invalid for every wait that does. */
-function whyIgnored(
-  signal: { name: string; input: string | undefined },
-  flow: readonly FlowNode[],
-): string | undefined {
-  const waits = flow.filter(isWait).filter((node) => Object.hasOwn(node.signals, signal.name));
-  if (waits.length === 0) return 'no wait in this workflow accepts it';
-  for (const node of waits) {
-    try {
-      node.signals[signal.name]?.parse?.(signalPayload(signal.input));
-    } catch (error) {
-      return `invalid payload: ${((error as Error)?.message ?? String(error)).slice(0, 300)}`;
-    }
-  }
-  return undefined; // Valid, but its wait has not been reached yet (kept for it) or was already answered.
-}
 
 /** The failure the current node ends the run with, if it does. */
 function failureAt(

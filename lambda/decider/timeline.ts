@@ -1,6 +1,7 @@
 import type { Json, WorkflowDefinition } from '../workflow/types.js';
 import { decodeFailureDetails } from './failure-details.js';
-import { type ActivityKind, parseActivityId } from './ids.js';
+import { type ActivityKind, parseActivityId, parseTimerId } from './ids.js';
+import { takeSignal, whyIgnored } from './signals.js';
 import type { HistoryEvent } from './swf-types.js';
 
 export type AttemptOutcome =
@@ -41,10 +42,27 @@ export interface RetryWait {
 
 export interface StepView {
   step: string;
-  kind: ActivityKind;
-  status: 'pending' | 'carried' | 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'abandoned';
+  /** An activity step, its compensation, a signal wait or a durable sleep. */
+  kind: ActivityKind | 'wait' | 'sleep';
+  status:
+    | 'pending'
+    | 'carried'
+    | 'scheduled'
+    | 'running'
+    | 'retrying'
+    | 'waiting'
+    | 'completed'
+    | 'failed'
+    | 'skipped'
+    | 'abandoned';
   attempts: AttemptView[];
+  /** Retry timers of a step; the one timer of a wait (its timeout) or a sleep. */
   waits: RetryWait[];
+  /** The parallel group a step runs in. */
+  group?: string;
+  /** For a wait: the signals it accepts, and the one it took (with its payload). */
+  accepts?: string[];
+  answer?: { signal: string; payload: Json; at: number };
 }
 
 export type RunStatus =
@@ -81,7 +99,7 @@ export interface Timeline {
   continuedAsRunId?: string;
   cancelRequestedAt?: number;
   /** Signals the run received, in order, with their input (parsed when it is JSON). */
-  signals: { name?: string; at: number; input?: Json; eventId: number }[];
+  signals: { name?: string; at: number; input?: Json; eventId: number; takenBy?: string; ignored?: string }[];
   steps: StepView[];
 }
 
@@ -114,12 +132,76 @@ const parseJson = (text: unknown): Json | undefined => {
   }
 };
 
+/** The row a timer belongs to: a step's retry, a wait's timeout or a sleep. */
+function timerRow(timerId: string): { kind: StepView['kind']; name: string } | undefined {
+  const purpose = parseTimerId(timerId);
+  if (!purpose) return undefined;
+  if (purpose.kind === 'retry') return { kind: purpose.key.kind, name: purpose.key.step };
+  return { kind: purpose.kind === 'wait' ? 'wait' : 'sleep', name: purpose.node };
+}
+
+/** Waits and sleeps: which signal each wait took (as the decider decides it), and where each stands. */
+function flowStatuses(
+  timeline: Timeline,
+  views: Map<string, StepView>,
+  workflow: WorkflowDefinition | undefined,
+  signals: { name: string; input: string | undefined; eventId: number }[],
+): void {
+  const consumed = new Set<number>();
+  for (const node of workflow?.flow ?? []) {
+    if (node.kind !== 'signal' && node.kind !== 'sleep') continue;
+    const row = views.get(`${node.kind === 'signal' ? 'wait' : 'sleep'}:${node.name}`);
+    if (!row || row.status === 'carried') continue;
+    const timer = row.waits[0];
+    if (node.kind === 'signal') {
+      const match = takeSignal(node, signals, consumed);
+      const seen = match ? timeline.signals.find((s) => s.eventId === match.eventId) : undefined;
+      if (match && seen) {
+        seen.takenBy = node.name;
+        row.answer = { signal: match.name, payload: match.payload, at: seen.at };
+        row.status = match.choice.fails ? 'failed' : 'completed';
+        continue;
+      }
+    }
+    if (!timer) continue;
+    if (timer.firedAt !== undefined)
+      row.status = node.kind === 'signal' && node.onTimeout !== 'continue' ? 'failed' : 'completed';
+    else if (timer.canceledAt !== undefined || timeline.closedAt !== undefined) row.status = 'abandoned';
+    else row.status = 'waiting';
+  }
+  for (const signal of timeline.signals) {
+    if (signal.takenBy) continue;
+    const why = whyIgnored(
+      { name: signal.name ?? '', input: rawInput(signals, signal.eventId) },
+      workflow?.flow ?? [],
+    );
+    if (why) signal.ignored = why;
+  }
+}
+
+const rawInput = (signals: { input: string | undefined; eventId: number }[], eventId: number) =>
+  signals.find((s) => s.eventId === eventId)?.input;
+
+/** A node never reached while a later node ran was skipped by its rule. */
+function markSkipped(timeline: Timeline): void {
+  const forward = timeline.steps.filter((s) => s.kind !== 'compensation');
+  forward.forEach((row, index) => {
+    if (row.status !== 'pending') return;
+    // A completed run ran every node it reached, so any it did not reach was skipped.
+    if (
+      timeline.status === 'completed' ||
+      forward.slice(index + 1).some((later) => later.status !== 'pending' && later.status !== 'carried')
+    )
+      row.status = 'skipped';
+  });
+}
+
 /** Builds the timeline of one run from its events. With the workflow's definition, steps not yet run are listed too. */
 export function buildTimeline(events: readonly HistoryEvent[], workflow?: WorkflowDefinition): Timeline {
   const timeline: Timeline = { status: 'running', signals: [], steps: [] };
   const views = new Map<string, StepView>();
   const byScheduledId = new Map<number, AttemptView>();
-  const view = (kind: ActivityKind, step: string): StepView => {
+  const view = (kind: StepView['kind'], step: string): StepView => {
     const key = `${kind}:${step}`;
     let found = views.get(key);
     if (!found) {
@@ -128,7 +210,13 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
     }
     return found;
   };
-  for (const step of workflow?.steps ?? []) view('step', step.name);
+  for (const node of workflow?.flow ?? []) {
+    if (node.kind === 'step') view('step', node.name);
+    if (node.kind === 'parallel') for (const step of node.steps) view('step', step.name).group = node.name;
+    if (node.kind === 'signal') view('wait', node.name).accepts = Object.keys(node.signals);
+    if (node.kind === 'sleep') view('sleep', node.name);
+  }
+  const rawSignals: { name: string; input: string | undefined; eventId: number }[] = [];
 
   for (const event of events) {
     const a = attributes(event);
@@ -207,9 +295,9 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
       }
       case 'TimerStarted': {
         const timerId = a.timerId as string;
-        const key = parseActivityId(timerId.replace(/^retry\./, ''));
-        if (key)
-          view(key.kind, key.step).waits.push({
+        const row = timerRow(timerId);
+        if (row)
+          view(row.kind, row.name).waits.push({
             timerId,
             seconds: Number(a.startToFireTimeout),
             startedAt: at,
@@ -219,8 +307,8 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
       case 'TimerFired':
       case 'TimerCanceled': {
         const timerId = a.timerId as string;
-        const key = parseActivityId(timerId.replace(/^retry\./, ''));
-        const wait = key ? view(key.kind, key.step).waits.find((w) => w.timerId === timerId) : undefined;
+        const row = timerRow(timerId);
+        const wait = row ? view(row.kind, row.name).waits.find((w) => w.timerId === timerId) : undefined;
         if (wait && event.eventType === 'TimerFired') wait.firedAt = at;
         if (wait && event.eventType === 'TimerCanceled') wait.canceledAt = at;
         break;
@@ -230,6 +318,11 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
           name: a.signalName as string | undefined,
           at,
           input: parseJson(a.input),
+          eventId: id,
+        });
+        rawSignals.push({
+          name: (a.signalName as string) ?? '',
+          input: a.input as string | undefined,
           eventId: id,
         });
         break;
@@ -262,7 +355,9 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
     timeline.durationMs = (timeline.closedAt ?? time(events[events.length - 1] ?? {})) - timeline.startedAt;
   }
   const closedAt = timeline.closedAt;
+  flowStatuses(timeline, views, workflow, rawSignals);
   for (const step of views.values()) {
+    if (step.kind === 'wait' || step.kind === 'sleep') continue;
     if (step.status === 'carried' || step.attempts.length === 0) continue;
     const last = step.attempts[step.attempts.length - 1] as AttemptView;
     // A run that closed while an attempt was open (terminated, timed out) left that attempt behind for good.
@@ -287,11 +382,16 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
               ? 'retrying'
               : 'failed';
   }
-  const order = workflow?.steps.map((s) => s.name) ?? [];
+  // Steps, waits and sleeps in flow order; then compensations, in the order they ran.
+  const order = (workflow?.flow ?? []).flatMap((node) =>
+    node.kind === 'parallel' ? node.steps.map((step) => step.name) : [node.name],
+  );
+  const forward = (v: StepView) => v.kind !== 'compensation';
   timeline.steps = [...views.values()].sort((a, b) => {
-    if (a.kind !== b.kind) return a.kind === 'step' ? -1 : 1;
-    if (a.kind === 'step') return order.indexOf(a.step) - order.indexOf(b.step);
+    if (forward(a) !== forward(b)) return forward(a) ? -1 : 1;
+    if (forward(a)) return order.indexOf(a.step) - order.indexOf(b.step);
     return (a.attempts[0]?.scheduledAt ?? 0) - (b.attempts[0]?.scheduledAt ?? 0);
   });
+  markSkipped(timeline);
   return timeline;
 }

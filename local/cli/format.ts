@@ -96,6 +96,32 @@ function attemptLine(attempt: AttemptView): string {
   return `#${attempt.attempt} ${what}${attempt.outcome === 'scheduled' ? '' : ` in ${took}`}${waited ? ` (queued ${waited})` : ''}`;
 }
 
+/** A wait's or a sleep's line: waiting since when, answered by what, timed out, slept, skipped. */
+function flowLine(step: Timeline['steps'][number], timeline: Timeline): string {
+  const timer = step.waits[0];
+  if (step.status === 'skipped') return 'skipped (its rule did not hold)';
+  if (step.status === 'carried') return 'carried over from the resumed run';
+  if (step.kind === 'wait') {
+    const accepts = (step.accepts ?? []).join(' or ');
+    if (step.answer)
+      return `answered ${step.answer.signal}${payload(step.answer.payload)} at ${formatTime(step.answer.at)}${step.status === 'failed' ? ': the run fails' : ''}`;
+    if (step.status === 'waiting' && timer)
+      return `waiting for ${accepts} since ${formatTime(timer.startedAt)} (times out in ${duration(timer.startedAt + timer.seconds * 1000 - Date.now())})`;
+    if (step.status === 'failed' && timer)
+      return `no ${accepts} within ${duration(timer.seconds * 1000)}: timed out`;
+    if (step.status === 'completed' && timer)
+      return `no ${accepts} within ${duration(timer.seconds * 1000)}: went on`;
+    if (step.status === 'abandoned')
+      return `stopped waiting for ${accepts} (${timeline.status === 'running' ? 'canceled' : `run ${timeline.status}`})`;
+    return 'not reached';
+  }
+  if (!timer) return 'not reached';
+  if (step.status === 'waiting')
+    return `sleeping ${duration(timer.seconds * 1000)}, until ${formatTime(timer.startedAt + timer.seconds * 1000)}`;
+  if (step.status === 'completed') return `slept ${duration(timer.seconds * 1000)}`;
+  return `sleep of ${duration(timer.seconds * 1000)} canceled`;
+}
+
 /** The step timeline `swfctl history` prints: attempts, durations, retries, compensations and the outcome. */
 export function renderTimeline(workflowId: string, runId: string, timeline: Timeline): string {
   const lines: string[] = [];
@@ -114,7 +140,24 @@ export function renderTimeline(workflowId: string, runId: string, timeline: Time
   if (timeline.cancelRequestedAt) lines.push(`cancel requested at ${formatTime(timeline.cancelRequestedAt)}`);
   lines.push('');
   for (const step of timeline.steps) {
-    const label = step.kind === 'compensation' ? `↩ ${step.step} (compensation)` : step.step;
+    const label =
+      step.kind === 'compensation'
+        ? `↩ ${step.step} (compensation)`
+        : step.kind === 'wait'
+          ? `⏸ ${step.step} (wait)`
+          : step.kind === 'sleep'
+            ? `☾ ${step.step} (sleep)`
+            : step.group
+              ? `‖ ${step.step} (${step.group})`
+              : step.step;
+    if (step.kind === 'wait' || step.kind === 'sleep') {
+      lines.push(`  ${label.padEnd(34)} ${flowLine(step, timeline)}`);
+      continue;
+    }
+    if (step.status === 'skipped') {
+      lines.push(`  ${label.padEnd(34)} skipped (its rule did not hold)`);
+      continue;
+    }
     if (step.attempts.length === 0) {
       lines.push(
         `  ${label.padEnd(34)} ${step.status === 'carried' ? 'carried over from the resumed run' : 'not run'}`,
@@ -130,7 +173,9 @@ export function renderTimeline(workflowId: string, runId: string, timeline: Time
   if (timeline.signals.length > 0) {
     lines.push('', 'signals');
     for (const signal of timeline.signals)
-      lines.push(`  ${formatTime(signal.at)}  ${signal.name ?? '(unnamed)'}${payload(signal.input)}`);
+      lines.push(
+        `  ${formatTime(signal.at)}  ${signal.name ?? '(unnamed)'}${payload(signal.input)}${signal.takenBy ? `  → ${signal.takenBy}` : ''}${signal.ignored ? `  (ignored: ${signal.ignored})` : ''}`,
+      );
   }
   lines.push('', ...closingSection(timeline));
   return lines.join('\n');

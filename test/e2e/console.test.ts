@@ -351,6 +351,36 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     );
   }, 40_000);
 
+  it('shows a large version-2 order waiting for Approve or Reject, and approves it with a button', async () => {
+    const context = stack.runtime.orderContext;
+    const v2 = { ...context, config: { ...context.config, workflowVersion: '2' } };
+    await startOrder(
+      v2,
+      anOrder({ orderId: 'UI-APPROVE', items: [{ sku: 'TV-1', quantity: 1, unitPrice: 6000 }] }),
+    );
+    const run = await eventually(async () => {
+      const history = await runHistory(context, 'order-UI-APPROVE');
+      return history.timeline.steps.some((s) => s.kind === 'wait' && s.status === 'waiting')
+        ? history
+        : undefined;
+    });
+    await openRun('order-UI-APPROVE', run.execution.runId);
+    await page.waitForSelector('[data-testid=waiting]');
+    expect(await page.locator('[data-testid=waiting]').textContent()).toMatch(
+      /^Waiting for Approve or Reject since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/,
+    );
+    expect(await page.locator('[data-step="⏸ Approval"]').getAttribute('data-status')).toBe('waiting');
+    expect(await page.locator('[data-step="‖ FraudCheck"]').getAttribute('data-status')).toBe('completed');
+    await page.fill('[data-testid=reviewer]', 'ana');
+    await page.click('[data-testid=signal-Approve]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=header] .badge')?.textContent === 'COMPLETED',
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await page.locator('[data-step="⏸ Approval"]').getAttribute('data-status')).toBe('completed');
+  }, 40_000);
+
   it('renders an order input with HTML and script in it as inert text', async () => {
     const run = await findRun(stack.runtime.orderContext, 'order-UI-OK-2');
     await openRun('order-UI-OK-2', run.execution?.runId ?? '');

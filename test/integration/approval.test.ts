@@ -89,6 +89,12 @@ describe('order version 2: parallel checks and approval of large orders', () => 
     await startOrder(env.context, orderOf('V2-BIG', 6000));
     await waiting('order-V2-BIG');
     expect((await findRun(env.context, 'order-V2-BIG')).executionStatus).toBe('OPEN');
+    const history = await swfctl('history', 'order-V2-BIG');
+    expect(history.stdout).toMatch(/‖ EnrichData \(Checks\)\s+#1 completed/);
+    expect(history.stdout).toMatch(
+      /⏸ Approval \(wait\)\s+waiting for Approve or Reject since .* UTC \(times out in 23h59m\)/,
+    );
+    expect(history.stdout).toMatch(/^order-V2-BIG {2}OrderProcessing@2 {2}RUNNING/);
     const signaled = await swfctl('signal', 'order-V2-BIG', 'Approve', '--input', '{"reviewer":"ana"}');
     expect(signaled.code, signaled.stderr).toBe(0);
     expect((await closed('order-V2-BIG')).closeStatus).toBe('COMPLETED');

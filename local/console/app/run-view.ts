@@ -61,7 +61,34 @@ interface CloseDetails {
 }
 
 /** How the run ended (or that it has not): its own section per status, with the same layout for each. */
-function outcomePanel(timeline: Timeline, currentSteps: string[]): HTMLElement {
+/** One button per signal the wait accepts, with the reviewer and a note as the payload. */
+function signalButtons(signals: string[], onSignal: (name: string, payload: object) => void): HTMLElement {
+  const reviewer = el('input', { placeholder: 'reviewer', 'data-testid': 'reviewer' });
+  const note = el('input', { placeholder: 'note (optional)', 'data-testid': 'note' });
+  return el(
+    'div',
+    { class: 'row' },
+    reviewer,
+    note,
+    ...signals.map((name) =>
+      el(
+        'button',
+        {
+          'data-testid': `signal-${name}`,
+          onclick: () =>
+            onSignal(name, { reviewer: reviewer.value, ...(note.value ? { note: note.value } : {}) }),
+        },
+        name,
+      ),
+    ),
+  );
+}
+
+function outcomePanel(
+  timeline: Timeline,
+  currentSteps: string[],
+  onSignal?: (name: string, payload: object) => void,
+): HTMLElement {
   const raw = timeline.failure?.details;
   const d = (raw && typeof raw === 'object' ? raw : {}) as CloseDetails;
   const compensated = d.compensated && (d.compensated.length ? d.compensated.join(', ') : 'nothing to undo');
@@ -69,19 +96,33 @@ function outcomePanel(timeline: Timeline, currentSteps: string[]): HTMLElement {
     ? d.compensationFailures.map((f) => `${f.step} (${f.lastError?.reason})`).join(', ')
     : undefined;
   const plain = typeof raw === 'string' ? raw : undefined;
-  const panel = (testId: string, heading: string, cls: string, ...body: (Node | null)[]) =>
+  const panel = (testId: string, heading: string, cls: string, ...body: (Node | null | undefined)[]) =>
     el('div', { class: 'panel outcome', 'data-testid': testId }, el('h3', { class: cls }, heading), ...body);
   switch (timeline.status) {
-    case 'running':
+    case 'running': {
+      const waiting = timeline.steps.find((s) => s.kind === 'wait' && s.status === 'waiting');
+      const since = waiting?.waits[0]?.startedAt;
       return panel(
         'running',
         timeline.cancelRequestedAt ? 'Running (cancel requested)' : 'Running',
         'muted',
+        waiting
+          ? el(
+              'p',
+              { 'data-testid': 'waiting' },
+              `Waiting for ${(waiting.accepts ?? []).join(' or ')} since ${time(since)}`,
+            )
+          : null,
+        waiting && onSignal ? signalButtons(waiting.accepts ?? [], onSignal) : null,
         facts([
-          ['now at', currentSteps.join(', ') || 'between steps (a decision is due)'],
+          [
+            'now at',
+            currentSteps.join(', ') || (waiting ? waiting.step : 'between steps (a decision is due)'),
+          ],
           ['cancel requested', timeline.cancelRequestedAt ? time(timeline.cancelRequestedAt) : undefined],
         ]),
       );
+    }
     case 'completed':
       return panel('result', 'Completed', '', pretty(timeline.result));
     case 'failed':
@@ -350,7 +391,16 @@ export async function renderRun(
           )
         : null,
     ),
-    outcomePanel(timeline, details.currentSteps),
+    outcomePanel(
+      timeline,
+      details.currentSteps,
+      (signalName, payload) =>
+        void act(
+          'signal',
+          { signalName, input: JSON.stringify(payload) },
+          `Send ${signalName} to ${workflowId}?`,
+        ),
+    ),
     timelinePanel,
     actions.length ? el('div', { class: 'panel' }, el('h3', {}, 'Actions'), ...actions, message) : null,
     effects,

@@ -53,7 +53,16 @@ export function timelineSvg(
   }
   rows.forEach((step: StepView, index) => {
     const y = 30 + index * rowHeight;
-    const name = step.kind === 'compensation' ? `↩ ${step.step}` : step.step;
+    const name =
+      step.kind === 'compensation'
+        ? `↩ ${step.step}`
+        : step.kind === 'wait'
+          ? `⏸ ${step.step}`
+          : step.kind === 'sleep'
+            ? `☾ ${step.step}`
+            : step.group
+              ? `‖ ${step.step}`
+              : step.step;
     const group = svg('g', { 'data-step': name, 'data-kind': step.kind, 'data-status': step.status });
     group.appendChild(
       svg('text', { x: 8, y: y + 14, fill: step.kind === 'compensation' ? '#ef6c00' : '#111827' }, name),
@@ -63,9 +72,44 @@ export function timelineSvg(
         svg('text', { x: label, y: y + 14, fill: '#6b7280' }, 'carried over from the source run'),
       );
     }
+    if (step.status === 'skipped') {
+      group.appendChild(
+        svg('text', { x: label, y: y + 14, fill: '#6b7280' }, 'skipped: its rule did not hold'),
+      );
+    }
     for (const wait of step.waits) {
       const from = x(wait.startedAt);
-      const to = x(wait.firedAt ?? wait.canceledAt ?? now);
+      const to = x(wait.firedAt ?? wait.canceledAt ?? timeline.closedAt ?? now);
+      if (step.kind === 'wait' || step.kind === 'sleep') {
+        // A wait or a sleep: a hollow bar from its timer's start to its answer, its end, or now.
+        const end = step.answer ? x(step.answer.at) : to;
+        group.appendChild(
+          svg(
+            'rect',
+            {
+              x: from,
+              y: y + 4,
+              width: Math.max(3, end - from),
+              height: 12,
+              rx: 3,
+              fill: 'none',
+              stroke:
+                step.status === 'failed' ? '#c62828' : step.status === 'completed' ? '#2e7d32' : '#1565c0',
+              'stroke-dasharray': step.status === 'waiting' ? '5 3' : undefined,
+              class: `bar bar-${step.kind}`,
+              'data-outcome': step.status,
+            },
+            svg(
+              'title',
+              {},
+              step.kind === 'wait'
+                ? `waiting for ${(step.accepts ?? []).join(' or ')}${step.answer ? `: ${step.answer.signal}` : ''}`
+                : `sleep of ${duration(wait.seconds * 1000)}`,
+            ),
+          ),
+        );
+        continue;
+      }
       group.appendChild(
         svg(
           'line',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { decide } from '../../../lambda/decider/index.js';
+import { buildTimeline, decide } from '../../../lambda/decider/index.js';
 import type { Decision } from '../../../lambda/decider/swf-types.js';
 import { defineCatalog } from '../../../lambda/workflow/catalog.js';
+import { renderTimeline } from '../../../local/cli/format.js';
 import { attributesOf, HistoryBuilder } from '../../support/history-builder.js';
 import { activityName, type Outcome, simulateWorkflow } from '../../support/workflow-simulator.js';
 
@@ -238,5 +239,36 @@ describe('the flow: parallel groups, signal waits, durable sleeps, conditional s
     );
     for (const task of result.decisionTasks)
       expect(decide(task.events, catalog).decisions).toEqual(task.decisions);
+  });
+
+  it('tells waits, sleeps, groups, skipped steps and ignored signals in the timeline and `swfctl history`', () => {
+    const waiting = run(
+      { total: 6000 },
+      { timersFire: false, signals: [{ afterDecisionTasks: 4, name: 'Poke' }] },
+    );
+    const workflow = catalog.workflow('Flow', '1');
+    const timeline = buildTimeline(waiting.history.events, workflow);
+    const rows = Object.fromEntries(timeline.steps.map((s) => [`${s.kind}:${s.step}`, s]));
+    expect(rows['step:B']).toMatchObject({ group: 'Checks', status: 'completed' });
+    expect(rows['wait:Approval']).toMatchObject({ status: 'waiting', accepts: ['Approve', 'Reject'] });
+    expect(rows['sleep:Cooldown']?.status).toBe('pending');
+    expect(timeline.signals).toMatchObject([
+      { name: 'Poke', ignored: 'no wait in this workflow accepts it' },
+    ]);
+    const text = renderTimeline('flow-1', 'run-1', timeline);
+    expect(text).toMatch(/‖ B \(Checks\)\s+#1 completed/);
+    expect(text).toMatch(
+      /⏸ Approval \(wait\)\s+waiting for Approve or Reject since \d{4}-\d\d-\d\d .* UTC \(times out in /,
+    );
+    expect(text).toMatch(/Poke {2}\(ignored: no wait in this workflow accepts it\)/);
+
+    const approved = run(
+      { total: 6000, skipD: true },
+      { signals: [{ afterDecisionTasks: 4, name: 'Approve', input: { reviewer: 'ana' } }] },
+    );
+    const done = renderTimeline('flow-2', 'run-2', buildTimeline(approved.history.events, workflow));
+    expect(done).toMatch(/⏸ Approval \(wait\)\s+answered Approve {2}\{"reviewer":"ana"\} at /);
+    expect(done).toMatch(/☾ Cooldown \(sleep\)\s+slept 1m00s/);
+    expect(done).toMatch(/\n {2}D\s+skipped \(its rule did not hold\)/);
   });
 });

@@ -118,9 +118,9 @@ describe('buildTimeline', () => {
     ]);
     const text = renderTimeline('order-A-1001', 'run-1', canceled);
     expect(text).toMatch(
-      /\nsignals\n {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC {2}Approve {2}\{"reviewer":"ana"\}\n/,
+      /\nsignals\n {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC {2}Approve {2}\{"reviewer":"ana"\} {2}\(ignored: no wait in this workflow accepts it\)\n/,
     );
-    expect(text).toMatch(/UTC {2}Ping\n/);
+    expect(text).toMatch(/UTC {2}Ping {2}\(ignored: no wait in this workflow accepts it\)\n/);
     expect(text).toContain('\nCanceled at ValidateInput.\n  compensated: nothing to undo');
     expect(text).not.toMatch(/canceled: *$/m);
     expect(text).toMatch(/^run run-1, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/m);

@@ -1,0 +1,66 @@
+import type { FlowNode, Json, SignalChoice } from '../workflow/types.js';
+
+/**
+ * How signal waits take signals, shared by the decider and the timeline so both tell the same story: a wait takes
+ * the first signal it names whose payload is valid, in arrival order, that no earlier wait took; the others are
+ * ignored and reported.
+ */
+type SignalNode = Extract<FlowNode, { kind: 'signal' }>;
+
+export interface SignalMatch {
+  name: string;
+  payload: Json;
+  choice: SignalChoice;
+  eventId: number;
+}
+
+const isWait = (node: FlowNode): node is SignalNode => node.kind === 'signal';
+
+/** Parses a signal's input as JSON when it is JSON; plain text stays text, no input is null. */
+export function signalPayload(input: string | undefined): unknown {
+  if (input === undefined || input === '') return null;
+  try {
+    return JSON.parse(input);
+  } catch {
+    return input;
+  }
+}
+
+/** The first signal a wait accepts (named by it, payload valid), in arrival order, not taken by an earlier wait. */
+export function takeSignal(
+  node: SignalNode,
+  signals: readonly { name: string; input: string | undefined; eventId: number }[],
+  consumed: Set<number>,
+): SignalMatch | undefined {
+  for (const signal of signals) {
+    if (consumed.has(signal.eventId)) continue;
+    const choice = Object.hasOwn(node.signals, signal.name) ? node.signals[signal.name] : undefined;
+    if (!choice) continue;
+    let payload: unknown;
+    try {
+      payload = choice.parse ? choice.parse(signalPayload(signal.input)) : signalPayload(signal.input);
+    } catch {
+      continue; // Invalid payload: ignored (and reported), the wait goes on.
+    }
+    consumed.add(signal.eventId);
+    return { name: signal.name, payload: (payload ?? null) as Json, choice, eventId: signal.eventId };
+  }
+  return undefined;
+}
+
+/** Why a signal no wait took is ignored: no wait names it, or its payload is invalid for every wait that does. */
+export function whyIgnored(
+  signal: { name: string; input: string | undefined },
+  flow: readonly FlowNode[],
+): string | undefined {
+  const waits = flow.filter(isWait).filter((node) => Object.hasOwn(node.signals, signal.name));
+  if (waits.length === 0) return 'no wait in this workflow accepts it';
+  for (const node of waits) {
+    try {
+      node.signals[signal.name]?.parse?.(signalPayload(signal.input));
+    } catch (error) {
+      return `invalid payload: ${((error as Error)?.message ?? String(error)).slice(0, 300)}`;
+    }
+  }
+  return undefined; // Valid, but its wait has not been reached yet (kept for it) or was already answered.
+}
