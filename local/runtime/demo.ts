@@ -1,4 +1,5 @@
 import * as S from '@aws-sdk/client-swf';
+import { waitTimerIdFor } from '../../lambda/decider/index.js';
 import { type OrderContext, resumeRun } from '../../lambda/worker/operations.js';
 import { startOrder, workflowIdFor } from '../../lambda/workflow/order/operations.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
@@ -10,8 +11,10 @@ export interface DemoOrder {
   scenario: string;
   order: Record<string, unknown>;
   expect: Expected;
-  /** What the demo does to the run while it is open (cancel it) or after it closed (resume it). */
-  action?: 'cancel-when-running' | 'resume-after-failure';
+  /** What the demo does to the run while it is open (cancel it, approve it) or after it closed (resume it). */
+  action?: 'cancel-when-running' | 'resume-after-failure' | 'approve-when-waiting';
+  /** The workflow version the order starts on, when not the configured one. */
+  version?: string;
 }
 
 export interface DemoOutcome {
@@ -58,6 +61,13 @@ export function demoOrders(count: number, tag: string): DemoOrder[] {
       },
       expect: 'COMPLETED',
       action: 'resume-after-failure',
+    },
+    {
+      scenario: 'version 2, a total above 5,000: waits for a person; the demo approves it',
+      order: { ...base, orderId: id('approve'), items: [{ sku: 'TV-1', quantity: 1, unitPrice: 6_000 }] },
+      expect: 'COMPLETED',
+      action: 'approve-when-waiting',
+      version: '2',
     },
     {
       scenario: 'canceled while ProcessData runs',
@@ -121,6 +131,25 @@ async function stepRunning(
   );
 }
 
+/** Whether the run's approval wait has started (its timeout timer is on). */
+async function waitingForApproval(
+  context: OrderContext,
+  workflowId: string,
+  runId: string,
+): Promise<boolean> {
+  const history = await context.swf.send(
+    new S.GetWorkflowExecutionHistoryCommand({
+      domain: context.config.domain,
+      execution: { workflowId, runId },
+      reverseOrder: true,
+    }),
+  );
+  return (history.events ?? []).some(
+    (e) =>
+      e.eventType === 'TimerStarted' && e.timerStartedEventAttributes?.timerId === waitTimerIdFor('Approval'),
+  );
+}
+
 export interface DemoOptions {
   orders: number;
   tag: string;
@@ -148,7 +177,10 @@ export async function runDemo(
     const entry = { runs: 0, actual: 'starting', done: false, note: '', ms: 0, acted: false };
     state.set(orderId, entry);
     try {
-      const run = await startOrder(context, item.order);
+      const run = await startOrder(
+        item.version ? { ...context, config: { ...context.config, workflowVersion: item.version } } : context,
+        item.order,
+      );
       entry.runs = 1;
       entry.actual = 'OPEN';
       if (run.alreadyStarted) entry.note = 'already running: joined the open run';
@@ -182,6 +214,23 @@ export async function runDemo(
             new S.RequestCancelWorkflowExecutionCommand({ domain: context.config.domain, workflowId, runId }),
           );
           entry.note = 'cancel requested while ProcessData ran';
+        }
+        if (
+          item.action === 'approve-when-waiting' &&
+          !entry.acted &&
+          (await waitingForApproval(context, workflowId, runId))
+        ) {
+          entry.acted = true;
+          await context.swf.send(
+            new S.SignalWorkflowExecutionCommand({
+              domain: context.config.domain,
+              workflowId,
+              runId,
+              signalName: 'Approve',
+              input: JSON.stringify({ reviewer: 'demo', note: 'approved by npm start' }),
+            }),
+          );
+          entry.note = 'waited for approval; approved';
         }
         continue;
       }

@@ -249,7 +249,7 @@ describe('swfctl', () => {
     const demo = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         process.execPath,
-        [CLI, 'demo', '--exit', '--orders', '6'],
+        [CLI, 'demo', '--exit', '--orders', '7'],
         {
           timeout: 90_000,
           env: { ...process.env, SWF_ENDPOINT: '', SWF_EFFECTS_DB: join(directory, 'demo.db') },
@@ -259,7 +259,10 @@ describe('swfctl', () => {
       );
     });
     expect(demo.stdout).toContain('Every order ended as expected.');
-    expect(demo.stdout).toMatch(/\[█{30}\] 6\/6 orders closed/);
+    expect(demo.stdout).toMatch(/\[█{30}\] 7\/7 orders closed/);
+    // The approval scenario: a version-2 order above 5,000 waited for a person, and the demo approved it.
+    expect(demo.stdout).toMatch(/-approve +COMPLETED +COMPLETED +✓ +1 /);
+    expect(demo.stdout).toContain('(waited for');
     for (const status of ['COMPLETED  COMPLETED  ✓', 'CANCELED   CANCELED   ✓', 'REJECTED   REJECTED   ✓'])
       expect(demo.stdout).toContain(status);
     expect(demo.code).toBe(0);
