@@ -38,10 +38,10 @@ export interface RunRef {
 
 const SWF_INPUT_LIMIT = 32_768;
 
-/** The module a start request means: the named workflow type, else the only one, else a refusal naming them. */
+/** The module a start request means: the named workflow type, else the first registered one (the default). */
 export function moduleOf(context: OrderContext, type: string | undefined): WorkflowModule {
   const modules = context.catalog.modules;
-  const found = type ? moduleFor(modules, type) : modules.length === 1 ? modules[0] : undefined;
+  const found = type ? moduleFor(modules, type) : modules[0];
   if (!found) {
     throw new OperationError(
       'UnknownType',

@@ -23,11 +23,11 @@ export function rehearsalOrders(count: number, tag: string): RehearsalOrder[] {
       action: 'start-again',
     },
   ];
-  // The deployed starter starts the configured version; the demo's per-order version-2 scenario (approval)
-  // needs a start on another version, which the deployed functions do not offer, so it is left out here.
-  const base = demoOrders(Math.max(1, count - extra.length), tag).filter(
-    (order) => order.version === undefined,
-  );
+  // The deployed starter starts the configured version of the order workflow; the demo's per-order version-2
+  // scenario (approval) and its second-workflow scenario are left out here, and as many happy orders added.
+  const deployable = (order: DemoOrder) => order.version === undefined && order.workflow === undefined;
+  const leftOut = demoOrders(1, tag).filter((order) => !deployable(order)).length;
+  const base = demoOrders(Math.max(1, count - extra.length) + leftOut, tag).filter(deployable);
   const template = base[0]?.order ?? {};
   extra[0] = {
     ...(extra[0] as RehearsalOrder),

@@ -1,6 +1,6 @@
 import * as S from '@aws-sdk/client-swf';
 import { waitTimerIdFor } from '../../lambda/decider/index.js';
-import { type OrderContext, resumeRun } from '../../lambda/worker/operations.js';
+import { type OrderContext, resumeRun, startWorkflow } from '../../lambda/worker/operations.js';
 import { startOrder, workflowIdFor } from '../../lambda/workflow/order/operations.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { duration, table } from '../cli/format.js';
@@ -15,6 +15,8 @@ export interface DemoOrder {
   action?: 'cancel-when-running' | 'resume-after-failure' | 'approve-when-waiting';
   /** The workflow version the order starts on, when not the configured one. */
   version?: string;
+  /** Another catalog workflow than the order one: its type, its workflowId and the id the summary shows. */
+  workflow?: { type: string; workflowId: string; id: string };
 }
 
 export interface DemoOutcome {
@@ -68,6 +70,20 @@ export function demoOrders(count: number, tag: string): DemoOrder[] {
       expect: 'COMPLETED',
       action: 'approve-when-waiting',
       version: '2',
+    },
+    {
+      scenario: 'a second workflow: a subscription renewal reminds, sleeps 2 s on an SWF timer, charges',
+      order: {
+        subscriptionId: id('renewal'),
+        customerId: 'cust-demo',
+        email: 'demo@example.com',
+        plan: 'monthly',
+        amount: 9.9,
+        currency: 'EUR',
+        reminderLeadSeconds: 2,
+      },
+      workflow: { type: 'SubscriptionRenewal', workflowId: `renewal-${id('renewal')}`, id: id('renewal') },
+      expect: 'COMPLETED',
     },
     {
       scenario: 'canceled while ProcessData runs',
@@ -150,6 +166,9 @@ async function waitingForApproval(
   );
 }
 
+/** The id the demo tracks an item by: the order's, or the other workflow's. */
+const idOf = (item: DemoOrder) => item.workflow?.id ?? String(item.order.orderId);
+
 export interface DemoOptions {
   orders: number;
   tag: string;
@@ -173,14 +192,18 @@ export async function runDemo(
     { runs: number; actual: string; done: boolean; note: string; ms: number; acted: boolean }
   >();
   for (const item of batch) {
-    const orderId = String(item.order.orderId);
+    const orderId = idOf(item);
     const entry = { runs: 0, actual: 'starting', done: false, note: '', ms: 0, acted: false };
     state.set(orderId, entry);
     try {
-      const run = await startOrder(
-        item.version ? { ...context, config: { ...context.config, workflowVersion: item.version } } : context,
-        item.order,
-      );
+      const run = item.workflow
+        ? await startWorkflow(context, { type: item.workflow.type, input: item.order })
+        : await startOrder(
+            item.version
+              ? { ...context, config: { ...context.config, workflowVersion: item.version } }
+              : context,
+            item.order,
+          );
       entry.runs = 1;
       entry.actual = 'OPEN';
       if (run.alreadyStarted) entry.note = 'already running: joined the open run';
@@ -195,10 +218,10 @@ export async function runDemo(
   const deadline = started + (options.timeoutMs ?? 120_000);
   while (Date.now() < deadline && [...state.values()].some((e) => !e.done)) {
     for (const item of batch) {
-      const orderId = String(item.order.orderId);
+      const orderId = idOf(item);
       const entry = state.get(orderId);
       if (!entry || entry.done) continue;
-      const workflowId = workflowIdFor(orderId);
+      const workflowId = item.workflow?.workflowId ?? workflowIdFor(orderId);
       const run = await latestRun(context, workflowId);
       if (!run) continue;
       const runId = run.execution?.runId ?? '';
@@ -254,20 +277,20 @@ export async function runDemo(
     options.onProgress?.(
       done,
       batch.length,
-      batch.map(
-        (item) => `${String(item.order.orderId).padEnd(22)} ${state.get(String(item.order.orderId))?.actual}`,
-      ),
+      batch.map((item) => `${idOf(item).padEnd(22)} ${state.get(idOf(item))?.actual}`),
     );
     if (done < batch.length) await new Promise((resolve) => setTimeout(resolve, 400));
   }
 
   const outcomes: DemoOutcome[] = [];
   for (const item of batch) {
-    const orderId = String(item.order.orderId);
+    const orderId = idOf(item);
     const entry = state.get(orderId) ?? { runs: 0, actual: '?', done: false, note: '', ms: 0 };
     const problems: string[] = [];
     if (!entry.done) problems.push('still open when the demo gave up');
-    if (options.effectsOf) problems.push(...effectProblems(await options.effectsOf(orderId), entry.actual));
+    // Order effects are the order workflow's; other workflows keep none in the order store.
+    if (options.effectsOf && !item.workflow)
+      problems.push(...effectProblems(await options.effectsOf(orderId), entry.actual));
     outcomes.push({
       orderId,
       scenario: item.scenario,

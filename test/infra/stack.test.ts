@@ -90,7 +90,7 @@ describe('least-privilege IAM', () => {
         },
       })),
     );
-    expect(schedule).toHaveLength(8);
+    expect(schedule).toHaveLength(13);
     const poll = statements.find((s) => s.Action === 'swf:PollForDecisionTask');
     expect(poll?.Condition).toEqual({ StringEquals: { 'swf:taskList.name': 'order-decisions-dev' } });
     expect(swfResources(poll ?? { Resource: '' })).toMatch(
@@ -122,7 +122,7 @@ describe('least-privilege IAM', () => {
     ]);
   });
 
-  it('lets the starter start only the order workflow type', () => {
+  it("lets the starter start only the catalog's workflow types", () => {
     const statements = statementsOf(template, 'ApiStarterRole');
     expect(actionsOf(statements)).toEqual([
       'logs:CreateLogStream',
@@ -132,7 +132,7 @@ describe('least-privilege IAM', () => {
       'swf:StartWorkflowExecution',
     ]);
     expect(statements.find((s) => s.Action === 'swf:StartWorkflowExecution')?.Condition).toEqual({
-      StringEquals: { 'swf:workflowType.name': 'OrderProcessing' },
+      StringEquals: { 'swf:workflowType.name': ['OrderProcessing', 'SubscriptionRenewal'] },
     });
   });
 
@@ -487,7 +487,7 @@ describe('registration custom resource', () => {
       DomainRetentionDays: '30',
       RetainDomain: 'true',
       WorkflowTypes:
-        'OrderProcessing@1:order-decisions-dev:3600/30:TERMINATE,OrderProcessing@2:order-decisions-dev:3600/30:TERMINATE',
+        'OrderProcessing@1:order-decisions-dev:3600/30:TERMINATE,OrderProcessing@2:order-decisions-dev:3600/30:TERMINATE,SubscriptionRenewal@1:order-decisions-dev:3024000/30:TERMINATE',
       ActivityTypes: Match.stringLikeRegexp(
         '^ValidateInput@1:order-activities-dev:300/600/30/NONE,ProcessData@1',
       ),
@@ -567,7 +567,7 @@ describe('alerts and monitoring', () => {
       template.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
         { Namespace: 'AWS/SWF', MetricName: metric },
-        8,
+        13,
       );
     }
     // SWF times a type out on heartbeats only when it has a heartbeat timeout: ProcessData alone here.

@@ -37,7 +37,7 @@ describe('the registration custom resource handler, against swf-local', () => {
     const again = await registration.onEvent({ RequestType: 'Create' }, swf, catalog);
     expect(again.Data).toMatchObject({
       DomainAction: 'existing',
-      WorkflowTypes: 'OrderProcessing@1:existing,OrderProcessing@2:existing',
+      WorkflowTypes: 'OrderProcessing@1:existing,OrderProcessing@2:existing,SubscriptionRenewal@1:existing',
     });
   });
 

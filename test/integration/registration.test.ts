@@ -23,8 +23,9 @@ describe('registerCatalog', () => {
     expect(first.workflowTypes).toEqual([
       { name: 'OrderProcessing', version: '1', action: 'created' },
       { name: 'OrderProcessing', version: '2', action: 'created' },
+      { name: 'SubscriptionRenewal', version: '1', action: 'created' },
     ]);
-    expect(first.activityTypes.map((t) => t.action)).toEqual(Array(8).fill('created'));
+    expect(first.activityTypes.map((t) => t.action)).toEqual(Array(13).fill('created'));
     const second = await registerCatalog(swf, catalog);
     expect(second.domain.action).toBe('existing');
     expect([...second.workflowTypes, ...second.activityTypes].every((t) => t.action === 'existing')).toBe(

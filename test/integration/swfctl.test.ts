@@ -113,7 +113,7 @@ describe('swfctl', () => {
     );
     const near = await swfctl('history', 'A-1001');
     expect(near.stderr).toBe(
-      'swfctl: No run of workflow A-1001 in domain cli-domain; workflow ids start with order-: did you mean order-A-1001?\n',
+      'swfctl: No run of workflow A-1001 in domain cli-domain; workflow ids start with order- or renewal-: did you mean order-A-1001 or renewal-A-1001?\n',
     );
     const notObject = await swfctl('start', '--order', '[1]');
     expect(notObject).toMatchObject({
@@ -249,7 +249,7 @@ describe('swfctl', () => {
     const demo = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         process.execPath,
-        [CLI, 'demo', '--exit', '--orders', '7'],
+        [CLI, 'demo', '--exit', '--orders', '9'],
         {
           timeout: 90_000,
           env: { ...process.env, SWF_ENDPOINT: '', SWF_EFFECTS_DB: join(directory, 'demo.db') },
@@ -259,7 +259,9 @@ describe('swfctl', () => {
       );
     });
     expect(demo.stdout).toContain('Every order ended as expected.');
-    expect(demo.stdout).toMatch(/\[█{30}\] 7\/7 orders closed/);
+    expect(demo.stdout).toMatch(/\[█{30}\] 9\/9 orders closed/);
+    // The second workflow ran in the demo too: a subscription renewal with a durable sleep.
+    expect(demo.stdout).toMatch(/-renewal +COMPLETED +COMPLETED +✓ +1 /);
     // The approval scenario: a version-2 order above 5,000 waited for a person, and the demo approved it.
     expect(demo.stdout).toMatch(/-approve +COMPLETED +COMPLETED +✓ +1 /);
     expect(demo.stdout).toContain('(waited for');

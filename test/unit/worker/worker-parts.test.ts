@@ -128,6 +128,6 @@ describe('the activity worker and the workflow modules', () => {
         catalog,
         ports: { orderStore: {} },
       } as unknown as Parameters<typeof runActivityWorker>[0]),
-    ).rejects.toThrow(/no notifier port\(s\), which OrderProcessing need\(s\)/);
+    ).rejects.toThrow(/no notifier port\(s\), which OrderProcessing, SubscriptionRenewal need\(s\)/);
   });
 });

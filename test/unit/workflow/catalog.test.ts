@@ -77,6 +77,11 @@ describe('the order catalog', () => {
       'DeleteSavedResults@1',
       'NotifyCompletion@1',
       'FraudCheck@1',
+      'SendReminder@1',
+      'ChargeRenewal@1',
+      'RefundRenewal@1',
+      'ExtendSubscription@1',
+      'NotifyRenewed@1',
     ]);
     expect(catalog.activity('SaveResults', '1')?.taskList).toBe('order-activities');
     expect(catalog.activity('SaveResults', '2')).toBeUndefined();
