@@ -1,49 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { buildTimeline, decide } from '../../../lambda/decider/index.js';
 import type { Decision } from '../../../lambda/decider/swf-types.js';
-import { defineCatalog } from '../../../lambda/workflow/catalog.js';
 import { renderTimeline } from '../../../local/cli/format.js';
+import { flowCatalog as catalog, flowType as type } from '../../support/flow-fixtures.js';
 import { attributesOf, HistoryBuilder } from '../../support/history-builder.js';
 import { activityName, type Outcome, simulateWorkflow } from '../../support/workflow-simulator.js';
-
-const done = () => ({ ok: true });
-const step = (name: string, compensated = true) => ({
-  name,
-  activity: { run: done },
-  retry: { maximumAttempts: 2, initialIntervalSeconds: 1 },
-  ...(compensated ? { compensation: { activity: { run: done } } } : {}),
-});
-const review = z.object({ reviewer: z.string().min(1), note: z.string().optional() });
-
-/** A workflow with every construct: a step, a parallel group, a conditional signal wait, a sleep, a conditional step. */
-const catalog = defineCatalog({
-  domain: { name: 'flow-domain', retentionDays: 1 },
-  workflows: [
-    {
-      name: 'Flow',
-      version: '1',
-      taskList: 'decisions',
-      executionStartToCloseTimeout: '1d',
-      taskStartToCloseTimeout: '30',
-      defaults: { activityTaskList: 'activities' },
-      steps: [
-        step('A'),
-        { parallel: 'Checks', steps: [step('B'), step('C')] },
-        {
-          waitForSignal: 'Approval',
-          signals: { Approve: { payload: review }, Reject: { payload: review, fails: 'Rejected' } },
-          timeout: '24h',
-          onTimeout: { fails: 'Rejected' },
-          when: (input) => Number(input.total) > 5000,
-        },
-        { sleep: 'Cooldown', duration: (input) => Number(input.coolSeconds ?? 60) },
-        { ...step('D', false), when: (input) => input.skipD !== true },
-      ],
-    },
-  ],
-});
-const type = { name: 'Flow', version: '1' };
 
 const run = (
   input: object,
