@@ -171,7 +171,7 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     // A signal wait: the first valid signal it names, in arrival order, not taken by an earlier wait.
     const timerId = waitTimerIdFor(node.name);
     const timer = facts.timers.get(timerId);
-    const match = takeSignal(node, facts.signals, consumed);
+    const match = takeSignal(node, facts.signals, consumed, facts.timersFiredAt.get(timerId));
     if (match && !match.choice.fails) {
       state.results[node.name] = { signal: match.name, payload: match.payload };
       state.completedSteps.push(node.name);

@@ -33,6 +33,8 @@ export interface HistoryFacts {
   /** Our attempts, keyed `kind:step`, in attempt order. */
   attempts: Map<string, ActivityAttempt[]>;
   timers: Map<string, TimerStatus>;
+  /** The event at which each fired timer fired (a signal wait's answer must come before its timeout). */
+  timersFiredAt: Map<string, number>;
   /** Signals received, in order: a signal that arrives before its wait is reached is kept for it. */
   signals: { name: string; input: string | undefined; eventId: number }[];
   /** Decisions SWF refused; the workflow cannot make progress past them. */
@@ -72,6 +74,7 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
     closed: false,
     attempts: new Map(),
     timers: new Map(),
+    timersFiredAt: new Map(),
     signals: [],
     rejectedDecisions: [],
   };
@@ -184,9 +187,12 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
       case 'TimerStarted':
         setTimer(facts, event.timerStartedEventAttributes?.timerId, 'started');
         break;
-      case 'TimerFired':
-        setTimer(facts, event.timerFiredEventAttributes?.timerId, 'fired');
+      case 'TimerFired': {
+        const timerId = event.timerFiredEventAttributes?.timerId;
+        setTimer(facts, timerId, 'fired');
+        if (timerId !== undefined) facts.timersFiredAt.set(timerId, eventId);
         break;
+      }
       case 'TimerCanceled':
         setTimer(facts, event.timerCanceledEventAttributes?.timerId, 'canceled');
         break;

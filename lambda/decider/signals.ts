@@ -31,9 +31,12 @@ export function takeSignal(
   node: SignalNode,
   signals: readonly { name: string; input: string | undefined; eventId: number }[],
   consumed: Set<number>,
+  /** The event that ended the wait (its timeout firing): a signal after it comes too late for this wait. */
+  endedAtEventId?: number,
 ): SignalMatch | undefined {
   for (const signal of signals) {
     if (consumed.has(signal.eventId)) continue;
+    if (endedAtEventId !== undefined && signal.eventId > endedAtEventId) break;
     const choice = Object.hasOwn(node.signals, signal.name) ? node.signals[signal.name] : undefined;
     if (!choice) continue;
     let payload: unknown;

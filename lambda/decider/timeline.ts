@@ -37,6 +37,8 @@ export interface RetryWait {
   seconds: number;
   startedAt: number;
   firedAt?: number;
+  /** The TimerFired event's id. */
+  firedEventId?: number;
   canceledAt?: number;
 }
 
@@ -154,7 +156,7 @@ function flowStatuses(
     if (!row || row.status === 'carried') continue;
     const timer = row.waits[0];
     if (node.kind === 'signal') {
-      const match = takeSignal(node, signals, consumed);
+      const match = takeSignal(node, signals, consumed, timer?.firedEventId);
       const seen = match ? timeline.signals.find((s) => s.eventId === match.eventId) : undefined;
       if (match && seen) {
         seen.takenBy = node.name;
@@ -309,7 +311,7 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
         const timerId = a.timerId as string;
         const row = timerRow(timerId);
         const wait = row ? view(row.kind, row.name).waits.find((w) => w.timerId === timerId) : undefined;
-        if (wait && event.eventType === 'TimerFired') wait.firedAt = at;
+        if (wait && event.eventType === 'TimerFired') Object.assign(wait, { firedAt: at, firedEventId: id });
         if (wait && event.eventType === 'TimerCanceled') wait.canceledAt = at;
         break;
       }

@@ -46,9 +46,7 @@ export async function runDemoCommand(
       `  SWF_ENDPOINT=${stack.endpoint} npx swfctl history ${outcomes[0] ? `order-${outcomes[0].orderId}` : '<workflowId>'}`,
     );
     print(`  SWF_ENDPOINT=${stack.endpoint} npx swfctl start --order examples/order.json`);
-    print(
-      `  SWF_ENDPOINT=${stack.endpoint} SWF_WORKFLOW_VERSION=2 npx swfctl start --order examples/order-large.json`,
-    );
+    print(`  SWF_ENDPOINT=${stack.endpoint} npx swfctl start --order examples/order-large.json`);
     print(
       `  SWF_ENDPOINT=${stack.endpoint} npx swfctl approve order-A-3001 --reviewer you   (it waits for this, total above 5,000)`,
     );

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const config = loadConfig({ SWF_DOMAIN: 'cr-domain' });
+const config = loadConfig({ SWF_DOMAIN: 'cr-domain', SWF_WORKFLOW_VERSION: '1' });
 const catalog = buildCatalog(config);
 const domainStatus = async () =>
   (await swf.send(new S.DescribeDomainCommand({ name: 'cr-domain' }))).domainInfo?.status;

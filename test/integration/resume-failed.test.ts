@@ -16,7 +16,12 @@ function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stde
       process.execPath,
       [CLI, ...args],
       {
-        env: { ...process.env, SWF_ENDPOINT: setup.env.server.endpoint, SWF_ALLOW_FAILURE_INJECTION: 'true' },
+        env: {
+          ...process.env,
+          SWF_ENDPOINT: setup.env.server.endpoint,
+          SWF_ALLOW_FAILURE_INJECTION: 'true',
+          SWF_WORKFLOW_VERSION: '1',
+        },
         timeout: 60_000,
       },
       (error, stdout, stderr) =>

@@ -25,6 +25,7 @@ const cliEnv = () => ({
   ...process.env,
   SWF_ENDPOINT: server.endpoint,
   SWF_DOMAIN: 'cli-domain',
+  SWF_WORKFLOW_VERSION: '1',
   SWF_EFFECTS_DB: join(directory, 'orders.db'),
 });
 

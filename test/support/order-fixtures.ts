@@ -1,6 +1,10 @@
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
 
-export const testConfig = loadConfig({ SWF_ALLOW_FAILURE_INJECTION: 'true' });
+/**
+ * Most tests tell version 1's story (five steps in a line), which stays registered for runs in flight; version 2
+ * (parallel checks, approval) has its own tests. New runs outside the tests start on version 2.
+ */
+export const testConfig = loadConfig({ SWF_ALLOW_FAILURE_INJECTION: 'true', SWF_WORKFLOW_VERSION: '1' });
 export const catalog = buildCatalog(testConfig);
 export const orderWorkflowType = { name: 'OrderProcessing', version: testConfig.workflowVersion };
 

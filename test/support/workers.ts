@@ -73,7 +73,12 @@ export async function orderEnvironment(
     virtualClock: options.virtualClock ?? false,
     pollHoldSeconds: options.pollHoldSeconds ?? 1,
   });
-  const config = loadConfig({ SWF_ALLOW_FAILURE_INJECTION: 'true', ...options.env });
+  // Version 1 unless a test asks for another (see order-fixtures.ts).
+  const config = loadConfig({
+    SWF_ALLOW_FAILURE_INJECTION: 'true',
+    SWF_WORKFLOW_VERSION: '1',
+    ...options.env,
+  });
   const catalog = buildCatalog(config);
   const swf = createSwfClient({ endpoint: server.endpoint });
   await registerCatalog(swf, catalog);

@@ -102,6 +102,27 @@ describe('the flow: parallel groups, signal waits, durable sleeps, conditional s
     });
   });
 
+  it('fails a wait that timed out, whatever signal comes after its timeout (found by the property test)', () => {
+    const outcomes: Outcome[] = [
+      { type: 'complete' },
+      { type: 'complete' },
+      { type: 'complete' },
+      { type: 'timeout', timeoutType: 'START_TO_CLOSE' },
+    ];
+    const result = run(
+      { total: 6000, coolSeconds: 5 },
+      {
+        outcome: () => outcomes.shift() ?? { type: 'complete' },
+        signals: [{ afterDecisionTasks: 5, name: 'Approve', input: { reviewer: 'late' } }],
+      },
+    );
+    const fired = result.history.events.findIndex((e) => e.eventType === 'TimerFired');
+    const signaled = result.history.events.findIndex((e) => e.eventType === 'WorkflowExecutionSignaled');
+    expect(signaled).toBeGreaterThan(fired);
+    expect(closeOf(result)).toMatchObject({ type: 'WorkflowExecutionFailed', reason: 'Rejected' });
+    expect(activityOrder(result)).not.toContain('D');
+  });
+
   it('keeps a signal that arrives before its wait, and uses it when the wait is reached', () => {
     const result = run(
       { total: 6000, coolSeconds: 1 },

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
       domainRetentionDays: 30,
       decisionTaskList: 'order-decisions',
       activityTaskList: 'order-activities',
-      workflowVersion: '1',
+      workflowVersion: '2',
       workflowVersions: {},
       allowFailureInjection: false,
       timeoutScale: 1,
