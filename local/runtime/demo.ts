@@ -127,44 +127,40 @@ async function latestRun(
   return closed.executionInfos?.[0];
 }
 
-async function stepRunning(
+/** Whether any event of the run's history passes `test` (newest first, first page). */
+async function historyHas(
   context: OrderContext,
-  workflowId: string,
-  runId: string,
-  step: string,
+  execution: { workflowId: string; runId: string },
+  test: (event: S.HistoryEvent) => boolean,
 ): Promise<boolean> {
   const history = await context.swf.send(
     new S.GetWorkflowExecutionHistoryCommand({
       domain: context.config.domain,
-      execution: { workflowId, runId },
+      execution,
       reverseOrder: true,
     }),
   );
-  return (history.events ?? []).some(
-    (e) =>
-      e.eventType === 'ActivityTaskScheduled' &&
-      e.activityTaskScheduledEventAttributes?.activityId?.startsWith(`${step}#`),
-  );
+  return (history.events ?? []).some(test);
 }
 
-/** Whether the run's approval wait has started (its timeout timer is on). */
-async function waitingForApproval(
-  context: OrderContext,
-  workflowId: string,
-  runId: string,
-): Promise<boolean> {
-  const history = await context.swf.send(
-    new S.GetWorkflowExecutionHistoryCommand({
-      domain: context.config.domain,
-      execution: { workflowId, runId },
-      reverseOrder: true,
-    }),
+/** Whether an attempt of `step` was scheduled. */
+const stepRunning = (context: OrderContext, workflowId: string, runId: string, step: string) =>
+  historyHas(
+    context,
+    { workflowId, runId },
+    (e) =>
+      e.eventType === 'ActivityTaskScheduled' &&
+      Boolean(e.activityTaskScheduledEventAttributes?.activityId?.startsWith(`${step}#`)),
   );
-  return (history.events ?? []).some(
+
+/** Whether the run's approval wait has started (its timeout timer is on). */
+const waitingForApproval = (context: OrderContext, workflowId: string, runId: string) =>
+  historyHas(
+    context,
+    { workflowId, runId },
     (e) =>
       e.eventType === 'TimerStarted' && e.timerStartedEventAttributes?.timerId === waitTimerIdFor('Approval'),
   );
-}
 
 /** The id the demo tracks an item by: the order's, or the other workflow's. */
 const idOf = (item: DemoOrder) => item.workflow?.id ?? String(item.order.orderId);

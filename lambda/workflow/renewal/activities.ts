@@ -14,21 +14,33 @@ const owner = (context: ActivityContext<RenewalPorts>) => ({
 });
 const subject = (renewal: Renewal) => `subscription-${renewal.subscriptionId}`;
 
-/** Tells the customer the subscription renews soon (once per subscription and run lineage). */
-export const sendReminder: ActivityFunction<RenewalPorts> = async (payload, context) => {
-  const renewal = renewalOf(payload);
-  const outcome = await context.ports.notifier.send(
+/** Sends one notification about the subscription, once per event and run lineage. */
+function notify(
+  context: ActivityContext<RenewalPorts>,
+  renewal: Renewal,
+  eventType: 'RenewalReminder' | 'SubscriptionRenewed',
+  message: { subject: string; body: string },
+) {
+  return context.ports.notifier.send(
     {
-      key: `${subject(renewal)}:reminder:${context.lineageId}`,
+      key: `${subject(renewal)}:${eventType}:${context.lineageId}`,
       orderId: subject(renewal),
-      eventType: 'RenewalReminder',
+      eventType,
       recipient: renewal.email,
-      subject: `Your ${renewal.plan} plan renews soon`,
-      body: `It renews in ${Math.round(renewal.reminderLeadSeconds / 3600)} hour(s) for ${renewal.amount} ${renewal.currency}.`,
+      ...message,
     },
     owner(context),
   );
-  return { reminded: outcome };
+}
+
+/** Tells the customer the subscription renews soon. */
+export const sendReminder: ActivityFunction<RenewalPorts> = async (payload, context) => {
+  const renewal = renewalOf(payload);
+  const reminded = await notify(context, renewal, 'RenewalReminder', {
+    subject: `Your ${renewal.plan} plan renews soon`,
+    body: `It renews in ${Math.round(renewal.reminderLeadSeconds / 3600)} hour(s) for ${renewal.amount} ${renewal.currency}.`,
+  });
+  return { reminded };
 };
 
 /** Charges the renewal: returns the receipt (the amount and a receipt id derived from the run's lineage). */
@@ -56,16 +68,9 @@ export const extendSubscription: ActivityFunction<RenewalPorts> = (payload) => {
 /** Confirms the renewal to the customer. */
 export const notifyRenewed: ActivityFunction<RenewalPorts> = async (payload, context) => {
   const renewal = renewalOf(payload);
-  const outcome = await context.ports.notifier.send(
-    {
-      key: `${subject(renewal)}:renewed:${context.lineageId}`,
-      orderId: subject(renewal),
-      eventType: 'SubscriptionRenewed',
-      recipient: renewal.email,
-      subject: `Your ${renewal.plan} plan was renewed`,
-      body: `We charged ${renewal.amount} ${renewal.currency}. Thank you.`,
-    },
-    owner(context),
-  );
-  return { notified: outcome };
+  const notified = await notify(context, renewal, 'SubscriptionRenewed', {
+    subject: `Your ${renewal.plan} plan was renewed`,
+    body: `We charged ${renewal.amount} ${renewal.currency}. Thank you.`,
+  });
+  return { notified };
 };
