@@ -371,7 +371,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     expect(await page.locator('[data-testid=waiting]').textContent()).toMatch(
       /^Waiting for Approve or Reject since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/,
     );
-    expect(await page.locator('[data-step="⏸ Approval"]').getAttribute('data-status')).toBe('waiting');
+    expect(await page.locator('[data-step="◇ Approval"]').getAttribute('data-status')).toBe('waiting');
     expect(await page.locator('[data-step="‖ FraudCheck"]').getAttribute('data-status')).toBe('completed');
     await page.fill('[data-testid=reviewer]', 'ana');
     await page.click('[data-testid=signal-Approve]');
@@ -380,7 +380,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
       undefined,
       { timeout: 20_000 },
     );
-    expect(await page.locator('[data-step="⏸ Approval"]').getAttribute('data-status')).toBe('completed');
+    expect(await page.locator('[data-step="◇ Approval"]').getAttribute('data-status')).toBe('completed');
   }, 40_000);
 
   it('renders an order input with HTML and script in it as inert text', async () => {

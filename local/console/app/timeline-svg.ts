@@ -57,9 +57,9 @@ export function timelineSvg(
       step.kind === 'compensation'
         ? `↩ ${step.step}`
         : step.kind === 'wait'
-          ? `⏸ ${step.step}`
+          ? `◇ ${step.step}`
           : step.kind === 'sleep'
-            ? `☾ ${step.step}`
+            ? `◔ ${step.step}`
             : step.group
               ? `‖ ${step.step}`
               : step.step;
