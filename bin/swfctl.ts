@@ -271,31 +271,6 @@ program
     print(`signaled ${workflowId} (run ${run.runId}) with ${signalName}`);
   });
 
-for (const [name, signalName] of [
-  ['approve', 'Approve'],
-  ['reject', 'Reject'],
-] as const) {
-  program
-    .command(name)
-    .description(
-      `Send ${signalName} to a run waiting for a person (swfctl signal <workflowId> ${signalName})`,
-    )
-    .argument('<workflowId>')
-    .requiredOption('--reviewer <name>', 'who decides')
-    .option('--note <text>', 'why')
-    .option('--run <runId>', 'a specific run')
-    .action(async (workflowId: string, options) => {
-      const input = JSON.stringify({
-        reviewer: options.reviewer,
-        ...(options.note ? { note: options.note } : {}),
-      });
-      const run = await signalRun(context(), { workflowId, signalName, input, runId: options.run });
-      print(
-        `${signalName === 'Approve' ? 'approved' : 'rejected'} ${workflowId} (run ${run.runId}) as ${options.reviewer}`,
-      );
-    });
-}
-
 program
   .command('cancel')
   .description('Request cancellation: the decider stops the running step, compensates, and cancels the run')

@@ -1,10 +1,11 @@
 import type { Catalog } from '../workflow/module.js';
-import type { FlowNode, Json, JsonObject, Step, WorkflowDefinition } from '../workflow/types.js';
+import type { Json, JsonObject, Step, WorkflowDefinition } from '../workflow/types.js';
 import { type AttemptError, type Progress, progressOf } from './attempt-progress.js';
 import { UnknownWorkflowTypeError } from './errors.js';
-import { attemptsKey, type HistoryFacts, readHistory, type TimerStatus } from './history.js';
+import { type Current, cancelTimer, failureAt, isWait, nodeSteps, ordered, stopActivities } from './flow.js';
+import { attemptsKey, type HistoryFacts, readHistory } from './history.js';
 import { type ActivityKey, activityIdFor, sleepTimerIdFor, waitTimerIdFor } from './ids.js';
-import { type SignalMatch, takeSignal, whyIgnored } from './signals.js';
+import { takeSignal, whyIgnored } from './signals.js';
 import { type Decision, type HistoryEvent, SWF_LIMITS } from './swf-types.js';
 import { parseWorkflowInput } from './workflow-input.js';
 
@@ -199,7 +200,7 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
   const ran = () => ordered(completions);
 
   // Failure at the current node: an exhausted step, a failing signal, a wait with no answer in time.
-  const failure = failureAt(current, facts);
+  const failure = failureAt(current);
   if (failure) {
     state.failure = failure.failure;
     state.failureReason = failure.reason;
@@ -263,98 +264,6 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     ],
     state,
   };
-}
-
-type SignalNode = Extract<FlowNode, { kind: 'signal' }>;
-type SleepNode = Extract<FlowNode, { kind: 'sleep' }>;
-type ActivityNode = Extract<FlowNode, { kind: 'step' | 'parallel' }>;
-type Current =
-  | { kind: 'activities'; node: ActivityNode; branches: { step: Step; progress: Progress }[] }
-  | { kind: 'sleep'; node: SleepNode; timer: TimerStatus | undefined }
-  | { kind: 'signal'; node: SignalNode; timer: TimerStatus | undefined; match: SignalMatch | undefined };
-
-const isWait = (node: FlowNode): node is SignalNode => node.kind === 'signal';
-
-/** The activity steps of a node: one for a step, the branches of a parallel group, none for a wait or a sleep. */
-export function nodeSteps(node: FlowNode): Step[] {
-  return node.kind === 'step' ? [node.step] : node.kind === 'parallel' ? node.steps : [];
-}
-
-const ordered = (completions: { step: Step; eventId: number }[]) =>
-  [...completions].sort((a, b) => a.eventId - b.eventId).map((c) => c.step);
-
-const cancelTimer = (timerId: string): Decision => ({
-  decisionType: 'CancelTimer',
-  cancelTimerDecisionAttributes: { timerId },
-});
-
-/** The failure the current node ends the run with, if it does. */
-function failureAt(
-  current: Current,
-  facts: HistoryFacts,
-): { failure: StepFailure; reason?: string } | undefined {
-  if (current.kind === 'activities') {
-    const exhausted = current.branches.find((b) => b.progress.kind === 'exhausted');
-    if (exhausted?.progress.kind !== 'exhausted') return undefined;
-    return {
-      failure: {
-        failedStep: exhausted.step.name,
-        attempts: exhausted.progress.attempts,
-        lastError: exhausted.progress.lastError,
-      },
-    };
-  }
-  if (current.kind !== 'signal') return undefined;
-  if (current.match?.choice.fails) {
-    return {
-      reason: current.match.choice.fails,
-      failure: {
-        failedStep: current.node.name,
-        attempts: 0,
-        lastError: { reason: current.match.name, details: JSON.stringify(current.match.payload) },
-      },
-    };
-  }
-  if (!current.match && current.timer === 'fired' && current.node.onTimeout !== 'continue') {
-    return {
-      reason: current.node.onTimeout.fails,
-      failure: {
-        failedStep: current.node.name,
-        attempts: 0,
-        lastError: {
-          reason: 'Timeout:SIGNAL',
-          details: `no ${Object.keys(current.node.signals).join(' or ')} within ${current.node.timeoutSeconds}s`,
-        },
-      },
-    };
-  }
-  void facts;
-  return undefined;
-}
-
-/**
- * Stops the activities of the current node: a cancel request for each running attempt (once), and the cancel
- * of each retry timer still pending. `running` says whether any attempt is still open.
- */
-function stopActivities(
-  current: Extract<Current, { kind: 'activities' }>,
-  facts: HistoryFacts,
-): { running: boolean; decisions: Decision[] } {
-  const decisions: Decision[] = [];
-  let running = false;
-  for (const { progress } of current.branches) {
-    if (progress.kind === 'running') {
-      running = true;
-      if (!progress.attempt.cancelRequested)
-        decisions.push({
-          decisionType: 'RequestCancelActivityTask',
-          requestCancelActivityTaskDecisionAttributes: { activityId: progress.attempt.activityId },
-        });
-    }
-    if (progress.kind === 'waitingRetry' && facts.timers.get(progress.timerId) === 'started')
-      decisions.push(cancelTimer(progress.timerId));
-  }
-  return { running, decisions };
 }
 
 interface DecisionContext {

@@ -116,7 +116,7 @@ async function failedStepOf(
  * Resumes one failed run from `fromStep` or the step it failed at; undefined when the failed-step filter leaves
  * it out. A run whose order has a newer run (already resumed, or started again) is skipped and says so.
  */
-async function resumeOne(
+export async function resumeOne(
   context: OrderContext,
   run: S.WorkflowExecutionInfo,
   filter: RunFilter,
@@ -160,7 +160,7 @@ async function resumeOne(
 }
 
 /** Requests cancellation of (the decider compensates, then cancels) or terminates one open run. */
-async function actOne(
+export async function actOne(
   context: OrderContext,
   run: S.WorkflowExecutionInfo,
   action: 'cancel' | 'terminate',
@@ -392,55 +392,4 @@ export async function actOnOpenRuns(
     filter,
     options,
   })) as BulkActionRow[];
-}
-
-/**
- * A bulk action on runs picked by hand (the console's selection), with the same rules as the filtered
- * commands: resume takes failed runs only (from the step each failed at, skipping those with a newer run);
- * cancel and terminate take open runs only. Each run gets a row; one refusal never stops the others.
- */
-export async function actOnSelected(
-  context: OrderContext,
-  action: 'resume' | 'cancel' | 'terminate',
-  runs: { workflowId: string; runId: string }[],
-  options: BulkOptions = {},
-): Promise<(BulkResumeRow | BulkActionRow)[]> {
-  const pace = pacer(options.maxPerSecond);
-  const rows: (BulkResumeRow | BulkActionRow)[] = [];
-  for (const ref of runs) {
-    let info: S.WorkflowExecutionInfo | undefined;
-    try {
-      info = (
-        await context.swf.send(
-          new S.DescribeWorkflowExecutionCommand({ domain: context.config.domain, execution: ref }),
-        )
-      ).executionInfo;
-    } catch (error) {
-      rows.push({
-        ...ref,
-        outcome: 'error',
-        detail: `${(error as Error).name}: ${(error as Error).message}`,
-      });
-      continue;
-    }
-    const status = info?.executionStatus === 'OPEN' ? 'OPEN' : (info?.closeStatus ?? 'CLOSED');
-    if (action === 'resume') {
-      if (status !== 'FAILED') {
-        rows.push({
-          ...ref,
-          outcome: 'skipped',
-          detail: `not failed (${status}): resume it from its own page`,
-        });
-        continue;
-      }
-      rows.push(
-        (await resumeOne(context, info as S.WorkflowExecutionInfo, {}, options, pace)) as BulkResumeRow,
-      );
-    } else if (status !== 'OPEN') {
-      rows.push({ ...ref, outcome: 'error', detail: `already closed (${status})` });
-    } else {
-      rows.push(await actOne(context, info as S.WorkflowExecutionInfo, action, options, pace));
-    }
-  }
-  return rows;
 }

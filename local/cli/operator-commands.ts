@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { describeEffectsBackend, loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { actOnOpenRuns, candidates, resumeFailed } from '../../lambda/worker/bulk-operations.js';
-import { OperationError, type OrderContext } from '../../lambda/worker/operations.js';
+import { OperationError, type OrderContext, signalRun } from '../../lambda/worker/operations.js';
 import { readOrderEffects } from '../../lambda/workflow/order/operations.js';
 import { progressBar } from '../runtime/demo.js';
 import { renderOrderEffects, table } from './format.js';
@@ -186,6 +186,32 @@ function withRunFilters(command: Command): Command {
 
 /** The operator's commands on many runs and on an order's effects: order, resume-failed, cancel-all, terminate-all. */
 export function addOperatorCommands(program: Command, context: () => OrderContext): void {
+  // A person's answer to a run waiting for Approve or Reject (order version 2).
+  for (const [name, signalName] of [
+    ['approve', 'Approve'],
+    ['reject', 'Reject'],
+  ] as const) {
+    program
+      .command(name)
+      .description(
+        `Send ${signalName} to a run waiting for a person (swfctl signal <workflowId> ${signalName})`,
+      )
+      .argument('<workflowId>')
+      .requiredOption('--reviewer <name>', 'who decides')
+      .option('--note <text>', 'why')
+      .option('--run <runId>', 'a specific run')
+      .action(async (workflowId: string, options) => {
+        const input = JSON.stringify({
+          reviewer: options.reviewer,
+          ...(options.note ? { note: options.note } : {}),
+        });
+        const run = await signalRun(context(), { workflowId, signalName, input, runId: options.run });
+        print(
+          `${signalName === 'Approve' ? 'approved' : 'rejected'} ${workflowId} (run ${run.runId}) as ${options.reviewer}`,
+        );
+      });
+  }
+
   program
     .command('order')
     .description(

@@ -1,7 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
-import { actOnSelected } from '../../lambda/worker/bulk-operations.js';
 import {
   cancelRun,
   type OrderContext,
@@ -12,6 +11,7 @@ import {
   terminateRun,
 } from '../../lambda/worker/operations.js';
 import { describeRun, type RunDescription, runMarks } from '../../lambda/worker/run-description.js';
+import { actOnSelected } from '../../lambda/worker/selected-operations.js';
 import { readOrderEffects } from '../../lambda/workflow/order/operations.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { consoleBundle } from './bundle.js';

@@ -57,11 +57,11 @@ const closed = (workflowId: string) =>
 const waiting = (workflowId: string) =>
   eventually(
     async () => {
-      const { timeline } = await runHistory(env.context, workflowId);
+      const { timeline, events } = await runHistory(env.context, workflowId);
       const checks = ['EnrichData', 'FraudCheck'].every((step) =>
         timeline.steps.some((s) => s.step === step && s.status === 'completed'),
       );
-      const timer = (await runHistory(env.context, workflowId)).events.some(
+      const timer = events.some(
         (e) => e.eventType === 'TimerStarted' && e.timerStartedEventAttributes?.timerId === 'wait.Approval',
       );
       return checks && timer ? true : undefined;
