@@ -20,9 +20,38 @@ export interface ActivityAttempt extends ActivityKey {
   closedEventId: number | undefined;
   /** A RequestCancelActivityTask decision for it was recorded (or failed because it had closed). */
   cancelRequested: boolean;
+  /** When it was scheduled, started and closed (epoch ms), and the started event, for the views. */
+  scheduledAt: number;
+  startedAt: number | undefined;
+  startedEventId: number | undefined;
+  closedAt: number | undefined;
 }
 
 export type TimerStatus = 'started' | 'fired' | 'canceled';
+
+/** One timer as it ran (a timer id may be started again after it fired: each start is its own record). */
+export interface TimerRecord {
+  timerId: string;
+  seconds: number;
+  startedAt: number;
+  status: TimerStatus;
+  firedAt?: number;
+  firedEventId?: number;
+  canceledAt?: number;
+}
+
+/** How the run closed, when it has. */
+export interface RunClose {
+  eventType: string;
+  eventId: number;
+  at: number;
+  result?: string;
+  reason?: string;
+  details?: string;
+  cause?: string;
+  timeoutType?: string;
+  newExecutionRunId?: string;
+}
 
 /** What a decision needs to know about an execution, read in one pass over its events. */
 export interface HistoryFacts {
@@ -36,11 +65,27 @@ export interface HistoryFacts {
   /** The event at which each fired timer fired (a signal wait's answer must come before its timeout). */
   timersFiredAt: Map<string, number>;
   /** Signals received, in order: a signal that arrives before its wait is reached is kept for it. */
-  signals: { name: string; input: string | undefined; eventId: number }[];
+  signals: { name: string; input: string | undefined; eventId: number; at: number }[];
   /** Decisions SWF refused; the workflow cannot make progress past them. */
   rejectedDecisions: { decision: string; id: string; cause: string }[];
   /** The latest close decision SWF refused, if the history ends with one. */
   lastCloseFailure?: { decision: string; cause: string };
+  // What the views (the timeline, describe) add to the decider's needs: times, lineage, the close.
+  /** Every timer started, in order. */
+  timerLog: TimerRecord[];
+  startedAt: number | undefined;
+  continuedFromRunId: string | undefined;
+  cancelRequestedAt: number | undefined;
+  lastEventAt: number | undefined;
+  close: RunClose | undefined;
+}
+
+/** An event's time in epoch ms, whatever form it comes in (a Date from the SDK, seconds or text in JSON). */
+export function eventTime(event: HistoryEvent): number {
+  const value = event.eventTimestamp as unknown;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
+  return typeof value === 'string' ? Date.parse(value) : 0;
 }
 
 const CLOSE_EVENTS = new Set([
@@ -60,16 +105,28 @@ const CLOSE_FAILURES = {
 
 export const attemptsKey = (kind: ActivityKind, step: string) => `${kind}:${step}`;
 
-/** Reads an execution's events (in any batching, oldest first) into the facts the decider works from. */
+/**
+ * Reads an execution's events (in any batching, oldest first) into the facts the decider works from. This is
+ * the one reader of histories: the timeline and describe build on the same facts (`scanHistory`).
+ */
 export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
-  const start = events.find((event) => event.eventType === 'WorkflowExecutionStarted');
-  const startAttributes = start?.workflowExecutionStartedEventAttributes;
-  if (!startAttributes?.workflowType?.name || startAttributes.workflowType.version === undefined) {
+  const facts = scanHistory(events);
+  if (!facts.workflowType.name || facts.workflowType.version === undefined) {
     throw new MalformedHistoryError('The history has no WorkflowExecutionStarted event with a workflow type');
   }
+  return facts;
+}
+
+/** `readHistory` for views: a history without its start event gives facts with an empty workflow type. */
+export function scanHistory(events: readonly HistoryEvent[]): HistoryFacts {
+  const start = events.find((event) => event.eventType === 'WorkflowExecutionStarted');
+  const startAttributes = start?.workflowExecutionStartedEventAttributes;
   const facts: HistoryFacts = {
-    workflowType: { name: startAttributes.workflowType.name, version: startAttributes.workflowType.version },
-    input: startAttributes.input,
+    workflowType: {
+      name: startAttributes?.workflowType?.name ?? '',
+      version: startAttributes?.workflowType?.version as string,
+    },
+    input: startAttributes?.input,
     cancelRequested: false,
     closed: false,
     attempts: new Map(),
@@ -77,11 +134,19 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
     timersFiredAt: new Map(),
     signals: [],
     rejectedDecisions: [],
+    timerLog: [],
+    startedAt: start ? eventTime(start) : undefined,
+    continuedFromRunId: startAttributes?.continuedExecutionRunId,
+    cancelRequestedAt: undefined,
+    lastEventAt: undefined,
+    close: undefined,
   };
+  const runningTimers = new Map<string, TimerRecord>();
   const byScheduledId = new Map<number, ActivityAttempt>();
   const byActivityId = new Map<string, ActivityAttempt>();
   // Attempt records get one fixed shape and are updated in place: histories reach 25,000 events.
   let eventId = 0;
+  let at = 0;
   const closing = (
     scheduledEventId: number | undefined,
     status: ActivityStatus,
@@ -90,12 +155,14 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
     if (attempt) {
       attempt.status = status;
       attempt.closedEventId = eventId;
+      attempt.closedAt = at;
     }
     return attempt;
   };
 
   for (const event of events) {
     eventId = event.eventId ?? eventId + 1;
+    at = eventTime(event);
     switch (event.eventType) {
       case 'ActivityTaskScheduled': {
         const activityId = event.activityTaskScheduledEventAttributes?.activityId;
@@ -115,6 +182,10 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
           nonRetryable: undefined,
           closedEventId: undefined,
           cancelRequested: false,
+          scheduledAt: at,
+          startedAt: undefined,
+          startedEventId: undefined,
+          closedAt: undefined,
         };
         byScheduledId.set(event.eventId, attempt);
         byActivityId.set(activityId, attempt);
@@ -130,7 +201,11 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
       }
       case 'ActivityTaskStarted': {
         const attempt = byScheduledId.get(event.activityTaskStartedEventAttributes?.scheduledEventId ?? -1);
-        if (attempt?.status === 'scheduled') attempt.status = 'started';
+        if (attempt?.status === 'scheduled') {
+          attempt.status = 'started';
+          attempt.startedAt = at;
+          attempt.startedEventId = eventId;
+        }
         break;
       }
       case 'ActivityTaskCompleted': {
@@ -184,18 +259,40 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
         });
         break;
       }
-      case 'TimerStarted':
-        setTimer(facts, event.timerStartedEventAttributes?.timerId, 'started');
-        break;
-      case 'TimerFired': {
-        const timerId = event.timerFiredEventAttributes?.timerId;
-        setTimer(facts, timerId, 'fired');
-        if (timerId !== undefined) facts.timersFiredAt.set(timerId, eventId);
+      case 'TimerStarted': {
+        const attributes = event.timerStartedEventAttributes;
+        const timerId = attributes?.timerId;
+        if (timerId === undefined) break;
+        facts.timers.set(timerId, 'started');
+        const record: TimerRecord = {
+          timerId,
+          seconds: Number(attributes?.startToFireTimeout),
+          startedAt: at,
+          status: 'started',
+        };
+        facts.timerLog.push(record);
+        runningTimers.set(timerId, record);
         break;
       }
-      case 'TimerCanceled':
-        setTimer(facts, event.timerCanceledEventAttributes?.timerId, 'canceled');
+      case 'TimerFired': {
+        const timerId = event.timerFiredEventAttributes?.timerId;
+        if (timerId === undefined) break;
+        facts.timers.set(timerId, 'fired');
+        facts.timersFiredAt.set(timerId, eventId);
+        const record = runningTimers.get(timerId);
+        if (record) Object.assign(record, { status: 'fired', firedAt: at, firedEventId: eventId });
+        runningTimers.delete(timerId);
         break;
+      }
+      case 'TimerCanceled': {
+        const timerId = event.timerCanceledEventAttributes?.timerId;
+        if (timerId === undefined) break;
+        facts.timers.set(timerId, 'canceled');
+        const record = runningTimers.get(timerId);
+        if (record) Object.assign(record, { status: 'canceled', canceledAt: at });
+        runningTimers.delete(timerId);
+        break;
+      }
       case 'StartTimerFailed': {
         const attributes = event.startTimerFailedEventAttributes;
         facts.rejectedDecisions.push({
@@ -207,17 +304,21 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
       }
       case 'WorkflowExecutionCancelRequested':
         facts.cancelRequested = true;
+        facts.cancelRequestedAt ??= at;
         break;
       case 'WorkflowExecutionSignaled': {
         const attributes = event.workflowExecutionSignaledEventAttributes;
-        facts.signals.push({ name: attributes?.signalName ?? '', input: attributes?.input, eventId });
+        facts.signals.push({ name: attributes?.signalName ?? '', input: attributes?.input, eventId, at });
         break;
       }
       case 'DecisionTaskCompleted':
         facts.lastCloseFailure = undefined;
         break;
       default:
-        if (event.eventType && CLOSE_EVENTS.has(event.eventType)) facts.closed = true;
+        if (event.eventType && CLOSE_EVENTS.has(event.eventType)) {
+          facts.closed = true;
+          facts.close = readClose(event, eventId, at);
+        }
         if (event.eventType && event.eventType in CLOSE_FAILURES) {
           const decision = event.eventType as keyof typeof CLOSE_FAILURES;
           const cause =
@@ -226,9 +327,25 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
         }
     }
   }
+  facts.lastEventAt = events.length > 0 ? at : undefined;
   return facts;
 }
 
-function setTimer(facts: HistoryFacts, timerId: string | undefined, status: TimerStatus): void {
-  if (timerId !== undefined) facts.timers.set(timerId, status);
+function readClose(event: HistoryEvent, eventId: number, at: number): RunClose {
+  const type = event.eventType ?? '';
+  const a = ((event as Record<string, unknown>)[
+    `${type.charAt(0).toLowerCase()}${type.slice(1)}EventAttributes`
+  ] ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof a[key] === 'string' ? (a[key] as string) : undefined);
+  return {
+    eventType: type,
+    eventId,
+    at,
+    result: text('result'),
+    reason: text('reason'),
+    details: text('details'),
+    cause: text('cause'),
+    timeoutType: text('timeoutType'),
+    newExecutionRunId: text('newExecutionRunId'),
+  };
 }

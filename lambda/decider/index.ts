@@ -7,6 +7,7 @@ export {
   type WorkflowState,
 } from './decide.js';
 export { MalformedHistoryError, UnknownWorkflowTypeError } from './errors.js';
+export { attemptsKey, type HistoryFacts, readHistory, scanHistory } from './history.js';
 export {
   activityIdFor,
   isCompensationId,

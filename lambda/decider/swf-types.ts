@@ -12,7 +12,11 @@ export interface HistoryEvent {
   eventId?: number;
   eventType?: string;
   eventTimestamp?: Date | number | string;
-  workflowExecutionStartedEventAttributes?: { input?: string; workflowType?: TypeRef };
+  workflowExecutionStartedEventAttributes?: {
+    input?: string;
+    workflowType?: TypeRef;
+    continuedExecutionRunId?: string;
+  };
   workflowExecutionSignaledEventAttributes?: { signalName?: string; input?: string };
   workflowExecutionCancelRequestedEventAttributes?: { cause?: string };
   activityTaskScheduledEventAttributes?: { activityId?: string; activityType?: TypeRef };
@@ -24,7 +28,7 @@ export interface HistoryEvent {
   activityTaskCancelRequestedEventAttributes?: { activityId?: string };
   requestCancelActivityTaskFailedEventAttributes?: { activityId?: string; cause?: string };
   scheduleActivityTaskFailedEventAttributes?: { activityId?: string; activityType?: TypeRef; cause?: string };
-  timerStartedEventAttributes?: { timerId?: string };
+  timerStartedEventAttributes?: { timerId?: string; startToFireTimeout?: string };
   timerFiredEventAttributes?: { timerId?: string };
   timerCanceledEventAttributes?: { timerId?: string };
   startTimerFailedEventAttributes?: { timerId?: string; cause?: string };

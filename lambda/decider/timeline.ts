@@ -1,6 +1,7 @@
 import type { Json, WorkflowDefinition } from '../workflow/types.js';
 import { decodeFailureDetails } from './failure-details.js';
-import { type ActivityKind, parseActivityId, parseTimerId } from './ids.js';
+import { type ActivityAttempt, type ActivityStatus, scanHistory } from './history.js';
+import { type ActivityKind, parseTimerId } from './ids.js';
 import { takeSignal, whyIgnored } from './signals.js';
 import type { HistoryEvent } from './swf-types.js';
 
@@ -114,17 +115,15 @@ const CLOSED: Record<string, RunStatus> = {
   WorkflowExecutionContinuedAsNew: 'continuedAsNew',
 };
 
-type Loose = Record<string, unknown>;
-const attributes = (event: HistoryEvent): Loose => {
-  const type = event.eventType ?? '';
-  return ((event as Loose)[`${type.charAt(0).toLowerCase()}${type.slice(1)}EventAttributes`] ?? {}) as Loose;
+const OUTCOME: Record<ActivityStatus, AttemptOutcome> = {
+  scheduled: 'scheduled',
+  started: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  timedOut: 'timedOut',
+  canceled: 'canceled',
 };
-const time = (event: HistoryEvent): number => {
-  const value = event.eventTimestamp;
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
-  return typeof value === 'string' ? Date.parse(value) : 0;
-};
+
 const parseJson = (text: unknown): Json | undefined => {
   if (typeof text !== 'string') return undefined;
   try {
@@ -133,6 +132,35 @@ const parseJson = (text: unknown): Json | undefined => {
     return text;
   }
 };
+
+/** An attempt as the views show it, from the attempt the history reader read. */
+function attemptView(attempt: ActivityAttempt): AttemptView {
+  const view: AttemptView = {
+    attempt: attempt.attempt,
+    activityId: attempt.activityId,
+    scheduledEventId: attempt.scheduledEventId,
+    scheduledAt: attempt.scheduledAt,
+    outcome: OUTCOME[attempt.status],
+    eventIds: [attempt.scheduledEventId],
+  };
+  if (attempt.startedEventId !== undefined) {
+    view.startedAt = attempt.startedAt;
+    view.eventIds.push(attempt.startedEventId);
+  }
+  if (attempt.closedEventId !== undefined) {
+    view.closedAt = attempt.closedAt;
+    view.eventIds.push(attempt.closedEventId);
+  }
+  if (attempt.result !== undefined) view.result = parseJson(attempt.result);
+  if (attempt.reason !== undefined) view.reason = attempt.reason;
+  // Failed attempts' details are decoded by the reader; timed-out and canceled ones carry their own text.
+  if (attempt.details !== undefined)
+    view.details =
+      attempt.status === 'failed' ? attempt.details : decodeFailureDetails(attempt.details)?.message;
+  if (attempt.nonRetryable !== undefined) view.nonRetryable = attempt.nonRetryable;
+  if (attempt.timeoutType !== undefined) view.timeoutType = attempt.timeoutType;
+  return view;
+}
 
 /** The row a timer belongs to: a step's retry, a wait's timeout or a sleep. */
 function timerRow(timerId: string): { kind: StepView['kind']; name: string } | undefined {
@@ -200,9 +228,9 @@ function markSkipped(timeline: Timeline): void {
 
 /** Builds the timeline of one run from its events. With the workflow's definition, steps not yet run are listed too. */
 export function buildTimeline(events: readonly HistoryEvent[], workflow?: WorkflowDefinition): Timeline {
+  const facts = scanHistory(events);
   const timeline: Timeline = { status: 'running', signals: [], steps: [] };
   const views = new Map<string, StepView>();
-  const byScheduledId = new Map<number, AttemptView>();
   const view = (kind: StepView['kind'], step: string): StepView => {
     const key = `${kind}:${step}`;
     let found = views.get(key);
@@ -218,146 +246,62 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
     if (node.kind === 'signal') view('wait', node.name).accepts = Object.keys(node.signals);
     if (node.kind === 'sleep') view('sleep', node.name);
   }
-  const rawSignals: { name: string; input: string | undefined; eventId: number }[] = [];
 
-  for (const event of events) {
-    const a = attributes(event);
-    const at = time(event);
-    const id = event.eventId ?? 0;
-    switch (event.eventType) {
-      case 'WorkflowExecutionStarted': {
-        timeline.startedAt = at;
-        timeline.workflowType = a.workflowType as Timeline['workflowType'];
-        const input = parseJson(a.input);
-        if (input && typeof input === 'object' && !Array.isArray(input) && 'resume' in input) {
-          const { resume, ...rest } = input as Record<string, Json>;
-          timeline.input = rest;
-          const r = (resume ?? {}) as {
-            fromStep?: string;
-            sourceRunId?: string;
-            previousResults?: Record<string, Json>;
-          };
-          timeline.resumedFrom = { fromStep: r.fromStep, sourceRunId: r.sourceRunId };
-          const fromIndex = workflow?.steps.findIndex((s) => s.name === r.fromStep) ?? -1;
-          for (const step of workflow?.steps.slice(0, Math.max(0, fromIndex)) ?? [])
-            view('step', step.name).status = 'carried';
-        } else {
-          timeline.input = input;
-        }
-        if (typeof a.continuedExecutionRunId === 'string')
-          timeline.continuedFromRunId = a.continuedExecutionRunId;
-        break;
-      }
-      case 'ActivityTaskScheduled': {
-        const key = parseActivityId(a.activityId as string);
-        if (!key) break;
-        const attempt: AttemptView = {
-          attempt: key.attempt,
-          activityId: a.activityId as string,
-          scheduledEventId: id,
-          scheduledAt: at,
-          outcome: 'scheduled',
-          eventIds: [id],
-        };
-        byScheduledId.set(id, attempt);
-        view(key.kind, key.step).attempts.push(attempt);
-        break;
-      }
-      case 'ActivityTaskStarted': {
-        const attempt = byScheduledId.get(a.scheduledEventId as number);
-        if (attempt)
-          Object.assign(attempt, { startedAt: at, outcome: 'running', eventIds: [...attempt.eventIds, id] });
-        break;
-      }
-      case 'ActivityTaskCompleted':
-      case 'ActivityTaskFailed':
-      case 'ActivityTaskTimedOut':
-      case 'ActivityTaskCanceled': {
-        const attempt = byScheduledId.get(a.scheduledEventId as number);
-        if (!attempt) break;
-        attempt.closedAt = at;
-        attempt.eventIds.push(id);
-        attempt.outcome = (
-          {
-            ActivityTaskCompleted: 'completed',
-            ActivityTaskFailed: 'failed',
-            ActivityTaskTimedOut: 'timedOut',
-            ActivityTaskCanceled: 'canceled',
-          } as const
-        )[event.eventType];
-        if (a.result !== undefined) attempt.result = parseJson(a.result);
-        if (typeof a.reason === 'string') attempt.reason = a.reason;
-        if (typeof a.details === 'string') {
-          const details = decodeFailureDetails(a.details);
-          attempt.details = details?.message;
-          if (details?.nonRetryable !== undefined) attempt.nonRetryable = details.nonRetryable;
-        }
-        if (typeof a.timeoutType === 'string') attempt.timeoutType = a.timeoutType;
-        break;
-      }
-      case 'TimerStarted': {
-        const timerId = a.timerId as string;
-        const row = timerRow(timerId);
-        if (row)
-          view(row.kind, row.name).waits.push({
-            timerId,
-            seconds: Number(a.startToFireTimeout),
-            startedAt: at,
-          });
-        break;
-      }
-      case 'TimerFired':
-      case 'TimerCanceled': {
-        const timerId = a.timerId as string;
-        const row = timerRow(timerId);
-        const wait = row ? view(row.kind, row.name).waits.find((w) => w.timerId === timerId) : undefined;
-        if (wait && event.eventType === 'TimerFired') Object.assign(wait, { firedAt: at, firedEventId: id });
-        if (wait && event.eventType === 'TimerCanceled') wait.canceledAt = at;
-        break;
-      }
-      case 'WorkflowExecutionSignaled':
-        timeline.signals.push({
-          name: a.signalName as string | undefined,
-          at,
-          input: parseJson(a.input),
-          eventId: id,
-        });
-        rawSignals.push({
-          name: (a.signalName as string) ?? '',
-          input: a.input as string | undefined,
-          eventId: id,
-        });
-        break;
-      case 'WorkflowExecutionCancelRequested':
-        timeline.cancelRequestedAt ??= at;
-        break;
-      default: {
-        const status = event.eventType ? CLOSED[event.eventType] : undefined;
-        if (!status) break;
-        timeline.status = status;
-        timeline.closedAt = at;
-        if (status === 'completed') timeline.result = parseJson(a.result);
-        if (
-          status === 'failed' ||
-          status === 'terminated' ||
-          status === 'canceled' ||
-          status === 'timedOut'
-        ) {
-          timeline.failure = {
-            reason: (a.reason ?? a.timeoutType) as string | undefined,
-            details: parseJson(a.details),
-            ...(typeof a.cause === 'string' ? { cause: a.cause } : {}),
-          };
-        }
-        if (status === 'continuedAsNew') timeline.continuedAsRunId = a.newExecutionRunId as string;
-      }
+  timeline.startedAt = facts.startedAt;
+  if (facts.startedAt !== undefined) timeline.workflowType = facts.workflowType;
+  const input = parseJson(facts.input);
+  if (input && typeof input === 'object' && !Array.isArray(input) && 'resume' in input) {
+    const { resume, ...rest } = input as Record<string, Json>;
+    timeline.input = rest;
+    const r = (resume ?? {}) as { fromStep?: string; sourceRunId?: string };
+    timeline.resumedFrom = { fromStep: r.fromStep, sourceRunId: r.sourceRunId };
+    const fromIndex = workflow?.steps.findIndex((s) => s.name === r.fromStep) ?? -1;
+    for (const step of workflow?.steps.slice(0, Math.max(0, fromIndex)) ?? [])
+      view('step', step.name).status = 'carried';
+  } else {
+    timeline.input = input;
+  }
+  if (facts.continuedFromRunId !== undefined) timeline.continuedFromRunId = facts.continuedFromRunId;
+
+  // Attempts in the order they were scheduled, under their step's row.
+  const attempts = [...facts.attempts.values()]
+    .flat()
+    .sort((a, b) => a.scheduledEventId - b.scheduledEventId);
+  for (const attempt of attempts) view(attempt.kind, attempt.step).attempts.push(attemptView(attempt));
+  for (const timer of facts.timerLog) {
+    const row = timerRow(timer.timerId);
+    if (!row) continue;
+    const { status: _, ...wait } = timer;
+    view(row.kind, row.name).waits.push(wait);
+  }
+  timeline.signals = facts.signals.map((signal) => ({
+    name: signal.name || undefined,
+    at: signal.at,
+    input: parseJson(signal.input),
+    eventId: signal.eventId,
+  }));
+  if (facts.cancelRequestedAt !== undefined) timeline.cancelRequestedAt = facts.cancelRequestedAt;
+
+  const close = facts.close;
+  const status = close ? CLOSED[close.eventType] : undefined;
+  if (close && status) {
+    timeline.status = status;
+    timeline.closedAt = close.at;
+    if (status === 'completed') timeline.result = parseJson(close.result);
+    if (status === 'failed' || status === 'terminated' || status === 'canceled' || status === 'timedOut') {
+      timeline.failure = {
+        reason: close.reason ?? close.timeoutType,
+        details: parseJson(close.details),
+        ...(close.cause !== undefined ? { cause: close.cause } : {}),
+      };
     }
+    if (status === 'continuedAsNew') timeline.continuedAsRunId = close.newExecutionRunId;
   }
   if (timeline.startedAt !== undefined) {
-    timeline.durationMs = (timeline.closedAt ?? time(events[events.length - 1] ?? {})) - timeline.startedAt;
+    timeline.durationMs = (timeline.closedAt ?? facts.lastEventAt ?? 0) - timeline.startedAt;
   }
   const closedAt = timeline.closedAt;
-  flowStatuses(timeline, views, workflow, rawSignals);
+  flowStatuses(timeline, views, workflow, facts.signals);
   for (const step of views.values()) {
     if (step.kind === 'wait' || step.kind === 'sleep') continue;
     if (step.status === 'carried' || step.attempts.length === 0) continue;

@@ -1,5 +1,5 @@
 import * as S from '@aws-sdk/client-swf';
-import { buildTimeline, type HistoryEvent, type Timeline } from '../decider/index.js';
+import { buildTimeline, type HistoryEvent, scanHistory, type Timeline } from '../decider/index.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import { ValidationError } from '../workflow/errors.js';
 import { type Catalog, moduleFor, type WorkflowModule } from '../workflow/module.js';
@@ -250,10 +250,7 @@ export async function resumeRun(
   }
   const events = await readEvents(context, { workflowId: request.workflowId, runId: sourceRunId });
   const timeline = buildTimeline(events as HistoryEvent[], workflow);
-  const started = events.find(
-    (e) => e.eventType === 'WorkflowExecutionStarted',
-  )?.workflowExecutionStartedEventAttributes;
-  const original = JSON.parse(started?.input ?? '{}') as JsonObject & {
+  const original = JSON.parse(scanHistory(events as HistoryEvent[]).input ?? '{}') as JsonObject & {
     resume?: { previousResults?: Record<string, Json>; lineageId?: string };
   };
   // The first run of the chain owns the effects: the new run may undo them, no other lineage may.

@@ -1,5 +1,11 @@
 import * as S from '@aws-sdk/client-swf';
-import { waitTimerIdFor } from '../../lambda/decider/index.js';
+import {
+  attemptsKey,
+  type HistoryEvent,
+  type HistoryFacts,
+  scanHistory,
+  waitTimerIdFor,
+} from '../../lambda/decider/index.js';
 import { type OrderContext, resumeRun, startWorkflow } from '../../lambda/worker/operations.js';
 import { startOrder, workflowIdFor } from '../../lambda/workflow/order/operations.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
@@ -127,12 +133,11 @@ async function latestRun(
   return closed.executionInfos?.[0];
 }
 
-/** Whether any event of the run's history passes `test` (newest first, first page). */
-async function historyHas(
+/** What the run's latest events say (its first page, newest first, read oldest first by the one history reader). */
+async function recentFacts(
   context: OrderContext,
   execution: { workflowId: string; runId: string },
-  test: (event: S.HistoryEvent) => boolean,
-): Promise<boolean> {
+): Promise<HistoryFacts> {
   const history = await context.swf.send(
     new S.GetWorkflowExecutionHistoryCommand({
       domain: context.config.domain,
@@ -140,27 +145,16 @@ async function historyHas(
       reverseOrder: true,
     }),
   );
-  return (history.events ?? []).some(test);
+  return scanHistory([...(history.events ?? [])].reverse() as HistoryEvent[]);
 }
 
 /** Whether an attempt of `step` was scheduled. */
-const stepRunning = (context: OrderContext, workflowId: string, runId: string, step: string) =>
-  historyHas(
-    context,
-    { workflowId, runId },
-    (e) =>
-      e.eventType === 'ActivityTaskScheduled' &&
-      Boolean(e.activityTaskScheduledEventAttributes?.activityId?.startsWith(`${step}#`)),
-  );
+const stepRunning = async (context: OrderContext, workflowId: string, runId: string, step: string) =>
+  (await recentFacts(context, { workflowId, runId })).attempts.has(attemptsKey('step', step));
 
 /** Whether the run's approval wait has started (its timeout timer is on). */
-const waitingForApproval = (context: OrderContext, workflowId: string, runId: string) =>
-  historyHas(
-    context,
-    { workflowId, runId },
-    (e) =>
-      e.eventType === 'TimerStarted' && e.timerStartedEventAttributes?.timerId === waitTimerIdFor('Approval'),
-  );
+const waitingForApproval = async (context: OrderContext, workflowId: string, runId: string) =>
+  (await recentFacts(context, { workflowId, runId })).timers.has(waitTimerIdFor('Approval'));
 
 /** The id the demo tracks an item by: the order's, or the other workflow's. */
 const idOf = (item: DemoOrder) => item.workflow?.id ?? String(item.order.orderId);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -43,5 +44,25 @@ describe('module boundaries (dependency-cruiser, also run by `npm run lint:deps`
     const { code, output } = await depcruise(root, `${root}/.dependency-cruiser.cjs`);
     expect(output).toContain('no dependency violations found');
     expect(code).toBe(0);
+  });
+});
+
+describe('one history reader', () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(`${root}/${dir}`, { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+      .map((entry) => `${entry.parentPath.slice(root.length)}/${entry.name}`);
+
+  it('lambda/decider/history.ts is the only application code that reads activity, timer and signal events', () => {
+    // swf-local writes histories (it is SWF); the decider, the timeline, describe, swfctl and the console read
+    // them, and only through readHistory/scanHistory, so they cannot disagree about a run.
+    const readers = [...sources('lambda'), ...sources('local')]
+      .filter((file) => !file.startsWith('local/server/'))
+      .filter((file) =>
+        /['"](ActivityTask(Scheduled|Completed|Failed|TimedOut|Canceled)|Timer(Started|Fired|Canceled)|WorkflowExecutionSignaled)['"]/.test(
+          readFileSync(`${root}/${file}`, 'utf8'),
+        ),
+      );
+    expect(readers).toEqual(['lambda/decider/history.ts']);
   });
 });
