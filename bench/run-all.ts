@@ -13,7 +13,7 @@ import { inMemoryPorts } from '../lambda/adapters/memory-effects.js';
 import { runActivityWorker } from '../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../lambda/worker/deadline.js';
 import { runDecider } from '../lambda/worker/decider-worker.js';
-import type { OrderContext } from '../lambda/worker/operations.js';
+import type { OperationsContext } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
 import { createSwfClient } from '../lambda/worker/swf-client.js';
 import { silentTelemetry, type WorkerTelemetry } from '../lambda/worker/telemetry.js';
@@ -53,7 +53,7 @@ async function workload(
   const catalog = buildCatalog(config);
   const swf = createSwfClient({ endpoint });
   await registerCatalog(swf, catalog);
-  const context: OrderContext = { swf, config, catalog };
+  const context: OperationsContext = { swf, config, catalog };
   const done = new Map<string, () => void>();
   let steps = 0;
   // Each loop watches its own telemetry (keys are per task): an activity completed, or a decision closed a run.

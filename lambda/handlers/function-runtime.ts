@@ -1,4 +1,4 @@
-import type { OrderContext } from '../worker/operations.js';
+import type { OperationsContext } from '../worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../worker/swf-client.js';
 import { loadConfig } from '../workflow/config.js';
 import { buildCatalog } from '../workflow/index.js';
@@ -18,4 +18,4 @@ export const pollHoldMs = Number(env.SWF_POLL_HOLD_SECONDS ?? 60) * 1000;
 export const pollWindowMs = env.SWF_POLL_WINDOW_SECONDS
   ? Number(env.SWF_POLL_WINDOW_SECONDS) * 1000
   : undefined;
-export const orderContext: OrderContext = { swf, config, catalog };
+export const orderContext: OperationsContext = { swf, config, catalog };

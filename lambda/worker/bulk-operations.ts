@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as S from '@aws-sdk/client-swf';
 import * as z from 'zod';
-import { OperationError, type OrderContext, type ResumeResult, resumeRun } from './operations.js';
+import { OperationError, type OperationsContext, type ResumeResult, resumeRun } from './operations.js';
 
 /** Which runs a bulk action applies to. */
 export interface RunFilter {
@@ -82,7 +82,7 @@ export function pacer(perSecond: number | undefined): () => Promise<void> {
 }
 
 /** The newest run of a workflowId, open or closed. */
-async function newestRun(context: OrderContext, workflowId: string): Promise<string | undefined> {
+async function newestRun(context: OperationsContext, workflowId: string): Promise<string | undefined> {
   const filter = {
     domain: context.config.domain,
     startTimeFilter: { oldestDate: new Date(0) },
@@ -98,7 +98,7 @@ async function newestRun(context: OrderContext, workflowId: string): Promise<str
 
 /** The step a failed run's failure names (from its closing event). */
 async function failedStepOf(
-  context: OrderContext,
+  context: OperationsContext,
   execution: S.WorkflowExecution,
 ): Promise<string | undefined> {
   const last = await context.swf.send(
@@ -117,7 +117,7 @@ async function failedStepOf(
  * it out. A run whose order has a newer run (already resumed, or started again) is skipped and says so.
  */
 export async function resumeOne(
-  context: OrderContext,
+  context: OperationsContext,
   run: S.WorkflowExecutionInfo,
   filter: RunFilter,
   options: BulkOptions,
@@ -161,7 +161,7 @@ export async function resumeOne(
 
 /** Requests cancellation of (the decider compensates, then cancels) or terminates one open run. */
 export async function actOne(
-  context: OrderContext,
+  context: OperationsContext,
   run: S.WorkflowExecutionInfo,
   action: 'cancel' | 'terminate',
   options: BulkOptions,
@@ -251,7 +251,7 @@ const writeToken = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toStr
  * whole: resume skips runs that already have a newer run, and a second call finds nothing to do.
  */
 export async function bulkBatch(
-  context: OrderContext,
+  context: OperationsContext,
   request: BulkRequest,
   limits: {
     continuationToken?: string;
@@ -327,7 +327,7 @@ export async function bulkBatch(
 
 /** Every run of a bulk action, all batches at once (the CLI's way): how many it will examine, and the rows. */
 export async function runBulk(
-  context: OrderContext,
+  context: OperationsContext,
   request: BulkRequest,
   onProgress?: (done: number, total: number) => void,
 ): Promise<BulkBatch['rows']> {
@@ -343,7 +343,7 @@ export async function runBulk(
 
 /** The runs a bulk action will look at (failed ones for resume, open ones otherwise), newest first. */
 export async function candidates(
-  context: OrderContext,
+  context: OperationsContext,
   request: BulkRequest,
 ): Promise<S.WorkflowExecutionInfo[]> {
   const runs: S.WorkflowExecutionInfo[] = [];
@@ -368,7 +368,7 @@ export async function candidates(
 
 /** Resumes every failed run the filter selects (all batches): see `bulkBatch`. */
 export async function resumeFailed(
-  context: OrderContext,
+  context: OperationsContext,
   filter: RunFilter,
   options: BulkOptions & { onProgress?: (done: number, total: number) => void } = {},
 ): Promise<BulkResumeRow[]> {
@@ -382,7 +382,7 @@ export async function resumeFailed(
 
 /** Cancels or terminates every open run the filter selects (all batches): see `bulkBatch`. */
 export async function actOnOpenRuns(
-  context: OrderContext,
+  context: OperationsContext,
   filter: RunFilter,
   action: 'cancel' | 'terminate',
   options: BulkOptions = {},

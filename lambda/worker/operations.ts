@@ -7,7 +7,7 @@ import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
-export interface OrderContext {
+export interface OperationsContext {
   swf: S.SWFClient;
   config: WorkflowConfig;
   catalog: Catalog;
@@ -39,7 +39,7 @@ export interface RunRef {
 const SWF_INPUT_LIMIT = 32_768;
 
 /** The module a start request means: the named workflow type, else the first registered one (the default). */
-export function moduleOf(context: OrderContext, type: string | undefined): WorkflowModule {
+export function moduleOf(context: OperationsContext, type: string | undefined): WorkflowModule {
   const modules = context.catalog.modules;
   const found = type ? moduleFor(modules, type) : modules[0];
   if (!found) {
@@ -58,7 +58,7 @@ export function moduleOf(context: OrderContext, type: string | undefined): Workf
  * one again). An invalid input, or one carrying a `resume` block, throws `ValidationError` and starts nothing.
  */
 export async function startWorkflow(
-  context: OrderContext,
+  context: OperationsContext,
   request: { type?: string; input: unknown },
 ): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean }> {
   const module = moduleOf(context, request.type);
@@ -104,7 +104,7 @@ export async function startWorkflow(
 }
 
 /** The runId of the workflow's newest closed run when that run completed (within the domain's retention). */
-async function completedRun(context: OrderContext, workflowId: string): Promise<string | undefined> {
+async function completedRun(context: OperationsContext, workflowId: string): Promise<string | undefined> {
   const closed = await context.swf.send(
     new S.ListClosedWorkflowExecutionsCommand({
       domain: context.config.domain,
@@ -119,7 +119,7 @@ async function completedRun(context: OrderContext, workflowId: string): Promise<
 }
 
 async function openRun(
-  context: OrderContext,
+  context: OperationsContext,
   workflowId: string,
 ): Promise<S.WorkflowExecutionInfo['execution'] | undefined> {
   const open = await context.swf.send(
@@ -134,7 +134,7 @@ async function openRun(
 
 /** The run a command means: the given runId, else the open run, else the newest closed one. */
 export async function findRun(
-  context: OrderContext,
+  context: OperationsContext,
   workflowId: string,
   runId?: string,
 ): Promise<Partial<S.WorkflowExecutionInfo>> {
@@ -169,7 +169,7 @@ export async function findRun(
 }
 
 /** Every event of a run, across all history pages. */
-export async function readEvents(context: OrderContext, execution: RunRef): Promise<S.HistoryEvent[]> {
+export async function readEvents(context: OperationsContext, execution: RunRef): Promise<S.HistoryEvent[]> {
   const events: S.HistoryEvent[] = [];
   let nextPageToken: string | undefined;
   do {
@@ -184,7 +184,7 @@ export async function readEvents(context: OrderContext, execution: RunRef): Prom
 
 /** A run's readable timeline (and its raw events, one page at a time when asked). */
 export async function runHistory(
-  context: OrderContext,
+  context: OperationsContext,
   workflowId: string,
   options: { runId?: string; pageSize?: number; nextPageToken?: string } = {},
 ): Promise<{
@@ -227,7 +227,7 @@ export interface ResumeResult extends RunRef {
  * resumed on top of rolled-back work. Refuses while the run is open, or for a step the workflow does not have.
  */
 export async function resumeRun(
-  context: OrderContext,
+  context: OperationsContext,
   request: { workflowId: string; fromStep: string; runId?: string; clearSimulation?: boolean },
 ): Promise<ResumeResult> {
   const info = await findRun(context, request.workflowId, request.runId);
@@ -300,7 +300,11 @@ export async function resumeRun(
   };
 }
 
-async function openRunOrFail(context: OrderContext, workflowId: string, runId?: string): Promise<RunRef> {
+async function openRunOrFail(
+  context: OperationsContext,
+  workflowId: string,
+  runId?: string,
+): Promise<RunRef> {
   const info = await findRun(context, workflowId, runId);
   if (info.executionStatus !== 'OPEN') {
     throw new OperationError(
@@ -312,7 +316,7 @@ async function openRunOrFail(context: OrderContext, workflowId: string, runId?: 
 }
 
 export async function signalRun(
-  context: OrderContext,
+  context: OperationsContext,
   request: { workflowId: string; signalName: string; input?: string; runId?: string },
 ) {
   const run = await openRunOrFail(context, request.workflowId, request.runId);
@@ -327,7 +331,7 @@ export async function signalRun(
   return run;
 }
 
-export async function cancelRun(context: OrderContext, request: { workflowId: string; runId?: string }) {
+export async function cancelRun(context: OperationsContext, request: { workflowId: string; runId?: string }) {
   const run = await openRunOrFail(context, request.workflowId, request.runId);
   await context.swf.send(
     new S.RequestCancelWorkflowExecutionCommand({ domain: context.config.domain, ...run }),
@@ -336,7 +340,7 @@ export async function cancelRun(context: OrderContext, request: { workflowId: st
 }
 
 export async function terminateRun(
-  context: OrderContext,
+  context: OperationsContext,
   request: { workflowId: string; runId?: string; reason?: string },
 ) {
   const run = await openRunOrFail(context, request.workflowId, request.runId);
@@ -352,7 +356,7 @@ export async function terminateRun(
 
 /** Recent runs, newest first: open, closed, or both. */
 export async function listRuns(
-  context: OrderContext,
+  context: OperationsContext,
   options: { status?: 'open' | 'closed' | 'all'; closeStatus?: S.CloseStatus; limit?: number } = {},
 ): Promise<S.WorkflowExecutionInfo[]> {
   const domain = context.config.domain;

@@ -1,7 +1,7 @@
 import * as S from '@aws-sdk/client-swf';
 import type { Timeline } from '../decider/index.js';
 import type { Json } from '../workflow/types.js';
-import { type OrderContext, type RunRef, runHistory } from './operations.js';
+import { type OperationsContext, type RunRef, runHistory } from './operations.js';
 
 /** A run's place among the runs of its workflowId. */
 export interface RunLineage {
@@ -34,7 +34,10 @@ const statusOf = (info: S.WorkflowExecutionInfo): string =>
   info.executionStatus === 'OPEN' ? 'OPEN' : (info.closeStatus ?? 'CLOSED');
 
 /** Every run of one workflowId, open and closed, across all pages, oldest first. */
-export async function runsOf(context: OrderContext, workflowId: string): Promise<S.WorkflowExecutionInfo[]> {
+export async function runsOf(
+  context: OperationsContext,
+  workflowId: string,
+): Promise<S.WorkflowExecutionInfo[]> {
   const runs: S.WorkflowExecutionInfo[] = [];
   for (const which of ['open', 'closed'] as const) {
     let nextPageToken: string | undefined;
@@ -59,7 +62,7 @@ export async function runsOf(context: OrderContext, workflowId: string): Promise
 
 /** The `resume` block of a run's input, read from its first event; undefined for a first run. */
 async function resumeBlockOf(
-  context: OrderContext,
+  context: OperationsContext,
   execution: RunRef,
 ): Promise<{ sourceRunId?: string; fromStep?: string } | undefined> {
   const first = await context.swf.send(
@@ -80,7 +83,7 @@ async function resumeBlockOf(
 
 /** Describes a run (the open one, else the newest, unless `runId`), with its failure and lineage. */
 export async function describeRun(
-  context: OrderContext,
+  context: OperationsContext,
   workflowId: string,
   runId?: string,
 ): Promise<RunDescription> {
@@ -142,7 +145,7 @@ export interface RunMarks {
  * A run's marks for a list: the first event says whether it was resumed or continued; an open run's timeline
  * says where it is; a failed or canceled run's closing event names its step.
  */
-export async function runMarks(context: OrderContext, run: S.WorkflowExecutionInfo): Promise<RunMarks> {
+export async function runMarks(context: OperationsContext, run: S.WorkflowExecutionInfo): Promise<RunMarks> {
   const execution = run.execution as S.WorkflowExecution;
   const domain = context.config.domain;
   const status = statusOf(run);

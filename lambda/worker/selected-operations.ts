@@ -7,7 +7,7 @@ import {
   pacer,
   resumeOne,
 } from './bulk-operations.js';
-import type { OrderContext } from './operations.js';
+import type { OperationsContext } from './operations.js';
 
 /**
  * A bulk action on runs picked by hand (the console's selection), with the same rules as the filtered
@@ -15,7 +15,7 @@ import type { OrderContext } from './operations.js';
  * cancel and terminate take open runs only. Each run gets a row; one refusal never stops the others.
  */
 export async function actOnSelected(
-  context: OrderContext,
+  context: OperationsContext,
   action: 'resume' | 'cancel' | 'terminate',
   runs: { workflowId: string; runId: string }[],
   options: BulkOptions = {},

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as S from '@aws-sdk/client-swf';
 import { SqliteEffects } from '../../lambda/adapters/sqlite-effects.js';
 import { isTransient } from '../../lambda/worker/errors.js';
-import type { OrderContext } from '../../lambda/worker/operations.js';
+import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
@@ -131,7 +131,7 @@ const proxy = await startFlakyProxy({ host: '127.0.0.1', port }, { dropRate: 0.0
 const config = loadConfig(env);
 const catalog = buildCatalog(config);
 const swf = createSwfClient({ endpoint: direct });
-const context: OrderContext = { swf, config, catalog };
+const context: OperationsContext = { swf, config, catalog };
 await registerCatalog(swf, catalog);
 
 const ledgerPath = join(directory, 'ledger.db');

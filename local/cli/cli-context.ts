@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { OrderContext } from '../../lambda/worker/operations.js';
+import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../../lambda/worker/swf-client.js';
 import { loadConfig } from '../../lambda/workflow/config.js';
 import { buildCatalog } from '../../lambda/workflow/index.js';
@@ -26,7 +26,7 @@ export function isLoopback(endpoint: string): boolean {
 }
 
 /** Config, catalog and client for a CLI command: endpoint from --endpoint, else SWF_ENDPOINT, else AWS. */
-export function cliContext(options: { endpoint?: string }): OrderContext & { endpoint: string } {
+export function cliContext(options: { endpoint?: string }): OperationsContext & { endpoint: string } {
   const config = loadConfig(process.env);
   const clientOptions = swfClientOptionsFromEnv(
     process.env,

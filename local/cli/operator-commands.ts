@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { describeEffectsBackend, loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { actOnOpenRuns, candidates, resumeFailed } from '../../lambda/worker/bulk-operations.js';
-import { OperationError, type OrderContext, signalRun } from '../../lambda/worker/operations.js';
+import { OperationError, type OperationsContext, signalRun } from '../../lambda/worker/operations.js';
 import { readOrderEffects } from '../../lambda/workflow/order/operations.js';
 import { progressBar } from '../runtime/demo.js';
 import { renderOrderEffects, table } from './format.js';
@@ -43,7 +43,7 @@ export async function runResumeFailedCommand(
     dryRun?: boolean;
     maxPerSecond?: number;
   },
-  ctx: OrderContext,
+  ctx: OperationsContext,
 ): Promise<void> {
   const interactive = process.stdout.isTTY;
   const rows = await resumeFailed(
@@ -114,7 +114,7 @@ export async function runBulkActionCommand(
     yes?: boolean;
     maxPerSecond?: number;
   },
-  ctx: OrderContext,
+  ctx: OperationsContext,
 ): Promise<void> {
   const filter = {
     since: options.since,
@@ -185,7 +185,7 @@ function withRunFilters(command: Command): Command {
 }
 
 /** The operator's commands on many runs and on an order's effects: order, resume-failed, cancel-all, terminate-all. */
-export function addOperatorCommands(program: Command, context: () => OrderContext): void {
+export function addOperatorCommands(program: Command, context: () => OperationsContext): void {
   // A person's answer to a run waiting for Approve or Reject (order version 2).
   for (const [name, signalName] of [
     ['approve', 'Approve'],

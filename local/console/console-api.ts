@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
 import {
   cancelRun,
-  type OrderContext,
+  type OperationsContext,
   readEvents,
   resumeRun,
   signalRun,
@@ -20,7 +20,7 @@ import { consolePage } from './page.js';
 type Json = Record<string, unknown>;
 
 export interface ConsoleOptions {
-  context: OrderContext;
+  context: OperationsContext;
   /** Reads what an order left behind (the run page's "Order effects" panel). */
   effectsOf?: (orderId: string) => Promise<OrderEffects>;
   /** The order the start form opens with. */
@@ -49,7 +49,7 @@ class HttpError extends Error {
 }
 
 /** Every run of the domain (open and closed, all pages), newest first. */
-async function allRuns(context: OrderContext): Promise<S.WorkflowExecutionInfo[]> {
+async function allRuns(context: OperationsContext): Promise<S.WorkflowExecutionInfo[]> {
   const domain = context.config.domain;
   const since = { oldestDate: new Date(0) };
   const runs: S.WorkflowExecutionInfo[] = [];
@@ -84,7 +84,7 @@ const summary = (run: S.WorkflowExecutionInfo) => ({
   closedAt: run.closeTimestamp?.getTime(),
 });
 
-async function overview(context: OrderContext, query: URLSearchParams): Promise<Json> {
+async function overview(context: OperationsContext, query: URLSearchParams): Promise<Json> {
   let runs: S.WorkflowExecutionInfo[];
   try {
     runs = await allRuns(context);
@@ -132,7 +132,7 @@ async function overview(context: OrderContext, query: URLSearchParams): Promise<
   };
 }
 
-async function runDetails(context: OrderContext, query: URLSearchParams): Promise<Json> {
+async function runDetails(context: OperationsContext, query: URLSearchParams): Promise<Json> {
   const workflowId = query.get('workflowId') ?? '';
   const runId = query.get('runId') ?? '';
   let described: RunDescription;
@@ -169,7 +169,7 @@ async function runDetails(context: OrderContext, query: URLSearchParams): Promis
   };
 }
 
-async function eventsPage(context: OrderContext, query: URLSearchParams): Promise<Json> {
+async function eventsPage(context: OperationsContext, query: URLSearchParams): Promise<Json> {
   const workflowId = query.get('workflowId') ?? '';
   const runId = query.get('runId') ?? '';
   const events = await readEvents(context, { workflowId, runId });
@@ -231,7 +231,7 @@ const text = (error: unknown) => {
   return { error: e.name, message: e.message, problems: e.problems, code: e.code };
 };
 
-async function action(context: OrderContext, path: string, body: Json): Promise<Json> {
+async function action(context: OperationsContext, path: string, body: Json): Promise<Json> {
   const str = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
   const ref = { workflowId: str('workflowId') ?? '', runId: str('runId') };
   try {

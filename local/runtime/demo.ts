@@ -6,7 +6,7 @@ import {
   scanHistory,
   waitTimerIdFor,
 } from '../../lambda/decider/index.js';
-import { type OrderContext, resumeRun, startWorkflow } from '../../lambda/worker/operations.js';
+import { type OperationsContext, resumeRun, startWorkflow } from '../../lambda/worker/operations.js';
 import { startOrder, workflowIdFor } from '../../lambda/workflow/order/operations.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { duration, table } from '../cli/format.js';
@@ -117,7 +117,7 @@ export function demoOrders(count: number, tag: string): DemoOrder[] {
 }
 
 async function latestRun(
-  context: OrderContext,
+  context: OperationsContext,
   workflowId: string,
 ): Promise<S.WorkflowExecutionInfo | undefined> {
   const filter = {
@@ -135,7 +135,7 @@ async function latestRun(
 
 /** What the run's latest events say (its first page, newest first, read oldest first by the one history reader). */
 async function recentFacts(
-  context: OrderContext,
+  context: OperationsContext,
   execution: { workflowId: string; runId: string },
 ): Promise<HistoryFacts> {
   const history = await context.swf.send(
@@ -149,11 +149,11 @@ async function recentFacts(
 }
 
 /** Whether an attempt of `step` was scheduled. */
-const stepRunning = async (context: OrderContext, workflowId: string, runId: string, step: string) =>
+const stepRunning = async (context: OperationsContext, workflowId: string, runId: string, step: string) =>
   (await recentFacts(context, { workflowId, runId })).attempts.has(attemptsKey('step', step));
 
 /** Whether the run's approval wait has started (its timeout timer is on). */
-const waitingForApproval = async (context: OrderContext, workflowId: string, runId: string) =>
+const waitingForApproval = async (context: OperationsContext, workflowId: string, runId: string) =>
   (await recentFacts(context, { workflowId, runId })).timers.has(waitTimerIdFor('Approval'));
 
 /** The id the demo tracks an item by: the order's, or the other workflow's. */
@@ -172,7 +172,7 @@ export interface DemoOptions {
 
 /** Runs the demo batch to its end and checks every order ended as expected. */
 export async function runDemo(
-  context: OrderContext,
+  context: OperationsContext,
   options: DemoOptions,
 ): Promise<{ ok: boolean; outcomes: DemoOutcome[] }> {
   const batch = demoOrders(options.orders, options.tag);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEffects } from '../../lambda/adapters/sqlite-effects.js';
-import { findRun, type OrderContext } from '../../lambda/worker/operations.js';
+import { findRun, type OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
@@ -69,7 +69,7 @@ describe('effects across processes and restarts', () => {
     let server = await spawnServer(serverArgs);
     children.push(server.child);
     const config = loadConfig({ SWF_ALLOW_FAILURE_INJECTION: 'true', ...SCALE });
-    const context: OrderContext = {
+    const context: OperationsContext = {
       swf: createSwfClient({ endpoint: server.endpoint }),
       config,
       catalog: buildCatalog(config),

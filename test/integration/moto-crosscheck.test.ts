@@ -1,7 +1,7 @@
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
-import type { OrderContext } from '../../lambda/worker/operations.js';
+import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
@@ -18,7 +18,7 @@ import { eventually, startWorkers } from '../support/workers.js';
 const hasMoto = await motoForTests('the moto cross-check');
 
 let moto: MotoServer | undefined;
-let context: OrderContext;
+let context: OperationsContext;
 let workers: ReturnType<typeof startWorkers> | undefined;
 const ports = inMemoryPorts();
 

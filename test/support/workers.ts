@@ -5,7 +5,7 @@ import { type InMemoryPorts, inMemoryPorts } from '../../lambda/adapters/memory-
 import { runActivityWorker } from '../../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
 import { runDecider } from '../../lambda/worker/decider-worker.js';
-import type { OrderContext } from '../../lambda/worker/operations.js';
+import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { recordingTelemetry } from '../../lambda/worker/telemetry.js';
@@ -18,7 +18,7 @@ export type Ports = InMemoryPorts;
 /** Runs real decider and activity loops against an endpoint until `stop()`. */
 export function startWorkers(options: {
   swf: SWFClient;
-  context: OrderContext;
+  context: OperationsContext;
   ports: Ports;
   deciders?: number;
   activityWorkers?: number;
@@ -82,7 +82,7 @@ export async function orderEnvironment(
   const catalog = buildCatalog(config);
   const swf = createSwfClient({ endpoint: server.endpoint });
   await registerCatalog(swf, catalog);
-  const context: OrderContext = { swf, config, catalog };
+  const context: OperationsContext = { swf, config, catalog };
   const ports: Ports = inMemoryPorts();
   return { server, swf, config, catalog, context, ports };
 }

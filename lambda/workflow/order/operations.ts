@@ -1,11 +1,11 @@
-import { OperationError, type OrderContext, startWorkflow } from '../../worker/operations.js';
+import { OperationError, type OperationsContext, startWorkflow } from '../../worker/operations.js';
 import type { OrderEffects } from './ports.js';
 import { ORDER_WORKFLOW_NAME } from './workflow.js';
 
 export { workflowIdFor } from './ids.js';
 
 /** Starts `OrderProcessing` for an order: `startWorkflow` with the order module (see there for the rules). */
-export const startOrder = (context: OrderContext, order: unknown) =>
+export const startOrder = (context: OperationsContext, order: unknown) =>
   startWorkflow(context, { type: ORDER_WORKFLOW_NAME, input: order });
 
 /**
