@@ -18,4 +18,4 @@ export const pollHoldMs = Number(env.SWF_POLL_HOLD_SECONDS ?? 60) * 1000;
 export const pollWindowMs = env.SWF_POLL_WINDOW_SECONDS
   ? Number(env.SWF_POLL_WINDOW_SECONDS) * 1000
   : undefined;
-export const orderContext: OperationsContext = { swf, config, catalog };
+export const operationsContext: OperationsContext = { swf, config, catalog };

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { type BulkOperation, bulkBatch } from '../worker/bulk-operations.js';
+import { readEffects } from '../worker/effects-view.js';
 import { cancelRun, resumeRun, runHistory, signalRun, terminateRun } from '../worker/operations.js';
 import { describeRun } from '../worker/run-description.js';
 import { ValidationError } from '../workflow/errors.js';
-import { readOrderEffects } from '../workflow/order/operations.js';
 import { effectPorts } from './effect-ports.js';
-import { orderContext } from './function-runtime.js';
+import { operationsContext } from './function-runtime.js';
 import type { LambdaContext } from './lambda-context.js';
 
 const ref = { workflowId: z.string().min(1).max(256), runId: z.string().min(1).max(64).optional() };
@@ -27,6 +27,8 @@ const command = z.discriminatedUnion('command', [
     nextPageToken: z.string().optional(),
   }),
   z.object({ command: z.literal('describe'), ...ref }),
+  z.object({ command: z.literal('effects'), workflowId: z.string().min(1).max(256) }),
+  // `order` is the command's first name, kept for scripts written against it.
   z.object({ command: z.literal('order'), orderId: z.string().min(1).max(256) }),
   z.object({
     command: z.literal('resume'),
@@ -76,7 +78,7 @@ async function bulkCommand(request: BulkCommand, context?: Pick<LambdaContext, '
   }
   const remaining = context?.getRemainingTimeInMillis() ?? 30_000;
   const batch = await bulkBatch(
-    orderContext,
+    operationsContext,
     {
       operation: request.command,
       filter: {
@@ -104,7 +106,7 @@ async function bulkCommand(request: BulkCommand, context?: Pick<LambdaContext, '
 /**
  * A small command API over the order workflows: history (a step timeline plus raw events, paged), describe
  * (status, failure, lineage),
- * order (what an order left behind: record, reservation, notifications, ledger, runs),
+ * effects (what a run lineage left behind: record, reservation, notifications, ledger, runs; `order` is its old name),
  * resume from a named step, signal, cancel and terminate, and the bulk resume-failed, cancel-all and terminate-all
  * (batched: see `bulkCommand`). Refusals throw `OperationError` with a reason.
  */
@@ -118,28 +120,30 @@ export const handler = async (event: unknown, context?: Pick<LambdaContext, 'get
   const request = parsed.data;
   switch (request.command) {
     case 'history':
-      return runHistory(orderContext, request.workflowId, request);
+      return runHistory(operationsContext, request.workflowId, request);
     case 'describe': {
       // What `swfctl describe --json` prints: status, failure, lineage (the timeline is `history`'s).
       const { timeline: _timeline, ...description } = await describeRun(
-        orderContext,
+        operationsContext,
         request.workflowId,
         request.runId,
       );
       return description;
     }
+    case 'effects':
     case 'order': {
       const ports = await effectPorts();
-      return readOrderEffects((orderId) => ports.effectsOf(orderId), request.orderId);
+      const id = request.command === 'effects' ? request.workflowId : request.orderId;
+      return readEffects(operationsContext.catalog.modules, (subject) => ports.effectsOf(subject), id);
     }
     case 'resume':
-      return resumeRun(orderContext, request);
+      return resumeRun(operationsContext, request);
     case 'signal':
-      return signalRun(orderContext, request);
+      return signalRun(operationsContext, request);
     case 'cancel':
-      return cancelRun(orderContext, request);
+      return cancelRun(operationsContext, request);
     case 'terminate':
-      return terminateRun(orderContext, request);
+      return terminateRun(operationsContext, request);
     case 'resume-failed':
     case 'cancel-all':
     case 'terminate-all':

@@ -23,6 +23,10 @@ export interface WorkflowModule {
   workflowId(input: JsonObject): string;
   /** The prefix every workflowId of this module starts with, for "did you mean" suggestions. */
   idPrefix: string;
+  /** The subject a run's effects are stored under (ledger, notifications), from its workflowId. */
+  effectsKey(workflowId: string): string;
+  /** One line on the record its activities save, for the effects views (`swfctl effects`, the console). */
+  describeRecord?(record: object): string;
   /** Names of the side-effect ports its activities use (the worker builds them once, for all modules). */
   ports: readonly string[];
   /** An example input, for the console's start form and the docs. */

@@ -1,7 +1,7 @@
 import type * as S from '@aws-sdk/client-swf';
 import type { AttemptView, Timeline } from '../../lambda/decider/timeline.js';
+import type { EffectsView } from '../../lambda/worker/effects-view.js';
 import type { RunDescription } from '../../lambda/worker/run-description.js';
-import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import type { Json } from '../../lambda/workflow/types.js';
 
 import { duration, formatTime } from '../shared/display.js';
@@ -284,14 +284,13 @@ export function renderDescription(d: RunDescription): string {
   return lines.join('\n');
 }
 
-/** What `swfctl order` prints: the stored record, the reservation, notifications, the ledger and the runs. */
-export function renderOrderEffects(effects: OrderEffects, where: string): string {
-  const lines = [`order ${effects.orderId}   (effects in ${where})`];
+/** What `swfctl effects` prints: the stored record, the reservation, notifications, the ledger and the runs. */
+export function renderEffects(effects: EffectsView, where: string): string {
+  const lines = [`${effects.orderId}   (effects in ${where})`];
   const owner = (e: { runId: string; lineageId: string; at: string }) =>
     `by run ${e.runId}${e.lineageId === e.runId ? '' : ` (lineage ${e.lineageId})`} at ${formatTime(Date.parse(e.at))}`;
   if (effects.record) {
-    const r = effects.record.value;
-    lines.push(`record        saved: ${r.total} ${r.currency} for ${r.customerId}, ${owner(effects.record)}`);
+    lines.push(`record        saved: ${effects.recordSummary ?? 'yes'}, ${owner(effects.record)}`);
   } else lines.push('record        none');
   if (effects.reservation) {
     const count = Array.isArray(effects.reservation.value) ? effects.reservation.value.length : 0;

@@ -2,10 +2,11 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { describeEffectsBackend, loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { actOnOpenRuns, candidates, resumeFailed } from '../../lambda/worker/bulk-operations.js';
+import { readEffects } from '../../lambda/worker/effects-view.js';
 import { OperationError, type OperationsContext, signalRun } from '../../lambda/worker/operations.js';
-import { readOrderEffects } from '../../lambda/workflow/order/operations.js';
+import { WORKFLOW_MODULES } from '../../lambda/workflow/modules.js';
 import { progressBar } from '../runtime/demo.js';
-import { renderOrderEffects, table } from './format.js';
+import { renderEffects, table } from './format.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -82,16 +83,16 @@ export async function runResumeFailedCommand(
   if (count('error') > 0) process.exitCode = 1;
 }
 
-/** `swfctl order`: an order's effects, from where this machine's workers write them (SWF_EFFECTS). */
-export async function runOrderCommand(orderId: string, options: { json?: boolean }): Promise<void> {
+/** `swfctl effects` (and `swfctl order`): a run's effects, from where this machine's workers write them (SWF_EFFECTS). */
+export async function runEffectsCommand(id: string, options: { json?: boolean }): Promise<void> {
   const settings = loadEffectsSettings(process.env);
   const ports = await createPorts(settings);
   try {
-    const effects = await readOrderEffects((id) => ports.effectsOf(id), orderId);
+    const effects = await readEffects(WORKFLOW_MODULES, (subject) => ports.effectsOf(subject), id);
     print(
       options.json
         ? JSON.stringify(effects, null, 2)
-        : renderOrderEffects(effects, describeEffectsBackend(settings)),
+        : renderEffects(effects, describeEffectsBackend(settings)),
     );
   } finally {
     ports.close();
@@ -184,7 +185,7 @@ function withRunFilters(command: Command): Command {
     .option('--max-per-second <n>', 'act on at most this many runs a second', rate('--max-per-second'), 5);
 }
 
-/** The operator's commands on many runs and on an order's effects: order, resume-failed, cancel-all, terminate-all. */
+/** The operator's commands on many runs and on a run's effects: effects, resume-failed, cancel-all, terminate-all. */
 export function addOperatorCommands(program: Command, context: () => OperationsContext): void {
   // A person's answer to a run waiting for Approve or Reject (order version 2).
   for (const [name, signalName] of [
@@ -213,14 +214,15 @@ export function addOperatorCommands(program: Command, context: () => OperationsC
   }
 
   program
-    .command('order')
+    .command('effects')
+    .alias('order')
     .description(
-      'Show what an order left behind: its saved record, stock reservation, notifications, ledger and runs',
+      'Show what a run lineage left behind: its saved record, stock reservation, notifications, ledger and runs',
     )
-    .argument('<orderId>', 'the order id (or its workflow id, order-<orderId>)')
+    .argument('<id>', 'a workflow id (order-A-1001, renewal-S-100) or an order id (A-1001)')
     .option('--json', 'print the effects as JSON')
-    .action(async (orderId: string, options) => {
-      await runOrderCommand(orderId, options);
+    .action(async (id: string, options) => {
+      await runEffectsCommand(id, options);
     });
 
   withRunFilters(

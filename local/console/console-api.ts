@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
+import { readEffects } from '../../lambda/worker/effects-view.js';
 import {
   cancelRun,
   type OperationsContext,
@@ -12,8 +13,7 @@ import {
 } from '../../lambda/worker/operations.js';
 import { describeRun, type RunDescription, runMarks } from '../../lambda/worker/run-description.js';
 import { actOnSelected } from '../../lambda/worker/selected-operations.js';
-import { readOrderEffects } from '../../lambda/workflow/order/operations.js';
-import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
+import type { Effects } from '../../lambda/workflow/effects.js';
 import { consoleBundle } from './bundle.js';
 import { consolePage } from './page.js';
 
@@ -21,8 +21,8 @@ type Json = Record<string, unknown>;
 
 export interface ConsoleOptions {
   context: OperationsContext;
-  /** Reads what an order left behind (the run page's "Order effects" panel). */
-  effectsOf?: (orderId: string) => Promise<OrderEffects>;
+  /** Reads what a run lineage left behind, by stored subject (the run page's "Effects" panel). */
+  effectsOf?: (subject: string) => Promise<Effects>;
   /** The order the start form opens with. */
   sampleOrder?: Json;
 }
@@ -185,12 +185,13 @@ async function eventsPage(context: OperationsContext, query: URLSearchParams): P
   };
 }
 
-/** An order's effects, by its workflowId or orderId; 404 with the reason when it left nothing behind. */
-async function orderEffects(options: ConsoleOptions, query: URLSearchParams): Promise<OrderEffects> {
+/** A run's effects, by its workflowId (or the stored subject); 404 with the reason when it left nothing behind. */
+async function runEffects(options: ConsoleOptions, query: URLSearchParams): Promise<Effects> {
   const id = query.get('workflowId') ?? query.get('orderId') ?? '';
-  if (!options.effectsOf) throw new HttpError(404, 'This server was started without access to order effects');
+  if (!options.effectsOf)
+    throw new HttpError(404, 'This server was started without access to the effects store');
   try {
-    return await readOrderEffects(options.effectsOf, id);
+    return await readEffects(options.context.catalog.modules, options.effectsOf, id);
   } catch (error) {
     if ((error as { code?: string }).code === 'NotFound') throw new HttpError(404, (error as Error).message);
     throw error;
@@ -352,8 +353,9 @@ export function createConsoleRoutes(options: ConsoleOptions) {
           json(200, await eventsPage(options.context, url.searchParams));
           return true;
         }
-        if (api === 'order') {
-          json(200, await orderEffects(options, url.searchParams));
+        // `order` is the endpoint's first name, kept for scripts written against it.
+        if (api === 'effects' || api === 'order') {
+          json(200, await runEffects(options, url.searchParams));
           return true;
         }
         throw new HttpError(404, `No such console endpoint: ${url.pathname.slice(0, 100)}`);

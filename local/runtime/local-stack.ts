@@ -63,7 +63,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { registerCatalog } = await import('../../lambda/worker/registration.js');
   await registerCatalog(runtime.swf, runtime.catalog);
   consoleRoutes = createConsoleRoutes({
-    context: runtime.orderContext,
+    context: runtime.operationsContext,
     effectsOf: async (orderId) => (await runtime.effectPorts()).effectsOf(orderId),
   });
   const decider = await import('../../lambda/handlers/decider.js');

@@ -29,7 +29,7 @@ beforeAll(async () => {
     rateMs: 1000,
     effectsDb: join(mkdtempSync(join(tmpdir(), 'console-')), 'orders.db'),
   });
-  const context = stack.runtime.orderContext;
+  const context = stack.runtime.operationsContext;
   await startOrder(context, anOrder({ orderId: 'UI-OK-1' }));
   await startOrder(context, anOrder({ orderId: 'UI-OK-2', notes: XSS }));
   await startOrder(
@@ -106,7 +106,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   });
 
   it('shows a failed and compensated order: the failure in words and compensation bars after it', async () => {
-    const run = await findRun(stack.runtime.orderContext, 'order-UI-BROKEN');
+    const run = await findRun(stack.runtime.operationsContext, 'order-UI-BROKEN');
     await openRun('order-UI-BROKEN', run.execution?.runId ?? '');
     await page.waitForSelector('[data-testid=timeline]');
     const failure = await page.locator('[data-testid=failure]').textContent();
@@ -141,7 +141,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   });
 
   it('resumes a closed run from a chosen step, and links the two runs both ways', async () => {
-    const source = await findRun(stack.runtime.orderContext, 'order-UI-BROKEN');
+    const source = await findRun(stack.runtime.operationsContext, 'order-UI-BROKEN');
     const sourceRunId = source.execution?.runId ?? '';
     await openRun('order-UI-BROKEN', sourceRunId);
     await page.waitForSelector('[data-testid=resume-step]');
@@ -174,7 +174,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
         ?.textContent?.includes('OrderConfirmed sent, by this run'),
     );
     expect(await page.locator('[data-testid=effects]').textContent()).toMatch(
-      /saved: 33\.45 USD, by this run/,
+      /saved: 33\.45 USD for cust-42, by this run/,
     );
     await openRun('order-UI-BROKEN', sourceRunId);
     await page.waitForSelector('[data-testid=links]');
@@ -203,7 +203,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   });
 
   it('puts the outcome and the timeline first, and events as compact rows with collapsible payloads', async () => {
-    const run = await findRun(stack.runtime.orderContext, 'order-UI-OK-1');
+    const run = await findRun(stack.runtime.operationsContext, 'order-UI-OK-1');
     await openRun('order-UI-OK-1', run.execution?.runId ?? '');
     await page.waitForSelector('[data-testid=events] tr');
     const order = await page.evaluate(() =>
@@ -231,7 +231,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   });
 
   it('selects runs in the list and terminates them together; the run page shows them under Terminated', async () => {
-    const context = stack.runtime.orderContext;
+    const context = stack.runtime.operationsContext;
     for (const orderId of ['UI-SEL-1', 'UI-SEL-2'])
       await startOrder(
         context,
@@ -285,7 +285,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   }, 40_000);
 
   it('resumes the failed runs selected in the list, each from the step it failed at', async () => {
-    const context = stack.runtime.orderContext;
+    const context = stack.runtime.operationsContext;
     const ids = ['UI-BULK-1', 'UI-BULK-2'];
     for (const orderId of ids)
       await startOrder(
@@ -316,7 +316,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   }, 40_000);
 
   it('gives a canceled run its own section, laid out as the others', async () => {
-    const context = stack.runtime.orderContext;
+    const context = stack.runtime.operationsContext;
     await startOrder(
       context,
       anOrder({ orderId: 'UI-CANCEL', simulate: { sleepStep: 'ProcessData', sleepSeconds: 30 } }),
@@ -354,7 +354,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   }, 40_000);
 
   it('shows a large version-2 order waiting for Approve or Reject, and approves it with a button', async () => {
-    const context = stack.runtime.orderContext;
+    const context = stack.runtime.operationsContext;
     const v2 = { ...context, config: { ...context.config, workflowVersion: '2' } };
     await startOrder(
       v2,
@@ -384,7 +384,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   }, 40_000);
 
   it('renders an order input with HTML and script in it as inert text', async () => {
-    const run = await findRun(stack.runtime.orderContext, 'order-UI-OK-2');
+    const run = await findRun(stack.runtime.operationsContext, 'order-UI-OK-2');
     await openRun('order-UI-OK-2', run.execution?.runId ?? '');
     await page.waitForSelector('[data-testid=input] pre');
     expect(await page.locator('[data-testid=input] pre').textContent()).toContain(
@@ -436,7 +436,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     });
     expect(withToken.status).toBe(409);
     expect((await withToken.json()).message).toMatch(/already closed/);
-    const swf = stack.runtime.orderContext.swf;
+    const swf = stack.runtime.operationsContext.swf;
     expect(
       (await swf.send(new S.DescribeDomainCommand({ name: stack.runtime.config.domain }))).domainInfo?.status,
     ).toBe('REGISTERED');

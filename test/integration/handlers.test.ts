@@ -231,11 +231,11 @@ describe('starter and operations handlers', () => {
     });
   });
 
-  it("answers the order command with an order's effects, from the store the activity worker writes", async () => {
+  it("answers the effects command (and its old name, order) with a run's effects, from the store the activity worker writes", async () => {
     const ops = handlers.operations.handler;
     await expect(ops({ command: 'order', orderId: 'H-9' })).rejects.toMatchObject({
       code: 'NotFound',
-      message: expect.stringMatching(/^No effects recorded for order H-9/),
+      message: expect.stringMatching(/^No effects recorded for H-9/),
     });
     const ports = await (await import('../../lambda/handlers/effect-ports.js')).effectPorts();
     await ports.orderStore.reserveStock('H-9', [{ sku: 'A' }], { lineageId: 'r1', runId: 'r1' });
@@ -244,6 +244,10 @@ describe('starter and operations handlers', () => {
       reservation: { runId: 'r1' },
       ledger: [{ kind: 'reserve', runId: 'r1' }],
       runs: ['r1'],
+    });
+    expect(await ops({ command: 'effects', workflowId: 'order-H-9' })).toMatchObject({
+      orderId: 'H-9',
+      reservation: { runId: 'r1' },
     });
   });
 });

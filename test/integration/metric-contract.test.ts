@@ -160,7 +160,7 @@ beforeAll(async () => {
     for (const order of orders) {
       await eventually(
         async () =>
-          (await findRun(runtime.orderContext, `order-${order.orderId}`)).executionStatus === 'CLOSED'
+          (await findRun(runtime.operationsContext, `order-${order.orderId}`)).executionStatus === 'CLOSED'
             ? true
             : undefined,
         90_000,

@@ -110,7 +110,10 @@ describe('swfctl', () => {
     const noEffects = await swfctl('order', 'NEVER-1');
     expect(noEffects.code).toBe(3);
     expect(noEffects.stderr).toBe(
-      'swfctl: No effects recorded for order NEVER-1: it never reserved stock, saved or notified (check the id with "swfctl list"; workflow ids are order-<orderId>)\n',
+      'swfctl: No effects recorded for NEVER-1: its runs never saved, reserved or notified anything yet (check the id with "swfctl list"; workflow ids look like order-<id>, renewal-<id>)\n',
+    );
+    expect((await swfctl('effects', 'renewal-NEVER-2')).stderr).toMatch(
+      /^swfctl: No effects recorded for renewal-NEVER-2:/,
     );
     const near = await swfctl('history', 'A-1001');
     expect(near.stderr).toBe(
@@ -229,12 +232,16 @@ describe('swfctl', () => {
         /^already completed: order-CLI-W \(run \S+\); nothing started\. To run it again from a step: swfctl resume order-CLI-W --from <step>/,
       );
       const order = await swfctl('order', 'CLI-W');
-      expect(order.stdout).toContain(`order CLI-W   (effects in SQLite ${join(directory, 'orders.db')})`);
+      expect(order.stdout).toContain(`CLI-W   (effects in SQLite ${join(directory, 'orders.db')})`);
       expect(order.stdout).toMatch(new RegExp(`record +saved: 33\\.45 USD for cust-42, by run ${runId}`));
       expect(order.stdout).toMatch(/notification +OrderConfirmed sent \(message outbox-1\)/);
       expect(order.stdout).toMatch(/1 +reserve .*\n.*2 +save /);
-      const asJson = JSON.parse((await swfctl('order', 'order-CLI-W', '--json')).stdout);
-      expect(asJson).toMatchObject({ orderId: 'CLI-W', runs: [runId] });
+      const asJson = JSON.parse((await swfctl('effects', 'order-CLI-W', '--json')).stdout);
+      expect(asJson).toMatchObject({
+        orderId: 'CLI-W',
+        runs: [runId],
+        recordSummary: '33.45 USD for cust-42',
+      });
     } finally {
       for (const { child } of workers) child.kill('SIGINT');
     }

@@ -1,6 +1,7 @@
 import type { WorkflowModule } from '../module.js';
 import type { JsonObject } from '../types.js';
 import { workflowIdFor } from './ids.js';
+import type { OrderRecord } from './ports.js';
 import { parseOrder } from './schema.js';
 import { ORDER_WORKFLOW_NAME, orderWorkflow, orderWorkflowV2 } from './workflow.js';
 
@@ -14,6 +15,11 @@ export const orderModule: WorkflowModule = {
   parseInput: (input, options) => parseOrder(input, options) as unknown as JsonObject,
   workflowId: (input) => workflowIdFor(String(input.orderId)),
   idPrefix: 'order-',
+  effectsKey: (workflowId) => workflowId.slice('order-'.length),
+  describeRecord: (record) => {
+    const r = record as Partial<OrderRecord>;
+    return `${r.total} ${r.currency} for ${r.customerId}`;
+  },
   ports: ['orderStore', 'notifier'],
   sampleInput: {
     orderId: 'A-2001',

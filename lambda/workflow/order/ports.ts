@@ -1,4 +1,17 @@
+import type { EffectOutcome, EffectOwner, Effects, Notifier, OwnedEffect } from '../effects.js';
 import type { Json } from '../types.js';
+
+export {
+  type EffectOutcome,
+  type EffectOwner,
+  type Effects,
+  type LedgerEntry,
+  type Notification,
+  NotificationInProgress,
+  type NotificationState,
+  type Notifier,
+  type OwnedEffect,
+} from '../effects.js';
 
 /** What SaveResults writes: one record per order, keyed by orderId. */
 export interface OrderRecord {
@@ -9,60 +22,10 @@ export interface OrderRecord {
   details: Json;
 }
 
-/**
- * Who applied an effect: the lineage (the first run of a resume chain) owns it, so only that run and the runs
- * resumed from it may undo it; `runId` is the run that actually applied it (shown by `swfctl order`).
- */
-export interface EffectOwner {
-  lineageId: string;
-  runId: string;
-}
-
-/**
- * What a conditional effect did: `applied` (this call changed the store), `already` (the same lineage had
- * applied it: a retried attempt), `foreign` (another lineage owns it: left alone) or `absent` (nothing to undo).
- */
-export type EffectOutcome = 'applied' | 'already' | 'foreign' | 'absent';
-
-/** One side effect the store applied, kept so tests, the chaos run and `swfctl order` can reconcile. */
-export interface LedgerEntry {
-  kind: 'reserve' | 'release' | 'save' | 'delete';
-  orderId: string;
-  sequence: number;
-  lineageId: string;
-  runId: string;
-  at: string;
-}
-
-/** A stored effect and its owner. */
-export interface OwnedEffect<T> extends EffectOwner {
-  value: T;
-  at: string;
-}
-
-/** The state of one notification: claimed by an attempt that is publishing it, or sent. */
-export interface NotificationState {
-  key: string;
-  orderId: string;
-  eventType: string;
-  status: 'pending' | 'sent';
-  runId: string;
-  lineageId: string;
-  /** Set once sent: the channel's message id (SNS MessageId locally an outbox id). */
-  messageId?: string;
-  at: string;
-}
-
 /** Everything an order left behind, for `swfctl order`, the operations function and the console. */
-export interface OrderEffects {
+export interface OrderEffects extends Effects {
   orderId: string;
   record?: OwnedEffect<OrderRecord>;
-  reservation?: OwnedEffect<Json>;
-  notifications: NotificationState[];
-  /** Effects applied and undone, oldest first. */
-  ledger: LedgerEntry[];
-  /** Every run that applied an effect or a notification, oldest first. */
-  runs: string[];
 }
 
 /**
@@ -77,33 +40,6 @@ export interface OrderStore {
   getOrder(orderId: string): Promise<OrderRecord | undefined>;
   /** The record, reservation, notifications and ledger of one order. */
   effectsOf(orderId: string): Promise<OrderEffects>;
-}
-
-export interface Notification {
-  /** Deduplication key: one notification per key, however often it is retried. */
-  key: string;
-  orderId: string;
-  /** What happened, e.g. "OrderConfirmed"; a message attribute subscribers can filter on. */
-  eventType: string;
-  recipient: string;
-  subject: string;
-  body: string;
-}
-
-/** Sends order events (SNS on AWS, an outbox table locally), at most once per key in the normal case. */
-export interface Notifier {
-  /** `sent` when this call published it, `duplicate` when it was already sent. */
-  send(notification: Notification, owner: EffectOwner): Promise<'sent' | 'duplicate'>;
-}
-
-/** Another attempt holds the notification's claim and may be publishing it right now: retry later. */
-export class NotificationInProgress extends Error {
-  override name = 'NotificationInProgress';
-  constructor(key: string, untilIso: string) {
-    super(
-      `notification ${key} is being published by another attempt (claim held until ${untilIso}); a retry will find it sent`,
-    );
-  }
 }
 
 /** The ports the order workflow's activities use. */

@@ -1,6 +1,7 @@
-import type { Notifier } from '../order/ports.js';
+import type { Notifier } from '../effects.js';
 import type { ActivityContext, ActivityFunction, ActivityPayload } from '../types.js';
 import { parseRenewal, type Renewal } from './schema.js';
+import { subscriptionSubject } from './subject.js';
 
 /** The ports renewals use: the notifier every workflow shares (SNS on AWS, the outbox locally). */
 export interface RenewalPorts {
@@ -12,7 +13,7 @@ const owner = (context: ActivityContext<RenewalPorts>) => ({
   lineageId: context.lineageId,
   runId: context.runId,
 });
-const subject = (renewal: Renewal) => `subscription-${renewal.subscriptionId}`;
+const subject = (renewal: Renewal) => subscriptionSubject(renewal.subscriptionId);
 
 /** Sends one notification about the subscription, once per event and run lineage. */
 function notify(

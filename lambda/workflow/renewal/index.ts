@@ -10,6 +10,7 @@ import {
   sendReminder,
 } from './activities.js';
 import { parseRenewal } from './schema.js';
+import { subscriptionSubject } from './subject.js';
 
 export const RENEWAL_WORKFLOW_NAME = 'SubscriptionRenewal';
 
@@ -47,6 +48,7 @@ export const renewalModule: WorkflowModule = {
   parseInput: (input) => parseRenewal(input) as unknown as JsonObject,
   workflowId: (input) => `renewal-${String(input.subscriptionId)}`,
   idPrefix: 'renewal-',
+  effectsKey: (workflowId) => subscriptionSubject(workflowId.slice('renewal-'.length)),
   ports: ['notifier'],
   sampleInput: {
     subscriptionId: 'S-100',

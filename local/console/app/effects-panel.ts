@@ -1,14 +1,14 @@
 /// <reference lib="dom" />
-import type { OrderEffects } from '../../../lambda/workflow/order/ports.js';
+import type { EffectsView } from '../../../lambda/worker/effects-view.js';
 import { get } from './api.js';
 import { el, time } from './dom.js';
 
-/** The "Order effects" panel of a run page: what the order left behind, and which run applied each effect. */
+/** The "Effects" panel of a run page: what the run's lineage left behind, and which run applied each effect. */
 export async function effectsPanel(workflowId: string, runId: string): Promise<HTMLElement> {
-  const panel = el('div', { class: 'panel', 'data-testid': 'effects' }, el('h3', {}, 'Order effects'));
-  let effects: OrderEffects;
+  const panel = el('div', { class: 'panel', 'data-testid': 'effects' }, el('h3', {}, 'Effects'));
+  let effects: EffectsView;
   try {
-    effects = await get<OrderEffects>('order', { workflowId });
+    effects = await get<EffectsView>('effects', { workflowId });
   } catch (error) {
     panel.append(el('p', { class: 'muted', 'data-testid': 'effects-missing' }, (error as Error).message));
     return panel;
@@ -23,10 +23,7 @@ export async function effectsPanel(workflowId: string, runId: string): Promise<H
       el(
         'tbody',
         {},
-        row(
-          'record',
-          record ? `saved: ${record.value.total} ${record.value.currency}, by ${by(record)}` : 'none',
-        ),
+        row('record', record ? `saved: ${effects.recordSummary ?? 'yes'}, by ${by(record)}` : 'none'),
         row('reservation', effects.reservation ? `held, by ${by(effects.reservation)}` : 'none'),
         ...(effects.notifications.length
           ? effects.notifications.map((n) => row('notification', `${n.eventType} ${n.status}, by ${by(n)}`))
