@@ -8,6 +8,7 @@ import { stageNames } from '../lib/stage.js';
 const app = new App();
 const context = (key: string) => app.node.tryGetContext(key) as unknown;
 let settings: ReturnType<typeof readSettings>;
+let names: ReturnType<typeof stageNames>;
 try {
   settings = readSettings(
     Object.fromEntries(
@@ -22,18 +23,18 @@ try {
         'reservedConcurrency',
         'retainDomain',
         'workflowVersion',
+        'workflowVersions',
+        'workflowSettings',
         'production',
       ].map((key) => [key, context(key)]),
     ),
   );
+  names = stageNames(settings.stage, settings);
 } catch (error) {
   // A user's mistake in -c values: one line naming every bad key, never a stack trace.
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
 }
-const names = stageNames(settings.stage, settings.workflowVersion, {
-  allowFailureInjection: settings.allowFailureInjection,
-});
 new OrderWorkflowStack(app, names.stackName, {
   names,
   settings,

@@ -44,7 +44,23 @@ export const settingsSchema = z.object({
       /^[^\s:/|]{1,64}$/,
       'must be 1-64 characters without spaces, ":", "/" or "|" (e.g. -c workflowVersion=2)',
     )
-    .default('1'),
+    .optional(),
+  /** `Name=version,…`: the version new runs of each named workflow start on (default: each module's current). */
+  workflowVersions: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.-]+=[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+=[A-Za-z0-9_.-]+)*$/,
+      'must read Name=version,… (e.g. -c workflowVersions=OrderProcessing=1)',
+    )
+    .optional(),
+  /** `Name.key=value,…`: a workflow module's own settings. */
+  workflowSettings: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+\.[A-Za-z0-9_]+=[^,=]+(,[A-Za-z0-9_-]+\.[A-Za-z0-9_]+=[^,=]+)*$/,
+      'must read Name.key=value,… (e.g. -c workflowSettings=OrderProcessing.approvalTimeout=48h)',
+    )
+    .optional(),
   /** The lean production profile (no source maps, the runtime's AWS SDK, INFO logs); default: stage prod. */
   production: bool.optional(),
 });

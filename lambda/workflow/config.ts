@@ -26,6 +26,14 @@ export const configSchema = z.object({
       'must read Name=version,Name=version',
     )
     .optional(),
+  /** A workflow module's own settings, as `Name.key=value,…` (each module lists the keys it reads). */
+  SWF_WORKFLOW_SETTINGS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+\.[A-Za-z0-9_]+=[^,=]+(,[A-Za-z0-9_-]+\.[A-Za-z0-9_]+=[^,=]+)*$/,
+      'must read Name.key=value,Name.key=value (e.g. OrderProcessing.approvalTimeout=48h)',
+    )
+    .optional(),
   SWF_ALLOW_FAILURE_INJECTION: booleanFlag.default(false),
   /** Multiplies every order timeout (0.01 to 1): fast-failing test environments such as the chaos run. */
   SWF_TIMEOUT_SCALE: z.coerce.number().min(0.01).max(1).default(1),
@@ -40,6 +48,8 @@ export interface WorkflowConfig {
   workflowVersion: string;
   /** Per-workflow versions for new runs (SWF_WORKFLOW_VERSIONS); a workflow not named here uses its own default. */
   workflowVersions: Record<string, string>;
+  /** Each workflow module's own settings (SWF_WORKFLOW_SETTINGS), by workflow name then key. */
+  workflowSettings: Record<string, Record<string, string>>;
   /** Lets order inputs carry a `simulate` block; off unless explicitly enabled (demos and tests). */
   allowFailureInjection: boolean;
   /** Scales the order workflow's timeouts (1 in production). */
@@ -66,7 +76,34 @@ export function loadConfig(env: Record<string, string | undefined> = {}): Workfl
     workflowVersions: Object.fromEntries(
       (c.SWF_WORKFLOW_VERSIONS?.split(',') ?? []).map((pair) => pair.split('=') as [string, string]),
     ),
+    workflowSettings: parseWorkflowSettings(c.SWF_WORKFLOW_SETTINGS),
     allowFailureInjection: c.SWF_ALLOW_FAILURE_INJECTION,
     timeoutScale: c.SWF_TIMEOUT_SCALE,
+  };
+}
+
+function parseWorkflowSettings(text: string | undefined): Record<string, Record<string, string>> {
+  const settings: Record<string, Record<string, string>> = {};
+  for (const pair of text?.split(',') ?? []) {
+    const [path = '', value = ''] = pair.split('=');
+    const dot = path.indexOf('.');
+    const workflow = path.slice(0, dot);
+    settings[workflow] = { ...settings[workflow], [path.slice(dot + 1)]: value.trim() };
+  }
+  return settings;
+}
+
+/** The settings back in their environment form (the stack hands them to every function). */
+export function formatWorkflowMap(config: Pick<WorkflowConfig, 'workflowVersions' | 'workflowSettings'>): {
+  SWF_WORKFLOW_VERSIONS?: string;
+  SWF_WORKFLOW_SETTINGS?: string;
+} {
+  const versions = Object.entries(config.workflowVersions).map(([name, version]) => `${name}=${version}`);
+  const settings = Object.entries(config.workflowSettings).flatMap(([name, values]) =>
+    Object.entries(values).map(([key, value]) => `${name}.${key}=${value}`),
+  );
+  return {
+    ...(versions.length > 0 ? { SWF_WORKFLOW_VERSIONS: versions.join(',') } : {}),
+    ...(settings.length > 0 ? { SWF_WORKFLOW_SETTINGS: settings.join(',') } : {}),
   };
 }

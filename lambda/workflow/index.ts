@@ -1,6 +1,7 @@
 import { defineCatalog } from './catalog.js';
 import type { WorkflowConfig } from './config.js';
-import type { Catalog } from './module.js';
+import { ConfigError } from './errors.js';
+import type { Catalog, WorkflowModule } from './module.js';
 import { WORKFLOW_MODULES } from './modules.js';
 
 export { type CatalogSpec, defineCatalog } from './catalog.js';
@@ -12,6 +13,7 @@ export type * from './types.js';
 
 /** The project's catalog: the domain and every workflow type, read by registration, decider and worker. */
 export function buildCatalog(config: WorkflowConfig): Catalog {
+  checkWorkflowSettings(config, WORKFLOW_MODULES);
   return defineCatalog(
     {
       domain: {
@@ -23,4 +25,30 @@ export function buildCatalog(config: WorkflowConfig): Catalog {
     },
     WORKFLOW_MODULES,
   );
+}
+
+/** Refuses settings for a workflow that is not registered, or keys its module does not read, naming the known ones. */
+export function checkWorkflowSettings(config: WorkflowConfig, modules: readonly WorkflowModule[]): void {
+  const problems: string[] = [];
+  for (const [name, values] of Object.entries(config.workflowSettings)) {
+    const module = modules.find((m) => m.name === name);
+    if (!module) {
+      problems.push(`no workflow is named ${name} (workflows: ${modules.map((m) => m.name).join(', ')})`);
+      continue;
+    }
+    for (const key of Object.keys(values)) {
+      if (module.settings && key in module.settings) continue;
+      const known = Object.entries(module.settings ?? {}).map(([k, what]) => `${k}: ${what}`);
+      problems.push(
+        `${name} has no setting ${key} (${known.length > 0 ? `it reads ${known.join('; ')}` : 'it reads none'})`,
+      );
+    }
+  }
+  for (const name of Object.keys(config.workflowVersions)) {
+    if (!modules.some((m) => m.name === name))
+      problems.push(
+        `SWF_WORKFLOW_VERSIONS names ${name}, which is not a workflow (workflows: ${modules.map((m) => m.name).join(', ')})`,
+      );
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid workflow settings: ${problems.join('; ')}`);
 }

@@ -29,6 +29,11 @@ export interface WorkflowModule {
   describeRecord?(record: object): string;
   /** Names of the side-effect ports its activities use (the worker builds them once, for all modules). */
   ports: readonly string[];
+  /**
+   * The settings the module reads from SWF_WORKFLOW_SETTINGS (`Name.key=value`), each with what it does and its
+   * default; any other key is refused when the catalog is built.
+   */
+  settings?: Record<string, string>;
   /** An example input, for the console's start form and the docs. */
   sampleInput: JsonObject;
 }

@@ -1,4 +1,4 @@
-import type { WorkflowConfig } from '../../lambda/workflow/config.js';
+import { formatWorkflowMap, type WorkflowConfig } from '../../lambda/workflow/config.js';
 
 export const SERVICE_NAME = 'swf-orders';
 export const METRICS_NAMESPACE = 'SwfOrders';
@@ -16,6 +16,7 @@ export function handlerEnvironment(
     SWF_DECISION_TASK_LIST: config.decisionTaskList,
     SWF_ACTIVITY_TASK_LIST: config.activityTaskList,
     SWF_WORKFLOW_VERSION: config.workflowVersion,
+    ...formatWorkflowMap(config),
     SWF_POLL_HOLD_SECONDS: '60',
     // The schedule's period: each invocation starts polls for one minute, then only finishes what it holds.
     SWF_POLL_WINDOW_SECONDS: '60',

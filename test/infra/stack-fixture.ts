@@ -14,9 +14,7 @@ export function buildStack(
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
   });
   const settings = readSettings(context);
-  const names = stageNames(settings.stage, settings.workflowVersion, {
-    allowFailureInjection: settings.allowFailureInjection,
-  });
+  const names = stageNames(settings.stage, settings);
   const stack = new OrderWorkflowStack(app, names.stackName, { names, settings });
   return { app, stack, template: Template.fromStack(stack) };
 }

@@ -51,6 +51,17 @@ describe('settings and naming', () => {
     expect(run.stderr).toBe(
       'Invalid stack settings: -c stage: use 1-16 lower-case letters and digits, starting with a letter (e.g. -c stage=prod); -c pollerConcurrency: must be a whole number from 1 to 5\n',
     );
+    const badSetting = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ workflowSettings: 'SubscriptionRenewal.grace=1d' }),
+      },
+      encoding: 'utf8',
+    });
+    expect(badSetting.status).toBe(1);
+    expect(badSetting.stderr).toBe(
+      'Invalid workflow settings: SubscriptionRenewal has no setting grace (it reads none)\n',
+    );
   }, 30_000);
 
   it('refuses poller timeouts that an activity, the 60 s poll and a margin do not fit', () => {
@@ -465,7 +476,7 @@ describe('pollers', () => {
           SWF_DOMAIN: 'order-processing-dev',
           SWF_DECISION_TASK_LIST: 'order-decisions-dev',
           SWF_ACTIVITY_TASK_LIST: 'order-activities-dev',
-          SWF_WORKFLOW_VERSION: '1',
+          SWF_WORKFLOW_VERSION: '2',
           SWF_POLL_HOLD_SECONDS: '60',
           SWF_POLL_WINDOW_SECONDS: '60',
           POWERTOOLS_SERVICE_NAME: 'swf-orders-dev',
@@ -498,6 +509,31 @@ describe('registration custom resource', () => {
         RetainDomain: 'false',
         WorkflowTypes: Match.stringLikeRegexp('OrderProcessing@2:'),
       },
+    );
+  });
+
+  it('hands per-workflow versions and settings to every function, and refuses ones no module reads', () => {
+    const { template: custom } = buildStack({
+      workflowVersions: 'OrderProcessing=1',
+      workflowSettings: 'OrderProcessing.approvalTimeout=48h',
+    });
+    const environments = Object.values(custom.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties.Environment?.Variables as Record<string, string> | undefined)
+      .filter((variables) => variables?.SWF_DOMAIN);
+    expect(environments.length).toBeGreaterThan(3);
+    for (const variables of environments)
+      expect(variables).toMatchObject({
+        SWF_WORKFLOW_VERSIONS: 'OrderProcessing=1',
+        SWF_WORKFLOW_SETTINGS: 'OrderProcessing.approvalTimeout=48h',
+      });
+    expect(() => buildStack({ workflowSettings: 'OrderProcessing.threshold=10' })).toThrow(
+      /Invalid workflow settings: OrderProcessing has no setting threshold \(it reads approvalTimeout/,
+    );
+    expect(() => buildStack({ workflowVersions: 'OrderProcesing=1' })).toThrow(
+      /names OrderProcesing, which is not a workflow/,
+    );
+    expect(() => buildStack({ workflowSettings: 'approvalTimeout' })).toThrow(
+      /-c workflowSettings: must read Name\.key=value/,
     );
   });
 

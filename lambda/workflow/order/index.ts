@@ -3,7 +3,7 @@ import type { JsonObject } from '../types.js';
 import { workflowIdFor } from './ids.js';
 import type { OrderRecord } from './ports.js';
 import { parseOrder } from './schema.js';
-import { ORDER_WORKFLOW_NAME, orderWorkflow, orderWorkflowV2 } from './workflow.js';
+import { DEFAULT_APPROVAL_TIMEOUT, ORDER_WORKFLOW_NAME, orderWorkflow, orderWorkflowV2 } from './workflow.js';
 
 /** The order workflow as a module: validate, price, enrich, save and confirm an order, compensating on failure. */
 export const orderModule: WorkflowModule = {
@@ -21,6 +21,9 @@ export const orderModule: WorkflowModule = {
     return `${r.total} ${r.currency} for ${r.customerId}`;
   },
   ports: ['orderStore', 'notifier'],
+  settings: {
+    approvalTimeout: `how long version 2 waits for Approve or Reject on an order above 5,000 (default ${DEFAULT_APPROVAL_TIMEOUT})`,
+  },
   sampleInput: {
     orderId: 'A-2001',
     customerId: 'cust-42',

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import type { StepSpec, WorkflowSpec } from '../catalog.js';
 import type { WorkflowConfig } from '../config.js';
+import { parseDuration } from '../durations.js';
+import { ConfigError } from '../errors.js';
 import type { Json } from '../types.js';
 import {
   deleteSavedResults,
@@ -34,6 +36,25 @@ export const ORDER_ACTIVITIES = {
 /** Above this total (in the order's currency), version 2 waits for a person to approve the order. */
 export const APPROVAL_THRESHOLD = 5_000;
 
+/** How long version 2 waits for Approve or Reject unless `OrderProcessing.approvalTimeout` says otherwise. */
+export const DEFAULT_APPROVAL_TIMEOUT = '24h';
+
+/**
+ * The approval timeout the configuration sets (SWF_WORKFLOW_SETTINGS=OrderProcessing.approvalTimeout=48h).
+ * Changing it is safe for runs in flight: a wait's timer keeps the duration it started with, and waits not yet
+ * reached use the new one.
+ */
+export function approvalTimeoutOf(config: WorkflowConfig): string {
+  const value = config.workflowSettings[ORDER_WORKFLOW_NAME]?.approvalTimeout;
+  if (value === undefined) return DEFAULT_APPROVAL_TIMEOUT;
+  const parsed = parseDuration(value, { allowNone: false });
+  if (!parsed.ok || Number(parsed.value) < 1)
+    throw new ConfigError(
+      `Invalid workflow settings: ${ORDER_WORKFLOW_NAME}.approvalTimeout: ${parsed.ok ? 'must be at least 1 second' : parsed.error}`,
+    );
+  return parsed.value;
+}
+
 /** What Approve and Reject carry: who decided, and why. */
 export const reviewSchema = z.strictObject({
   reviewer: z.string().trim().min(1, 'name the reviewer').max(256),
@@ -49,7 +70,7 @@ const totalOf = (results: Record<string, Json>) =>
  * exceeds 5,000 waits after them for Approve or Reject (payload { reviewer, note }) for up to 24 hours. Reject,
  * or no answer in time, fails the order as Rejected and compensates; Approve goes on.
  */
-export function orderFlowV2(): WorkflowSpec['steps'] {
+export function orderFlowV2(approvalTimeout = DEFAULT_APPROVAL_TIMEOUT): WorkflowSpec['steps'] {
   const [validate, process, enrich, save, notify] = orderSteps() as StepSpec[];
   return [
     validate as StepSpec,
@@ -67,7 +88,7 @@ export function orderFlowV2(): WorkflowSpec['steps'] {
     {
       waitForSignal: 'Approval',
       signals: { Approve: { payload: reviewSchema }, Reject: { payload: reviewSchema, fails: 'Rejected' } },
-      timeout: '24h',
+      timeout: approvalTimeout,
       onTimeout: { fails: 'Rejected' },
       when: (_input, results) => totalOf(results) > APPROVAL_THRESHOLD,
     },
@@ -81,7 +102,7 @@ export function orderWorkflowV2(config: WorkflowConfig): WorkflowSpec {
   const spec: WorkflowSpec = {
     ...baseOrderWorkflow({ ...config, workflowVersion: '2' }),
     description: "Version 1 plus a fraud check beside EnrichData and a person's approval above 5,000.",
-    steps: orderFlowV2(),
+    steps: orderFlowV2(approvalTimeoutOf(config)),
   };
   return config.timeoutScale === 1 ? spec : scaleTimeouts(spec, config.timeoutScale);
 }

@@ -11,9 +11,39 @@ describe('loadConfig', () => {
       activityTaskList: 'order-activities',
       workflowVersion: '2',
       workflowVersions: {},
+      workflowSettings: {},
       allowFailureInjection: false,
       timeoutScale: 1,
     });
+  });
+
+  it("reads a module's own settings, applies them, and refuses keys and workflows nobody reads", () => {
+    const config = loadConfig({ SWF_WORKFLOW_SETTINGS: 'OrderProcessing.approvalTimeout=48h' });
+    expect(config.workflowSettings).toEqual({ OrderProcessing: { approvalTimeout: '48h' } });
+    const approval = (c: typeof config) =>
+      buildCatalog(c)
+        .workflow('OrderProcessing', '2')
+        ?.flow.find((node) => node.kind === 'signal');
+    expect(approval(config)).toMatchObject({ name: 'Approval', timeoutSeconds: 172_800 });
+    expect(approval(loadConfig({}))).toMatchObject({ timeoutSeconds: 86_400 });
+
+    expect(() =>
+      buildCatalog(loadConfig({ SWF_WORKFLOW_SETTINGS: 'OrderProcessing.approvalTimout=1h' })),
+    ).toThrow(
+      /OrderProcessing has no setting approvalTimout \(it reads approvalTimeout: how long version 2 waits/,
+    );
+    expect(() => buildCatalog(loadConfig({ SWF_WORKFLOW_SETTINGS: 'Refund.window=1d' }))).toThrow(
+      /no workflow is named Refund \(workflows: OrderProcessing, SubscriptionRenewal\)/,
+    );
+    expect(() =>
+      buildCatalog(loadConfig({ SWF_WORKFLOW_SETTINGS: 'OrderProcessing.approvalTimeout=soon' })),
+    ).toThrow(/OrderProcessing\.approvalTimeout: cannot parse "soon" as a duration/);
+    expect(() => buildCatalog(loadConfig({ SWF_WORKFLOW_VERSIONS: 'Refund=1' }))).toThrow(
+      /SWF_WORKFLOW_VERSIONS names Refund, which is not a workflow/,
+    );
+    expect(() => loadConfig({ SWF_WORKFLOW_SETTINGS: 'approvalTimeout=1h' })).toThrow(
+      /SWF_WORKFLOW_SETTINGS: must read Name\.key=value/,
+    );
   });
 
   it('reads a version per workflow for new runs, and refuses a list it cannot read', () => {
