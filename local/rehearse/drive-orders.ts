@@ -12,7 +12,8 @@ export interface OrderState {
 export async function driveOrders(
   orders: RehearsalOrder[],
   io: {
-    start: (order: unknown) => Promise<unknown>;
+    /** Invokes the starter with a request it takes: an order, or { type, input }. */
+    start: (request: unknown) => Promise<unknown>;
     ops: (command: Record<string, unknown>) => Promise<unknown>;
     timeoutMs: number;
     print: (line: string) => void;
@@ -23,7 +24,8 @@ export async function driveOrders(
     const entry: OrderState = { actual: 'OPEN', acted: false, done: false, problems: [] };
     state.set(order.orderId, entry);
     try {
-      const started = (await io.start(order.order)) as { runId: string; alreadyStarted: boolean };
+      const request = order.workflow ? { type: order.workflow.type, input: order.order } : order.order;
+      const started = (await io.start(request)) as { runId: string; alreadyStarted: boolean };
       entry.runId = started.runId;
     } catch (error) {
       entry.actual =
@@ -37,7 +39,7 @@ export async function driveOrders(
     for (const order of orders) {
       const entry = state.get(order.orderId) as OrderState;
       if (entry.done) continue;
-      const workflowId = `order-${order.orderId}`;
+      const workflowId = order.workflowId;
       const info = (await io.ops({ command: 'describe', workflowId })) as { status: string; runId: string };
       if (info.status === 'OPEN') {
         if (order.action === 'cancel-when-running' && !entry.acted) {
@@ -46,6 +48,23 @@ export async function driveOrders(
           };
           if (history.timeline.steps.some((s) => s.step === 'ProcessData' && s.status === 'running')) {
             await io.ops({ command: 'cancel', workflowId });
+            entry.acted = true;
+          }
+        }
+        if (order.action === 'approve-when-waiting' && !entry.acted) {
+          const history = (await io.ops({ command: 'history', workflowId, pageSize: 1 })) as {
+            timeline: { steps: { kind: string; status: string }[] };
+          };
+          if (history.timeline.steps.some((s) => s.kind === 'wait' && s.status === 'waiting')) {
+            await io.ops({
+              command: 'signal',
+              workflowId,
+              signalName: 'Approve',
+              input: JSON.stringify({
+                reviewer: 'rehearsal',
+                note: 'approved through the operations function',
+              }),
+            });
             entry.acted = true;
           }
         }

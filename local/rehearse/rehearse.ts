@@ -268,7 +268,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     const invokeOps = (command: Record<string, unknown>) => operations.invoke(command);
     const orders = rehearsalOrders(options.orders, `R${suffix.toUpperCase()}`);
     const state = await driveOrders(orders, {
-      start: (order) => starter.invoke({ order }),
+      start: (request) => starter.invoke(request),
       ops: invokeOps,
       timeoutMs: options.timeoutMs ?? 240_000,
       print,
@@ -285,29 +285,42 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     ) as string;
     const messages = (await readers.get(topicArn)?.(1_500)) ?? [];
     const rows: RehearsalRow[] = [];
+    /** The subjects the rehearsed runs' effects are stored under (an order's id, `subscription-<id>`). */
+    const subjects = new Set<string>();
     for (const order of orders) {
       const entry = state.get(order.orderId);
       const actual = entry?.actual ?? 'NOT STARTED';
       const problems = [...(entry?.problems ?? [])];
       if (actual !== order.expect) problems.push(`ended ${actual}, expected ${order.expect}`);
-      const effects = await invokeOps({ command: 'order', orderId: order.orderId }).then(
+      const effects = await invokeOps({ command: 'effects', workflowId: order.workflowId }).then(
         (e) => e as OrderEffects,
         (error: FunctionError) => {
           if (error.code !== 'NotFound')
-            problems.push(`order command failed: ${error.name}: ${error.message}`);
+            problems.push(`effects command failed: ${error.name}: ${error.message}`);
           return { orderId: order.orderId, notifications: [], ledger: [], runs: [] } as OrderEffects;
         },
       );
-      problems.push(...effectProblems(effects, actual));
-      const mine = messages.filter((m) => m.attributes.orderId === order.orderId);
-      const wanted = actual === 'COMPLETED' ? 1 : 0;
+      // An order leaves a record, a reservation and one confirmation; a renewal a reminder and a confirmation.
+      const expectedEvents = order.workflow
+        ? ['RenewalReminder', 'SubscriptionRenewed']
+        : actual === 'COMPLETED'
+          ? ['OrderConfirmed']
+          : [];
+      if (order.workflow) {
+        const sent = effects.notifications.filter((n) => n.status === 'sent').map((n) => n.eventType);
+        if (actual === 'COMPLETED' && sent.sort().join(',') !== expectedEvents.join(','))
+          problems.push(
+            `notifications sent: ${sent.join(',') || 'none'}, expected ${expectedEvents.join(',')}`,
+          );
+      } else problems.push(...effectProblems(effects, actual));
+      subjects.add(effects.orderId);
+      const mine = messages.filter((m) => m.attributes.orderId === effects.orderId);
+      const wanted = actual === 'COMPLETED' ? expectedEvents.length : 0;
       if (mine.length !== wanted)
-        problems.push(`${mine.length} order-event message(s) on the topic, expected ${wanted}`);
+        problems.push(`${mine.length} event message(s) on the topic, expected ${wanted}`);
       for (const m of mine) {
-        if (
-          m.attributes.eventType !== 'OrderConfirmed' ||
-          m.attributes.idempotencyKey !== `order-confirmed:${order.orderId}`
-        )
+        const keyOk = order.workflow || m.attributes.idempotencyKey === `order-confirmed:${order.orderId}`;
+        if (!expectedEvents.includes(m.attributes.eventType ?? '') || !keyOk)
           problems.push(`message attributes ${JSON.stringify(m.attributes)}`);
       }
       rows.push({
@@ -337,12 +350,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       scheduleErrors.length === 0,
       scheduleErrors.slice(0, 3).join('; ') || 'every invocation returned',
     );
-    const stray = messages.filter((m) => !orders.some((o) => o.orderId === m.attributes.orderId));
-    check(
-      'topic',
-      stray.length === 0,
-      `${messages.length} message(s), ${stray.length} for no rehearsed order`,
-    );
+    const stray = messages.filter((m) => !subjects.has(m.attributes.orderId ?? ''));
+    check('topic', stray.length === 0, `${messages.length} message(s), ${stray.length} for no rehearsed run`);
     const ok = rows.every((r) => r.problems.length === 0) && checks.every((c) => c.ok);
     return { ok, rows, checks, report: renderReport(rows, checks, overrides, outdir) };
   } finally {

@@ -29,6 +29,8 @@ describe.skipIf(!hasMoto)('npm run rehearse, reduced', () => {
         'COMPLETED',
         'COMPLETED',
         'COMPLETED',
+        'COMPLETED',
+        'COMPLETED',
         'FAILED',
         'REJECTED',
       ].sort(),
@@ -37,6 +39,15 @@ describe.skipIf(!hasMoto)('npm run rehearse, reduced', () => {
     expect(result.rows.find((r) => r.orderId.endsWith('-broken'))?.ledger).toBe(
       'reserve,save,delete,release,reserve,save',
     );
+    // Version 2's approval, answered through the operations function, and the second workflow, deployed alike.
+    expect(result.rows.find((r) => r.orderId.endsWith('-approve'))).toMatchObject({
+      actual: 'COMPLETED',
+      messages: 1,
+    });
+    expect(result.rows.find((r) => r.orderId.endsWith('-renewal'))).toMatchObject({
+      actual: 'COMPLETED',
+      messages: 2,
+    });
     expect(result.ok).toBe(true);
   }, 300_000);
 });
