@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { redact } from '../worker/redact.js';
 import type { WorkerMetric, WorkerTelemetry } from '../worker/telemetry.js';
+import { redactCardNumbers } from '../workflow/card-data.js';
 
 /** One Logger and one Metrics for the whole function, created once per container. */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'swf-orders' });
@@ -9,21 +11,7 @@ export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'swf-orders',
 });
 
-/** Fields never written to logs: payment data and personal data the order carries. */
-const SENSITIVE =
-  /^(paymentToken|customerEmail|cardNumber|card|cvv|cvc|pan|email|password|secret|token|authorization)$/i;
-
-/** Replaces sensitive fields, at any depth, with "[redacted]". */
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, item]) => [
-      key,
-      SENSITIVE.test(key) ? '[redacted]' : redact(item, depth + 1),
-    ]),
-  );
-}
+export { redact };
 
 const UNITS: Partial<Record<WorkerMetric, (typeof MetricUnit)[keyof typeof MetricUnit]>> = {
   DecisionLatency: MetricUnit.Milliseconds,
@@ -35,10 +23,10 @@ export function powertoolsTelemetry(): WorkerTelemetry {
   const fields = (extra?: Record<string, unknown>) =>
     extra ? (redact(extra) as Record<string, unknown>) : {};
   return {
-    debug: (message, extra) => logger.debug(message, fields(extra)),
-    info: (message, extra) => logger.info(message, fields(extra)),
-    warn: (message, extra) => logger.warn(message, fields(extra)),
-    error: (message, extra) => logger.error(message, fields(extra)),
+    debug: (message, extra) => logger.debug(redactCardNumbers(message), fields(extra)),
+    info: (message, extra) => logger.info(redactCardNumbers(message), fields(extra)),
+    warn: (message, extra) => logger.warn(redactCardNumbers(message), fields(extra)),
+    error: (message, extra) => logger.error(redactCardNumbers(message), fields(extra)),
     appendKeys: (keys) => logger.appendKeys(redact(keys) as Record<string, string>),
     resetKeys: () => logger.resetKeys(),
     count: (metric, value = 1, dimensions) => {

@@ -1,5 +1,6 @@
 import * as S from '@aws-sdk/client-swf';
 import { buildTimeline, type HistoryEvent, scanHistory, type Timeline } from '../decider/index.js';
+import { cardNumberPaths, cardProblem } from '../workflow/card-data.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import { ValidationError } from '../workflow/errors.js';
 import { type Catalog, moduleFor, type WorkflowModule } from '../workflow/module.js';
@@ -62,9 +63,18 @@ export async function startWorkflow(
   request: { type?: string; input: unknown },
 ): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean }> {
   const module = moduleOf(context, request.type);
-  const parsed = module.parseInput(request.input, {
-    allowFailureInjection: context.config.allowFailureInjection,
-  });
+  // Card numbers are refused whatever the workflow, wherever they hide (the module may check more itself).
+  const cardProblems = cardNumberPaths(request.input).map(cardProblem);
+  let parsed: JsonObject;
+  try {
+    parsed = module.parseInput(request.input, {
+      allowFailureInjection: context.config.allowFailureInjection,
+    });
+  } catch (error) {
+    if (!(error instanceof ValidationError) || cardProblems.length === 0) throw error;
+    throw new ValidationError([...new Set([...cardProblems, ...error.problems])]);
+  }
+  if (cardProblems.length > 0) throw new ValidationError(cardProblems);
   // Only the resume operation writes a resume block (it carries the lineage that owns effects).
   if ('resume' in parsed) {
     throw new ValidationError([

@@ -1,3 +1,6 @@
+import { redactCardNumbers } from '../workflow/card-data.js';
+import { redact } from './redact.js';
+
 /** The metrics the poll loops publish (EMF through Powertools in Lambda). */
 export type WorkerMetric =
   | 'TasksHandled'
@@ -44,7 +47,7 @@ export const silentTelemetry: WorkerTelemetry = {
 };
 
 /**
- * The logging half of a telemetry: per-task keys merged into every line, handed to `write`. Shared by the
+ * The logging half of a telemetry: per-task keys merged into every line, redacted, handed to `write`. Shared by the
  * recording and console telemetries.
  */
 export function keyedLogging(
@@ -58,7 +61,7 @@ export function keyedLogging(
   const log =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, fields: Record<string, unknown> = {}) =>
-      write(level, message, { ...keys, ...fields });
+      write(level, redactCardNumbers(message), redact({ ...keys, ...fields }) as Record<string, unknown>);
   return {
     debug: log('debug'),
     info: log('info'),

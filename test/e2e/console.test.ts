@@ -405,7 +405,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     await page.click('[data-testid=start-submit]');
     await page.waitForSelector('[data-testid=problems] li');
     expect(await page.locator('[data-testid=problems] li').allTextContents()).toEqual([
-      'paymentToken: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead',
+      'paymentToken: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead',
     ]);
     await page.fill('[data-testid=order-json]', JSON.stringify(anOrder({ orderId: 'UI-FORM' })));
     await page.click('[data-testid=start-submit]');

@@ -84,7 +84,7 @@ describe('swfctl', () => {
     );
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toBe(
-      'swfctl: Invalid order: paymentToken: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead\n',
+      'swfctl: Invalid order: paymentToken: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead\n',
     );
     const unknown = await swfctl('history', 'order-NOPE');
     expect(unknown.code).toBe(3);

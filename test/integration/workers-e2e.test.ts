@@ -181,7 +181,7 @@ describe('the real workers against swf-local', () => {
     ).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.problems).toEqual([
-      'paymentToken: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead',
+      'paymentToken: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead',
       'items: must contain at least one item',
     ]);
     await expect(findRun(setup.env.context, 'order-E2E-BAD')).rejects.toMatchObject({ code: 'NotFound' });

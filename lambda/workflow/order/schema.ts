@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { cardProblem, containsCardNumber } from '../card-data.js';
 import { ValidationError } from '../errors.js';
 
 /** The order workflow's steps, in the order they run. */
@@ -97,11 +98,7 @@ const CARD_FIELD = /^(card[-_ ]?(number|num|no)|credit[-_ ]?card|cc[-_ ]?(number
 /** Finds raw card data anywhere in the input, without ever echoing it. */
 function findCardData(value: unknown, path: string, problems: string[]): void {
   if (typeof value === 'string' || typeof value === 'number') {
-    if (looksLikeCardNumber(String(value))) {
-      problems.push(
-        `${path || 'input'}: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead`,
-      );
-    }
+    if (containsCardNumber(String(value))) problems.push(cardProblem(path));
     return;
   }
   if (Array.isArray(value)) {
@@ -122,23 +119,6 @@ function findCardData(value: unknown, path: string, problems: string[]): void {
       findCardData(entry, entryPath, problems);
     }
   }
-}
-
-/** 13 to 19 digits (spaces and dashes allowed) that pass the Luhn check. */
-export function looksLikeCardNumber(text: string): boolean {
-  if (!/^[\d -]{13,23}$/.test(text)) return false;
-  const digits = text.replace(/[ -]/g, '');
-  if (digits.length < 13 || digits.length > 19) return false;
-  let sum = 0;
-  for (let index = 0; index < digits.length; index++) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
 }
 
 /**

@@ -90,6 +90,46 @@ describe('log redaction', () => {
   });
 });
 
+describe('card numbers in logs and at the door, whatever the workflow', () => {
+  it('redacts a card number anywhere in logged text, even one that slipped past validation', async () => {
+    const { recordingTelemetry } = await import('../../../lambda/worker/telemetry.js');
+    const { telemetry, logs } = recordingTelemetry();
+    telemetry.appendKeys({ workflowId: 'order-A' });
+    telemetry.warn('activity failed: notes "pay 4111 1111 1111 1111" invalid', {
+      note: 'card ５５５５５５５５５５５５４４４４ on file',
+      error: new Error('bad input 4242-4242-4242-4242'),
+    });
+    const text = JSON.stringify(logs);
+    expect(text).not.toMatch(/4111|5555|５５５５|4242/);
+    expect(text).toContain('[card number redacted]');
+    expect(text).toContain('order-A');
+  });
+
+  it('refuses a start of any workflow whose input holds a card number, naming where, never the number', async () => {
+    const { startWorkflow } = await import('../../../lambda/worker/operations.js');
+    const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
+    const config = loadConfig({});
+    const context = { config, catalog: buildCatalog(config), swf: {} as never };
+    const renewal = {
+      subscriptionId: 'S-1',
+      customerId: 'cust-1',
+      email: '4111111111111111@example.com',
+      plan: 'monthly',
+      amount: 9.9,
+      currency: 'EUR',
+      reminderLeadSeconds: 5,
+    };
+    const refusal = await startWorkflow(context, { type: 'SubscriptionRenewal', input: renewal }).catch(
+      (error: Error & { problems: string[] }) => error,
+    );
+    expect(refusal).toMatchObject({ name: 'ValidationError' });
+    expect((refusal as { problems: string[] }).problems).toContain(
+      'email: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead',
+    );
+    expect((refusal as Error).message).not.toContain('4111');
+  });
+});
+
 describe('the poll window', () => {
   it('starts polls only during the window, then stops with reason "window"', async () => {
     const { runPollLoop } = await import('../../../lambda/worker/poll-loop.js');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { containsCardNumber as looksLikeCardNumber } from '../../../lambda/workflow/card-data.js';
 import { ValidationError } from '../../../lambda/workflow/errors.js';
-import { looksLikeCardNumber, parseOrder } from '../../../lambda/workflow/order/schema.js';
+import { parseOrder } from '../../../lambda/workflow/order/schema.js';
 import { anOrder } from '../../support/order-fixtures.js';
 
 const problemsOf = (input: unknown, allowFailureInjection = false): string[] => {
@@ -48,15 +49,37 @@ describe('parseOrder', () => {
   it('rejects a card number instead of a token, by name and without echoing it', () => {
     const problems = problemsOf(anOrder({ paymentToken: '4242 4242 4242 4242' }));
     expect(problems).toEqual([
-      'paymentToken: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead',
+      'paymentToken: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead',
     ]);
     expect(problems.join()).not.toContain('4242');
+  });
+
+  it('rejects the card numbers that used to slip through: free text, dots, full-width digits, e-mail', () => {
+    const cases: [field: string, value: string][] = [
+      ['notes', 'pay with 4111 1111 1111 1111 exp 12/28 cvv 123'],
+      ['notes', '4111.1111.1111.1111'],
+      ['notes', '４１１１ １１１１ １１１１ １１１１'],
+      ['customerEmail', '4111111111111111@example.com'],
+    ];
+    for (const [field, value] of cases) {
+      const problems = problemsOf(anOrder({ [field]: value }));
+      expect(problems, value).toEqual([
+        `${field}: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead`,
+      ]);
+      expect(problems.join()).not.toMatch(/1111|１１１１/);
+    }
+    // Ordinary numbers in the same places pass.
+    expect(
+      parseOrder(anOrder({ notes: 'call +55 11 99999-8888 before 1732579200000, ISBN 978-3-16-148410-0' }), {
+        allowFailureInjection: false,
+      }).notes,
+    ).toMatch(/^call/);
   });
 
   it('rejects card data in any field, and card-named fields', () => {
     const problems = problemsOf(anOrder({ notes: '5555555555554444', cardNumber: 'x', cvv: '123' }));
     expect(problems).toContain(
-      'notes: looks like a raw card number, which is never accepted; send a paymentToken from your payment provider instead',
+      'notes: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead',
     );
     expect(problems).toContain(
       'cardNumber: raw card data is never accepted; send a paymentToken from your payment provider instead',
