@@ -3,7 +3,7 @@ import type { Json, JsonObject, Step, WorkflowDefinition } from '../workflow/typ
 import { type AttemptError, type Progress, progressOf } from './attempt-progress.js';
 import { UnknownWorkflowTypeError } from './errors.js';
 import { type Current, cancelTimer, failureAt, isWait, nodeSteps, ordered, stopActivities } from './flow.js';
-import { attemptsKey, type HistoryFacts, readHistory } from './history.js';
+import { attemptsKey, type HistoryFacts, type RejectedDecision, readHistory } from './history.js';
 import { type ActivityKey, activityIdFor, sleepTimerIdFor, waitTimerIdFor } from './ids.js';
 import { takeSignal, whyIgnored } from './signals.js';
 import { type Decision, type HistoryEvent, SWF_LIMITS } from './swf-types.js';
@@ -34,7 +34,39 @@ export interface WorkflowState {
   ignoredSignals: { name: string; eventId: number; why: string }[];
   /** The run's failure reason when a node other than an exhausted step failed it (a rejection, say). */
   failureReason?: string;
+  /** Why the run is ending, once it is: every ending runs the compensations of the completed steps first. */
+  ending?: RunEnding;
 }
+
+/**
+ * Every way a run ends other than completing. Each goes through the same compensation (completed compensable
+ * steps undone newest first, each once) before the run fails or is canceled.
+ */
+export type EndingCause =
+  | 'StepFailed'
+  | 'SignalFailed'
+  | 'PredicateError'
+  | 'PayloadTooLarge'
+  | 'PayloadInvalid'
+  | 'ScheduleActivityTaskFailed'
+  | 'StartTimerFailed'
+  | 'InvalidInput'
+  | 'InvalidResume'
+  | 'CancelRequested';
+
+export interface RunEnding {
+  cause: EndingCause;
+  /** The node it happened at, when there is one. */
+  node?: string;
+}
+
+/** The causes an attempt never ran for: the decider could not schedule it (or its retry timer). */
+const UNSCHEDULABLE = new Set<string>([
+  'PayloadTooLarge',
+  'PayloadInvalid',
+  'ScheduleActivityTaskFailed',
+  'StartTimerFailed',
+]);
 
 export interface StepFailure {
   failedStep: string;
@@ -84,19 +116,13 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     const { decision, cause } = facts.lastCloseFailure;
     return stuck(state, `SWF refused ${decision} with cause ${cause}; fix the decider's permissions`);
   }
-  const rejected = facts.rejectedDecisions[0];
-  if (rejected) {
-    return failWorkflow(state, `${rejected.decision}Failed`, {
-      message: `SWF refused ${rejected.decision} for ${rejected.id}: ${rejected.cause}. ${hintFor(rejected.cause)}`,
-      cause: rejected.cause,
-      uncompensatedSteps: [],
-    });
-  }
+  // A refused decision fails the node it was for (below), never the run outright: completed steps are undone.
+  const refused = new Map<string, RejectedDecision>();
+  for (const rejection of facts.rejectedDecisions)
+    refused.set(rejection.activityId ?? rejection.timerId ?? rejection.id, rejection);
 
   const parsedInput = parseWorkflowInput(facts.input, workflow);
-  if ('error' in parsedInput) {
-    return failWorkflow(state, parsedInput.reason, { message: parsedInput.error });
-  }
+  if ('error' in parsedInput) return invalidInput(workflow, facts, state, refused, parsedInput);
   const { input, resume } = parsedInput;
   const flow = workflow.flow;
   // A resumed run carries every node before the one holding its first step.
@@ -118,7 +144,7 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
   const completions: { step: Step; eventId: number }[] = [];
   const consumed = new Set<number>();
   const leading: Decision[] = [];
-  const context: DecisionContext = { workflow, facts, input, state, lineageId: resume?.lineageId };
+  const context: DecisionContext = { workflow, facts, input, state, lineageId: resume?.lineageId, refused };
   let current: Current | undefined;
   for (const node of flow.slice(startNode)) {
     if (node.when) {
@@ -157,7 +183,12 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
         continue;
       }
       for (const b of branches) if (b.progress.kind === 'completed') state.completedSteps.push(b.step.name);
-      current = { kind: 'activities', node, branches };
+      // An attempt that cannot be scheduled (too large, refused by SWF) ends its step like an exhausted one.
+      const judged = branches.map((b) => ({
+        step: b.step,
+        progress: schedulable(context, 'step', b.step, b.progress, state.results),
+      }));
+      current = { kind: 'activities', node, branches: judged };
       break;
     }
     if (node.kind === 'sleep') {
@@ -166,12 +197,18 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
         state.completedSteps.push(node.name);
         continue;
       }
-      current = { kind: 'sleep', node, timer };
+      current = { kind: 'sleep', node, timer, refused: refusal(refused, sleepTimerIdFor(node.name)) };
       break;
     }
     // A signal wait: the first valid signal it names, in arrival order, not taken by an earlier wait.
     const timerId = waitTimerIdFor(node.name);
     const timer = facts.timers.get(timerId);
+    // SWF refused the wait's timer: the wait failed then, whatever arrives after (see failureAt).
+    const refusedTimer = refusal(refused, timerId);
+    if (refusedTimer) {
+      current = { kind: 'signal', node, timer, match: undefined, refused: refusedTimer };
+      break;
+    }
     const match = takeSignal(node, facts.signals, consumed, facts.timersFiredAt.get(timerId));
     if (match && !match.choice.fails) {
       state.results[node.name] = { signal: match.name, payload: match.payload };
@@ -273,6 +310,8 @@ interface DecisionContext {
   state: WorkflowState;
   /** A resumed run's lineage, passed to every activity so its effects belong to the first run of the chain. */
   lineageId?: string;
+  /** Decisions SWF refused, by activity or timer id. */
+  refused: ReadonlyMap<string, RejectedDecision>;
 }
 
 function stepAttempts(facts: HistoryFacts, kind: ActivityKey['kind'], step: Step) {
@@ -296,9 +335,9 @@ function advance(
   const kind = compensating ? 'compensation' : 'step';
   switch (progress.kind) {
     case 'notStarted':
-      return [scheduleActivity(context, step, { kind, step: step.name, attempt: 1 }, previousResults)];
+      return scheduleActivity(context, step, { kind, step: step.name, attempt: 1 }, previousResults);
     case 'retryDue':
-      return [scheduleActivity(context, step, progress.next, previousResults)];
+      return scheduleActivity(context, step, progress.next, previousResults);
     case 'needsTimer':
       return [
         {
@@ -318,37 +357,111 @@ function advance(
   }
 }
 
+/** The input an attempt is scheduled with, or why it cannot be (too large for SWF, or not serialisable). */
+function activityInput(
+  context: DecisionContext,
+  step: Step,
+  key: ActivityKey,
+  previousResults: Record<string, Json>,
+): { input: string } | { error: AttemptError } {
+  const payload: JsonObject = { input: context.input, previousResults, attempt: key.attempt };
+  if (context.lineageId) payload.lineageId = context.lineageId;
+  if (key.kind === 'compensation') payload.compensation = { step: step.name };
+  let input: string;
+  try {
+    input = JSON.stringify(payload);
+    // A compensation needs its own step's result above all: when everything does not fit, that is what it gets.
+    if (input.length > SWF_LIMITS.data && key.kind === 'compensation')
+      input = JSON.stringify({
+        ...payload,
+        previousResults: { [step.name]: previousResults[step.name] ?? null },
+      });
+  } catch (error) {
+    // A result nested past any reader's stack (written through the raw API): the attempt cannot be built.
+    return {
+      error: {
+        reason: 'PayloadInvalid',
+        details: `The input of ${activityIdFor(key)} cannot be serialised (${(error as Error).message.slice(0, 200)})`,
+      },
+    };
+  }
+  if (input.length > SWF_LIMITS.data) {
+    return {
+      error: {
+        reason: 'PayloadTooLarge',
+        details: `The input of ${activityIdFor(key)} is ${input.length} characters, above SWF's ${SWF_LIMITS.data}; keep step results small and store large data elsewhere`,
+      },
+    };
+  }
+  return { input };
+}
+
+/**
+ * The progress of an activity as far as the decider can take it: an attempt that cannot be built or that SWF
+ * refused to schedule, or a retry timer SWF refused, ends the activity as exhausted, so the node fails and
+ * the completed steps are compensated (for a compensation: it is recorded as failed and the next one runs).
+ */
+function schedulable(
+  context: DecisionContext,
+  kind: ActivityKey['kind'],
+  step: Step,
+  progress: Progress,
+  previousResults: Record<string, Json>,
+): Progress {
+  if (progress.kind === 'needsTimer') {
+    const rejection = context.refused.get(progress.timerId);
+    if (rejection)
+      return { kind: 'exhausted', attempts: progress.next.attempt - 1, lastError: refusedError(rejection) };
+    return progress;
+  }
+  if (progress.kind !== 'notStarted' && progress.kind !== 'retryDue') return progress;
+  const next: ActivityKey =
+    progress.kind === 'notStarted' ? { kind, step: step.name, attempt: 1 } : progress.next;
+  const rejection = context.refused.get(activityIdFor(next));
+  if (rejection) return { kind: 'exhausted', attempts: next.attempt - 1, lastError: refusedError(rejection) };
+  const built = activityInput(context, step, next, previousResults);
+  if ('error' in built) return { kind: 'exhausted', attempts: next.attempt - 1, lastError: built.error };
+  return progress;
+}
+
+const refusedError = (rejection: RejectedDecision): AttemptError => ({
+  reason: `${rejection.decision}Failed`,
+  details: `SWF refused ${rejection.decision} for ${rejection.id}: ${rejection.cause}. ${hintFor(rejection.cause)}`,
+});
+
+/** The error of a refused timer of a wait or a sleep, if SWF refused it. */
+function refusal(refused: ReadonlyMap<string, RejectedDecision>, timerId: string): AttemptError | undefined {
+  const rejection = refused.get(timerId);
+  return rejection ? refusedError(rejection) : undefined;
+}
+
 function scheduleActivity(
   context: DecisionContext,
   step: Step,
   key: ActivityKey,
   previousResults: Record<string, Json>,
-): Decision {
+): Decision[] {
   const activity =
     key.kind === 'compensation' && step.compensation ? step.compensation.activity : step.activity;
-  const payload: JsonObject = { input: context.input, previousResults, attempt: key.attempt };
-  if (context.lineageId) payload.lineageId = context.lineageId;
-  if (key.kind === 'compensation') payload.compensation = { step: step.name };
-  const input = JSON.stringify(payload);
-  if (input.length > SWF_LIMITS.data) {
-    return failWorkflow(context.state, 'PayloadTooLarge', {
-      message: `The input of ${activityIdFor(key)} is ${input.length} characters, above SWF's ${SWF_LIMITS.data}; keep step results small and store large data elsewhere`,
-    }).decisions[0] as Decision;
-  }
-  return {
-    decisionType: 'ScheduleActivityTask',
-    scheduleActivityTaskDecisionAttributes: {
-      activityType: { name: activity.name, version: activity.version },
-      activityId: activityIdFor(key),
-      input,
-      control: JSON.stringify({ step: step.name, kind: key.kind, attempt: key.attempt }),
-      taskList: { name: activity.taskList },
-      scheduleToStartTimeout: activity.timeouts.scheduleToStart,
-      scheduleToCloseTimeout: activity.timeouts.scheduleToClose,
-      startToCloseTimeout: activity.timeouts.startToClose,
-      heartbeatTimeout: activity.timeouts.heartbeat,
+  const built = activityInput(context, step, key, previousResults);
+  // `schedulable` has judged every attempt before it gets here; a payload it refused is never scheduled.
+  if ('error' in built) return [];
+  return [
+    {
+      decisionType: 'ScheduleActivityTask',
+      scheduleActivityTaskDecisionAttributes: {
+        activityType: { name: activity.name, version: activity.version },
+        activityId: activityIdFor(key),
+        input: built.input,
+        control: JSON.stringify({ step: step.name, kind: key.kind, attempt: key.attempt }),
+        taskList: { name: activity.taskList },
+        scheduleToStartTimeout: activity.timeouts.scheduleToStart,
+        scheduleToCloseTimeout: activity.timeouts.scheduleToClose,
+        startToCloseTimeout: activity.timeouts.startToClose,
+        heartbeatTimeout: activity.timeouts.heartbeat,
+      },
     },
-  };
+  ];
 }
 
 /**
@@ -363,15 +476,22 @@ function compensate(
 ): DecideResult {
   const { state, facts } = context;
   state.phase = outcome === 'cancel' ? 'canceling' : 'compensating';
+  state.ending = endingOf(state, outcome);
   const toCompensate = ranSteps.filter((step) => step.compensation).reverse();
   for (const step of toCompensate) {
     const policy = step.compensation?.retry;
     if (!policy) continue;
-    const progress = progressOf(
-      { kind: 'compensation', step: step.name },
-      stepAttempts(facts, 'compensation', step),
-      policy,
-      facts.timers,
+    const progress = schedulable(
+      context,
+      'compensation',
+      step,
+      progressOf(
+        { kind: 'compensation', step: step.name },
+        stepAttempts(facts, 'compensation', step),
+        policy,
+        facts.timers,
+      ),
+      state.results,
     );
     if (progress.kind === 'completed') {
       state.compensated.push(step.name);
@@ -417,6 +537,61 @@ function compensate(
     ...summary,
   });
   return { decisions: [...leading, ...result.decisions], state };
+}
+
+function endingOf(state: WorkflowState, outcome: 'fail' | 'cancel'): RunEnding {
+  if (outcome === 'cancel')
+    return { cause: 'CancelRequested', ...(state.currentStep ? { node: state.currentStep } : {}) };
+  const reason = state.failureReason ?? state.failure?.lastError.reason;
+  const cause: EndingCause =
+    reason &&
+    (UNSCHEDULABLE.has(reason) ||
+      reason === 'PredicateError' ||
+      reason === 'InvalidInput' ||
+      reason === 'InvalidResume')
+      ? (reason as EndingCause)
+      : state.failureReason
+        ? 'SignalFailed'
+        : 'StepFailed';
+  return { cause, ...(state.failure ? { node: state.failure.failedStep } : {}) };
+}
+
+/**
+ * A run whose input cannot be read (poison sent through the raw API, a resume block that names no step, a bound
+ * tightened under runs in flight): the steps it completed are compensated, newest first, with the input left
+ * out (`{}`), then it fails with the reason. Never a decision task that throws again and again.
+ */
+function invalidInput(
+  workflow: WorkflowDefinition,
+  facts: HistoryFacts,
+  state: WorkflowState,
+  refused: ReadonlyMap<string, RejectedDecision>,
+  parsed: { error: string; reason: 'InvalidInput' | 'InvalidResume' },
+): DecideResult {
+  const completions: { step: Step; eventId: number }[] = [];
+  for (const step of workflow.steps) {
+    const last = stepAttempts(facts, 'step', step)?.at(-1);
+    if (last?.status !== 'completed') continue;
+    completions.push({ step, eventId: last.closedEventId ?? 0 });
+    state.completedSteps.push(step.name);
+    try {
+      state.results[step.name] = last.result === undefined ? null : (JSON.parse(last.result) as Json);
+    } catch {
+      state.results[step.name] = last.result ?? null;
+    }
+  }
+  state.failureReason = parsed.reason;
+  if (completions.length === 0) {
+    state.ending = { cause: parsed.reason };
+    return failWorkflow(state, parsed.reason, { message: parsed.error });
+  }
+  state.failure = {
+    failedStep: 'input',
+    attempts: 0,
+    lastError: { reason: parsed.reason, details: parsed.error },
+  };
+  const context: DecisionContext = { workflow, facts, input: {}, state, refused };
+  return compensate(context, ordered(completions), 'fail', []);
 }
 
 function complete(state: WorkflowState): DecideResult {

@@ -10,8 +10,22 @@ type SleepNode = Extract<FlowNode, { kind: 'sleep' }>;
 type ActivityNode = Extract<FlowNode, { kind: 'step' | 'parallel' }>;
 export type Current =
   | { kind: 'activities'; node: ActivityNode; branches: { step: Step; progress: Progress }[] }
-  | { kind: 'sleep'; node: SleepNode; timer: TimerStatus | undefined }
-  | { kind: 'signal'; node: SignalNode; timer: TimerStatus | undefined; match: SignalMatch | undefined };
+  | { kind: 'sleep'; node: SleepNode; timer: TimerStatus | undefined; refused?: AttemptError }
+  | {
+      kind: 'signal';
+      node: SignalNode;
+      timer: TimerStatus | undefined;
+      match: SignalMatch | undefined;
+      refused?: AttemptError;
+    };
+
+/** Failures of attempts the decider could not schedule: the run fails with this reason, not as StepFailed. */
+const UNSCHEDULED = new Set([
+  'PayloadTooLarge',
+  'PayloadInvalid',
+  'ScheduleActivityTaskFailed',
+  'StartTimerFailed',
+]);
 
 export const isWait = (node: FlowNode): node is SignalNode => node.kind === 'signal';
 
@@ -40,7 +54,9 @@ export function failureAt(current: Current): { failure: NodeFailure; reason?: st
   if (current.kind === 'activities') {
     const exhausted = current.branches.find((b) => b.progress.kind === 'exhausted');
     if (exhausted?.progress.kind !== 'exhausted') return undefined;
+    const reason = exhausted.progress.lastError.reason;
     return {
+      ...(UNSCHEDULED.has(reason) ? { reason } : {}),
       failure: {
         failedStep: exhausted.step.name,
         attempts: exhausted.progress.attempts,
@@ -48,6 +64,13 @@ export function failureAt(current: Current): { failure: NodeFailure; reason?: st
       },
     };
   }
+  // A wait or a sleep whose timer SWF refused cannot go on, whatever arrives later (a wait reached with its
+  // answer already there never starts a timer, so a refused one means there was none then).
+  if (current.refused)
+    return {
+      reason: current.refused.reason,
+      failure: { failedStep: current.node.name, attempts: 0, lastError: current.refused },
+    };
   if (current.kind !== 'signal') return undefined;
   if (current.match?.choice.fails) {
     return {

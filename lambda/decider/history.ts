@@ -29,6 +29,15 @@ export interface ActivityAttempt extends ActivityKey {
 
 export type TimerStatus = 'started' | 'fired' | 'canceled';
 
+/** A decision SWF refused (ScheduleActivityTaskFailed, StartTimerFailed). */
+export interface RejectedDecision {
+  decision: 'ScheduleActivityTask' | 'StartTimer';
+  id: string;
+  cause: string;
+  activityId?: string;
+  timerId?: string;
+}
+
 /** One timer as it ran (a timer id may be started again after it fired: each start is its own record). */
 export interface TimerRecord {
   timerId: string;
@@ -66,8 +75,8 @@ export interface HistoryFacts {
   timersFiredAt: Map<string, number>;
   /** Signals received, in order: a signal that arrives before its wait is reached is kept for it. */
   signals: { name: string; input: string | undefined; eventId: number; at: number }[];
-  /** Decisions SWF refused; the workflow cannot make progress past them. */
-  rejectedDecisions: { decision: string; id: string; cause: string }[];
+  /** Decisions SWF refused, in order: `id` for people, `activityId` or `timerId` for the decider. */
+  rejectedDecisions: RejectedDecision[];
   /** The latest close decision SWF refused, if the history ends with one. */
   lastCloseFailure?: { decision: string; cause: string };
   // What the views (the timeline, describe) add to the decider's needs: times, lineage, the close.
@@ -256,6 +265,7 @@ export function scanHistory(events: readonly HistoryEvent[]): HistoryFacts {
           decision: 'ScheduleActivityTask',
           id: `${attributes?.activityId ?? '?'} (${type?.name ?? '?'}@${type?.version ?? '?'})`,
           cause: attributes?.cause ?? 'UNKNOWN',
+          activityId: attributes?.activityId,
         });
         break;
       }
@@ -299,6 +309,7 @@ export function scanHistory(events: readonly HistoryEvent[]): HistoryFacts {
           decision: 'StartTimer',
           id: attributes?.timerId ?? '?',
           cause: attributes?.cause ?? 'UNKNOWN',
+          timerId: attributes?.timerId,
         });
         break;
       }

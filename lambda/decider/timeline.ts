@@ -1,7 +1,7 @@
 import type { Json, WorkflowDefinition } from '../workflow/types.js';
 import { decodeFailureDetails } from './failure-details.js';
 import { type ActivityAttempt, type ActivityStatus, scanHistory } from './history.js';
-import { type ActivityKind, parseTimerId } from './ids.js';
+import { type ActivityKind, parseTimerId, sleepTimerIdFor, waitTimerIdFor } from './ids.js';
 import { takeSignal, whyIgnored } from './signals.js';
 import type { HistoryEvent } from './swf-types.js';
 
@@ -176,12 +176,18 @@ function flowStatuses(
   views: Map<string, StepView>,
   workflow: WorkflowDefinition | undefined,
   signals: { name: string; input: string | undefined; eventId: number }[],
+  refusedTimers: ReadonlySet<string>,
 ): void {
   const consumed = new Set<number>();
   for (const node of workflow?.flow ?? []) {
     if (node.kind !== 'signal' && node.kind !== 'sleep') continue;
     const row = views.get(`${node.kind === 'signal' ? 'wait' : 'sleep'}:${node.name}`);
     if (!row || row.status === 'carried') continue;
+    // SWF refused its timer: the decider failed the node there (nothing after it counts).
+    if (refusedTimers.has(node.kind === 'signal' ? waitTimerIdFor(node.name) : sleepTimerIdFor(node.name))) {
+      row.status = 'failed';
+      continue;
+    }
     const timer = row.waits[0];
     if (node.kind === 'signal') {
       const match = takeSignal(node, signals, consumed, timer?.firedEventId);
@@ -301,7 +307,8 @@ export function buildTimeline(events: readonly HistoryEvent[], workflow?: Workfl
     timeline.durationMs = (timeline.closedAt ?? facts.lastEventAt ?? 0) - timeline.startedAt;
   }
   const closedAt = timeline.closedAt;
-  flowStatuses(timeline, views, workflow, facts.signals);
+  const refusedTimers = new Set(facts.rejectedDecisions.flatMap((r) => (r.timerId ? [r.timerId] : [])));
+  flowStatuses(timeline, views, workflow, facts.signals, refusedTimers);
   for (const step of views.values()) {
     if (step.kind === 'wait' || step.kind === 'sleep') continue;
     if (step.status === 'carried' || step.attempts.length === 0) continue;

@@ -1,3 +1,4 @@
+import { parseBoundedJson } from '../workflow/bounded-json.js';
 import type { Json, JsonObject, WorkflowDefinition } from '../workflow/types.js';
 
 /** What a resumed run's input carries (see the `resume` operation). */
@@ -15,14 +16,12 @@ export type ParsedInput =
 
 /** The workflow input is a JSON object; a `resume` block names a known step and carries earlier results. */
 export function parseWorkflowInput(raw: string | undefined, workflow: WorkflowDefinition): ParsedInput {
-  let value: unknown;
-  try {
-    value = raw === undefined || raw === '' ? {} : JSON.parse(raw);
-  } catch {
-    return {
-      reason: 'InvalidInput',
-      error: 'The workflow input is not valid JSON; start the order with a JSON object',
-    };
+  let value: unknown = {};
+  if (raw !== undefined && raw !== '') {
+    const parsed = parseBoundedJson(raw);
+    if (!parsed.ok)
+      return { reason: 'InvalidInput', error: `The workflow input cannot be read: ${parsed.error}` };
+    value = parsed.value;
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { reason: 'InvalidInput', error: 'The workflow input must be a JSON object' };

@@ -1,5 +1,6 @@
 import * as S from '@aws-sdk/client-swf';
 import { buildTimeline, type HistoryEvent, scanHistory, type Timeline } from '../decider/index.js';
+import { valueDepthProblem } from '../workflow/bounded-json.js';
 import { cardNumberPaths, cardProblem } from '../workflow/card-data.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import { ValidationError } from '../workflow/errors.js';
@@ -63,6 +64,9 @@ export async function startWorkflow(
   request: { type?: string; input: unknown },
 ): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean }> {
   const module = moduleOf(context, request.type);
+  // Poison first: an input nested past the bound would overflow every recursive reader after this point.
+  const tooDeep = valueDepthProblem(request.input);
+  if (tooDeep) throw new ValidationError([tooDeep]);
   // Card numbers are refused whatever the workflow, wherever they hide (the module may check more itself).
   const cardProblems = cardNumberPaths(request.input).map(cardProblem);
   let parsed: JsonObject;

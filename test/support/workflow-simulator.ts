@@ -26,6 +26,11 @@ export interface SimulationOptions {
   cancelAfterDecisionTasks?: number;
   /** Signals sent to the run, each once this many decision tasks have completed. */
   signals?: { afterDecisionTasks: number; name: string; input?: unknown }[];
+  /**
+   * Whether SWF refuses a ScheduleActivityTask or StartTimer decision (the nth of them in the run): the cause,
+   * recorded as ScheduleActivityTaskFailed or StartTimerFailed in place of the decision, as SWF does.
+   */
+  refuse?: (decision: Decision, index: number) => string | undefined;
   /** Whether timers fire (default true); false leaves them pending, as a long wait would. */
   timersFire?: boolean;
   maxRounds?: number;
@@ -48,6 +53,7 @@ export function simulateWorkflow(
   const decisionTasks: DecisionRecord[] = [];
   const choose = options.choose ?? (() => 0);
   let canceled = false;
+  let refusable = 0;
   const sent = new Set<object>();
   for (let round = 0; round < (options.maxRounds ?? 2_000) && !history.isClosed(); round++) {
     const ready: (() => void)[] = [];
@@ -57,7 +63,25 @@ export function simulateWorkflow(
         const events = structuredClone(history.events);
         const { decisions } = decide(events, catalog);
         decisionTasks.push({ events, decisions });
-        history.completeDecisionTask(decisions);
+        const refusals: [Decision, string][] = [];
+        const accepted = decisions.filter((decision) => {
+          if (decision.decisionType !== 'ScheduleActivityTask' && decision.decisionType !== 'StartTimer')
+            return true;
+          const cause = options.refuse?.(decision, refusable++);
+          if (cause) refusals.push([decision, cause]);
+          return !cause;
+        });
+        history.completeDecisionTask(accepted);
+        for (const [decision, cause] of refusals) {
+          if (history.isClosed()) break;
+          if (decision.decisionType === 'ScheduleActivityTask') {
+            const { activityId, activityType } = decision.scheduleActivityTaskDecisionAttributes;
+            history.raw('ScheduleActivityTaskFailed', { activityId, activityType, cause }, true);
+          } else if (decision.decisionType === 'StartTimer') {
+            const { timerId } = decision.startTimerDecisionAttributes;
+            history.raw('StartTimerFailed', { timerId, cause }, true);
+          }
+        }
       });
     }
     for (const activityId of history.openActivities()) {

@@ -376,36 +376,51 @@ describe('decide: resume', () => {
 });
 
 describe('decide: invalid decisions and bad histories', () => {
-  it('fails the workflow, naming the cause, when SWF refuses to schedule an activity', () => {
+  it('compensates what completed, then fails naming the cause, when SWF refuses to schedule an activity', () => {
     const history = story();
-    decideAndRecord(history);
+    runUntil(history, 'ProcessData');
+    history.activityStarted('ProcessData#1').activityCompleted('ProcessData#1', { step: 'ProcessData' });
+    history.decisionTaskStarted();
+    expect(scheduled(decide(history.events, catalog).decisions).map((s) => s.activityId)).toEqual([
+      'EnrichData#1',
+    ]);
+    history.completeDecisionTask([]);
     history.raw(
       'ScheduleActivityTaskFailed',
       {
-        activityId: 'X#1',
-        activityType: { name: 'ValidateInput', version: '9' },
+        activityId: 'EnrichData#1',
+        activityType: { name: 'EnrichData', version: '9' },
         cause: 'ACTIVITY_TYPE_DOES_NOT_EXIST',
       },
       true,
     );
-    const { reason, details } = failDetails(only(decideAndRecord(history)));
+    const next = decideAndRecord(history);
+    expect(scheduled(next).map((s) => s.activityId)).toEqual(['ProcessData.compensate#1']);
+    const { reason, details } = failDetails(only(completeStep(history, 'ProcessData.compensate#1')));
     expect(reason).toBe('ScheduleActivityTaskFailed');
-    expect(details.cause).toBe('ACTIVITY_TYPE_DOES_NOT_EXIST');
-    expect(details.message).toContain('ValidateInput@9');
-    expect(details.message).toContain('swfctl register');
+    expect(details).toMatchObject({ failedStep: 'EnrichData', compensated: ['ProcessData'] });
+    expect(details.lastError.details).toContain('EnrichData#1 (EnrichData@9): ACTIVITY_TYPE_DOES_NOT_EXIST');
+    expect(details.lastError.details).toContain('swfctl register');
   });
 
-  it('fails the workflow, naming the cause, when SWF refuses a timer', () => {
+  it('fails naming the cause when SWF refuses a retry timer, after compensating', () => {
     const history = story();
-    decideAndRecord(history);
+    runUntil(history, 'ProcessData');
+    history.activityStarted('ProcessData#1').activityFailed('ProcessData#1', 'Transient', 'db down');
+    history.decisionTaskStarted();
+    const retry = decide(history.events, catalog).decisions;
+    expect(retry.map((d) => d.decisionType)).toEqual(['StartTimer']);
+    history.completeDecisionTask([]);
     history.raw(
       'StartTimerFailed',
-      { timerId: 'retry.ValidateInput#2', cause: 'OPEN_TIMERS_LIMIT_EXCEEDED' },
+      { timerId: 'retry.ProcessData#2', cause: 'OPEN_TIMERS_LIMIT_EXCEEDED' },
       true,
     );
+    // ValidateInput has nothing to undo: the run fails at once, and says why.
     const { reason, details } = failDetails(only(decideAndRecord(history)));
     expect(reason).toBe('StartTimerFailed');
-    expect(details.cause).toBe('OPEN_TIMERS_LIMIT_EXCEEDED');
+    expect(details).toMatchObject({ failedStep: 'ProcessData', attempts: 1, compensated: [] });
+    expect(details.lastError.details).toContain('OPEN_TIMERS_LIMIT_EXCEEDED');
   });
 
   it('throws a typed error for an unknown workflow version instead of deciding', () => {
@@ -429,7 +444,45 @@ describe('decide: invalid decisions and bad histories', () => {
     const history = story(anOrder({ notes: 'x'.repeat(40_000) }));
     const { reason, details } = failDetails(only(decideAndRecord(history)));
     expect(reason).toBe('PayloadTooLarge');
-    expect(details.message).toContain('ValidateInput#1');
+    expect(details.lastError.details).toContain('ValidateInput#1');
+  });
+
+  it('compensates the completed steps when a result makes the next input too large for SWF', () => {
+    const history = story();
+    decideAndRecord(history);
+    completeStep(history, 'ValidateInput#1', { pad: 'v'.repeat(17_000) });
+    const next = completeStep(history, 'ProcessData#1', { rows: 'x'.repeat(17_000) });
+    // EnrichData#1 cannot be scheduled (both results together exceed SWF's limit): ProcessData (completed,
+    // compensable) is undone first; its compensation gets its own step's result, which fits.
+    expect(
+      scheduled(next).map((s) => [s.activityId, Object.keys(JSON.parse(s.input).previousResults)]),
+    ).toEqual([['ProcessData.compensate#1', ['ProcessData']]]);
+    const { reason, details } = failDetails(only(completeStep(history, 'ProcessData.compensate#1')));
+    expect(reason).toBe('PayloadTooLarge');
+    expect(details).toMatchObject({ failedStep: 'EnrichData', compensated: ['ProcessData'] });
+  });
+
+  it('fails at its first decision a run whose input nests past the bound, and compensates one already under way', () => {
+    let deep = '0';
+    for (let i = 0; i < 5_000; i++) deep = `[${deep}]`;
+    const poison = story(`{"orderId":"A-1","deep":${deep}}`);
+    const { reason, details } = failDetails(only(decideAndRecord(poison)));
+    expect(reason).toBe('InvalidInput');
+    expect(details.message).toMatch(/more than 64 levels deep/);
+
+    // A run that completed steps before its input became unreadable (a bound tightened under it): undone first.
+    const history = story();
+    runUntil(history, 'EnrichData');
+    const started = history.events[0] as { workflowExecutionStartedEventAttributes: { input: string } };
+    started.workflowExecutionStartedEventAttributes.input = `{"orderId":"A-1","deep":${deep}}`;
+    history.activityStarted('EnrichData#1').activityCompleted('EnrichData#1', {});
+    const next = decideAndRecord(history);
+    expect(scheduled(next).map((s) => [s.activityId, JSON.parse(s.input).input])).toEqual([
+      ['ProcessData.compensate#1', {}],
+    ]);
+    const closed = failDetails(only(completeStep(history, 'ProcessData.compensate#1')));
+    expect(closed.reason).toBe('InvalidInput');
+    expect(closed.details).toMatchObject({ failedStep: 'input', compensated: ['ProcessData'] });
   });
 
   it('retries a close refused as UNHANDLED_DECISION, and stops on any other cause', () => {

@@ -17,6 +17,8 @@ const outcomeArbitrary = fc.constantFrom<Outcome>(
   { type: 'complete' },
   { type: 'complete' },
   { type: 'complete' },
+  // Two of these before a step make its input too large for SWF: the run ends, compensating (PayloadTooLarge).
+  { type: 'complete', result: { rows: 'x'.repeat(17_000) } },
   { type: 'fail', reason: 'TransientError', details: 'flaky' },
   { type: 'timeout', timeoutType: 'START_TO_CLOSE' },
 );
@@ -32,6 +34,8 @@ const scenarioArbitrary = fc.record({
   choices: fc.array(fc.nat({ max: 6 }), { maxLength: 200 }),
   signals: fc.array(signalArbitrary, { maxLength: 3 }),
   cancelAfter: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+  /** Which ScheduleActivityTask and StartTimer decisions SWF refuses (their index in the run). */
+  refusals: fc.uniqueArray(fc.nat({ max: 30 }), { maxLength: 2 }),
 });
 type Scenario = typeof scenarioArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
@@ -47,6 +51,8 @@ function run(scenario: Scenario) {
       choose: (count) => (choices.shift() ?? 0) % count,
       signals: scenario.signals,
       cancelAfterDecisionTasks: scenario.cancelAfter,
+      refuse: (_decision, index) =>
+        scenario.refusals.includes(index) ? 'ACTIVITY_TYPE_DOES_NOT_EXIST' : undefined,
     },
   );
 }
@@ -73,7 +79,8 @@ describe('decide: properties over random flows of parallel branches, signals, ti
     );
   });
 
-  it('compensates each completed step at most once, only after a failure, a rejection or a cancel, newest first', () => {
+  it('compensates each completed step exactly once, only after a failure, a rejection, a refused decision, an oversized payload or a cancel, newest first', () => {
+    const causes = new Set<string>();
     fc.assert(
       fc.property(scenarioArbitrary, (scenario) => {
         const { history, closeEvent } = run(scenario);
@@ -87,7 +94,11 @@ describe('decide: properties over random flows of parallel branches, signals, ti
             if (key?.kind === 'step') completedSteps.push(key.step);
             if (key?.kind === 'compensation') compensationsCompleted.push(key.step);
           }
-          if (event.eventType === 'ActivityTaskScheduled') {
+          // A compensation SWF refused to schedule counts as attempted: it is recorded as failed, never retried.
+          if (
+            event.eventType === 'ActivityTaskScheduled' ||
+            event.eventType === 'ScheduleActivityTaskFailed'
+          ) {
             const key = parseActivityId(attributesOf(event).activityId as string);
             if (key?.kind === 'compensation' && key.attempt === 1) compensationsScheduled.push(key.step);
           }
@@ -99,13 +110,31 @@ describe('decide: properties over random flows of parallel branches, signals, ti
           expect(['WorkflowExecutionFailed', 'WorkflowExecutionCanceled']).toContain(closeEvent?.eventType);
         if (closeEvent?.eventType === 'WorkflowExecutionCompleted')
           expect(compensationsScheduled).toEqual([]);
-        // Newest first: the reverse of the order the compensable steps completed (D has no compensation).
-        if (compensationsScheduled.length > 0) {
+        // Exactly once, newest first: every run that failed or was canceled undid each compensable step it
+        // completed, in the reverse of the order they completed (D has no compensation), whatever ended it.
+        const ended = closeEvent?.eventType;
+        if (ended === 'WorkflowExecutionFailed' || ended === 'WorkflowExecutionCanceled') {
           const compensable = completedSteps.filter((step) => step !== 'D');
           expect(compensationsScheduled).toEqual([...compensable].reverse());
+          causes.add(
+            ended === 'WorkflowExecutionCanceled'
+              ? 'Canceled'
+              : String(attributesOf(closeEvent as HistoryEvent).reason),
+          );
         }
       }),
       { numRuns: 300 },
+    );
+    // The random runs reached every kind of ending this property is about.
+    expect([...causes].sort()).toEqual(
+      expect.arrayContaining([
+        'Canceled',
+        'PayloadTooLarge',
+        'Rejected',
+        'ScheduleActivityTaskFailed',
+        'StartTimerFailed',
+        'StepFailed',
+      ]),
     );
   });
 

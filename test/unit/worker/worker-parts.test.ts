@@ -128,6 +128,21 @@ describe('card numbers in logs and at the door, whatever the workflow', () => {
     );
     expect((refusal as Error).message).not.toContain('4111');
   });
+
+  it('refuses a start whose input nests past the bound, at once and in words (swfctl, the console, the starter)', async () => {
+    const { startWorkflow } = await import('../../../lambda/worker/operations.js');
+    const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
+    const config = loadConfig({});
+    const context = { config, catalog: buildCatalog(config), swf: {} as never };
+    let deep: unknown = 0;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    await expect(startWorkflow(context, { input: { orderId: 'A-1', notes: deep } })).rejects.toMatchObject({
+      name: 'ValidationError',
+      problems: [
+        'the input nests lists and objects more than 64 levels deep; flatten it (no real input needs that many)',
+      ],
+    });
+  });
 });
 
 describe('the poll window', () => {
