@@ -3,6 +3,7 @@ import { encodeFailureDetails } from '../decider/failure-details.js';
 import { durationSeconds } from '../workflow/durations.js';
 import { isNonRetryable } from '../workflow/errors.js';
 import type { Catalog } from '../workflow/module.js';
+import { PayloadCorrupt, PayloadMissing, type PayloadStore } from '../workflow/payloads.js';
 import type {
   ActivityContext,
   ActivityPayload,
@@ -11,11 +12,18 @@ import type {
   Json,
 } from '../workflow/types.js';
 import { errorName, isGone } from './errors.js';
+import { offloadValue, resolveValue } from './payload-codec.js';
 import { type LoopResult, type PollerOptions, respondWithRetry, runPollLoop } from './poll-loop.js';
 
 export interface ActivityWorkerOptions extends PollerOptions {
   ports: ActivityPorts;
   allowFailureInjection: boolean;
+  /**
+   * Where payloads above the threshold are stored: references in an attempt's input are resolved before the
+   * activity runs, and a larger result is stored and sent as a reference. Without one, nothing is offloaded.
+   */
+  payloads?: PayloadStore;
+  offloadThreshold?: number;
 }
 
 type ActivityTask = S.PollForActivityTaskCommandOutput & { taskToken: string };
@@ -105,6 +113,28 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
     );
   }
   telemetry.appendKeys({ attempt: payload.attempt, activity: type.name });
+  try {
+    // The decider passes references on; the activity sees the values (sizes and hashes checked).
+    payload = {
+      ...payload,
+      input: (await resolveValue(options.payloads, payload.input)) as ActivityPayload['input'],
+      previousResults: Object.fromEntries(
+        await Promise.all(
+          Object.entries(payload.previousResults ?? {}).map(
+            async ([step, value]) => [step, await resolveValue(options.payloads, value)] as const,
+          ),
+        ),
+      ),
+    };
+  } catch (error) {
+    const known = error instanceof PayloadMissing || error instanceof PayloadCorrupt;
+    return fail(
+      known ? (error as Error).name : 'PayloadUnreadable',
+      (error as Error).message,
+      // A missing or changed body stays so; a store that could not be reached may answer next time.
+      known,
+    );
+  }
 
   const controller = new AbortController();
   let cancelRequested = false;
@@ -205,7 +235,12 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
       isNonRetryable(failure),
     );
   }
-  const text = JSON.stringify(result);
+  let text: string;
+  try {
+    text = JSON.stringify(await offloadValue(options.payloads, result ?? null, options.offloadThreshold));
+  } catch (error) {
+    return fail('PayloadStoreUnavailable', `Storing the result failed: ${(error as Error).message}`, false);
+  }
   if (text.length > LIMITS.result) {
     return fail(
       'ResultTooLarge',

@@ -5,14 +5,19 @@ import { cardNumberPaths, cardProblem } from '../workflow/card-data.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import { ValidationError } from '../workflow/errors.js';
 import { type Catalog, moduleFor, type WorkflowModule } from '../workflow/module.js';
+import type { PayloadStore } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
+import { offloadValue } from './payload-codec.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
 export interface OperationsContext {
   swf: S.SWFClient;
   config: WorkflowConfig;
   catalog: Catalog;
+  /** Where inputs above `offloadThreshold` characters are stored (a reference travels in SWF); none: not offloaded. */
+  payloads?: PayloadStore;
+  offloadThreshold?: number;
 }
 
 /** A refusal a user can act on; `code` is stable for scripts, the message says what to do. */
@@ -85,10 +90,11 @@ export async function startWorkflow(
       'resume: a start input may not carry a resume block; to run a closed run again from a step, use "swfctl resume <workflowId> --from <step>" (or the operations function\'s resume command)',
     ]);
   }
-  const input = JSON.stringify(parsed);
+  // Above the threshold, the input's large fields (or the whole input) are stored; references travel in SWF.
+  const input = JSON.stringify(await offloadValue(context.payloads, parsed, context.offloadThreshold));
   if (input.length > SWF_INPUT_LIMIT) {
     throw new ValidationError([
-      `the input is ${input.length} characters as JSON; SWF accepts at most ${SWF_INPUT_LIMIT}`,
+      `the input is ${input.length} characters as JSON; SWF accepts at most ${SWF_INPUT_LIMIT}${context.payloads ? '' : ' and no payload store is set up to hold larger ones (PAYLOAD_BUCKET on AWS; locally the directory next to SWF_EFFECTS_DB)'}`,
     ]);
   }
   const workflowId = module.workflowId(parsed);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { lazyPayloadStore, loadPayloadSettings } from '../../lambda/adapters/payload-config.js';
 import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../../lambda/worker/swf-client.js';
 import { loadConfig } from '../../lambda/workflow/config.js';
@@ -36,10 +37,13 @@ export function cliContext(options: { endpoint?: string }): OperationsContext & 
   // otherwise, as it is for the workers `npm start` runs; against AWS it stays off unless set.
   const local = clientOptions.endpoint !== undefined && isLoopback(clientOptions.endpoint);
   if (local && process.env.SWF_ALLOW_FAILURE_INJECTION === undefined) config.allowFailureInjection = true;
+  const payloadSettings = loadPayloadSettings(process.env);
   return {
     config,
     catalog: buildCatalog(config),
     swf: createSwfClient(clientOptions),
+    payloads: lazyPayloadStore(payloadSettings),
+    offloadThreshold: payloadSettings.threshold,
     endpoint: clientOptions.endpoint ?? 'AWS (the default credential chain and region)',
   };
 }

@@ -56,6 +56,8 @@ export async function runWorkerCommand(
           taskList: ctx.config.activityTaskList,
           ports: ports as NonNullable<typeof ports>,
           allowFailureInjection: ctx.config.allowFailureInjection,
+          payloads: ctx.payloads,
+          offloadThreshold: ctx.offloadThreshold,
         });
   });
   const results = await Promise.all(loops);

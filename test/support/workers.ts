@@ -53,6 +53,8 @@ export function startWorkers(options: {
         identity: `test-worker-${i}`,
         ports: options.ports,
         allowFailureInjection: true,
+        payloads: options.context.payloads,
+        offloadThreshold: options.context.offloadThreshold,
       }),
     ),
   ];

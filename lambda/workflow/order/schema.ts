@@ -12,6 +12,9 @@ export const ORDER_STEPS = [
 ] as const;
 export type OrderStepName = (typeof ORDER_STEPS)[number];
 
+/** The most lines an order may have. */
+export const MAX_ITEMS = 50_000;
+
 export const SUPPORTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'BRL'] as const;
 
 const identifier = (what: string) =>
@@ -67,7 +70,8 @@ export const orderSchema = z.strictObject({
       error: (issue) => (issue.input === undefined ? 'is required' : 'must be a list of items'),
     })
     .min(1, 'must contain at least one item')
-    .max(100, 'must contain at most 100 items'),
+    // A real catalogue order: large inputs are stored outside SWF and travel as a reference.
+    .max(MAX_ITEMS, `must contain at most ${MAX_ITEMS.toLocaleString('en-US')} items`),
   currency: z.enum(SUPPORTED_CURRENCIES, {
     error: (issue) =>
       issue.input === undefined

@@ -1,0 +1,64 @@
+import { NonRetryableError } from './errors.js';
+
+/**
+ * Large payloads live outside SWF (which takes at most 32,768 characters per field): a workflow input, an
+ * activity result or close details above the offload threshold is stored under its content address, and this
+ * small reference takes its place in the history. The decider passes references on and never reads them; the
+ * workers resolve them (checking size and hash) before an activity runs, and every view resolves them for display.
+ */
+export interface PayloadRef {
+  $payload: {
+    /** Where the body is: `s3://bucket/payloads/<sha256>`, or `local:payloads/<sha256>`. */
+    address: string;
+    /** The body's length in characters (its JSON text). */
+    size: number;
+    /** The body's SHA-256, hex: the content address. */
+    sha256: string;
+  };
+}
+
+/** A store of payload bodies by content address: S3 on AWS, a directory next to the SQLite data locally. */
+export interface PayloadStore {
+  /** Where a body with this hash is (or would be) kept, for the reference. */
+  address(sha256: string): string;
+  /** Stores a body under its hash; storing the same body again changes nothing. */
+  put(sha256: string, body: string): Promise<void>;
+  /** The body stored under the hash, or undefined when there is none. */
+  get(sha256: string): Promise<string | undefined>;
+}
+
+/** A reference whose body is gone (expired, deleted, never stored): the attempt cannot run, and retrying will not help. */
+export class PayloadMissing extends NonRetryableError {
+  override name = 'PayloadMissing';
+  constructor(ref: PayloadRef) {
+    super(
+      `The payload ${ref.$payload.address} (${ref.$payload.size} characters) is missing from the payload store: it expired or was deleted; start the run again with its input`,
+    );
+  }
+}
+
+/** A body that does not match its reference's size or hash: it was changed after it was stored. */
+export class PayloadCorrupt extends NonRetryableError {
+  override name = 'PayloadCorrupt';
+  constructor(ref: PayloadRef, why: string) {
+    super(
+      `The payload ${ref.$payload.address} does not match its reference (${why}); it was changed after it was stored`,
+    );
+  }
+}
+
+/** Whether a JSON value is a payload reference. */
+export function isPayloadRef(value: unknown): value is PayloadRef {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  const inner = (value as { $payload?: unknown }).$payload as Record<string, unknown> | undefined;
+  return (
+    keys.length === 1 &&
+    keys[0] === '$payload' &&
+    !!inner &&
+    typeof inner.address === 'string' &&
+    typeof inner.size === 'number' &&
+    typeof inner.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(inner.sha256)
+  );
+}

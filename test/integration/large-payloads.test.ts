@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as S from '@aws-sdk/client-swf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FilePayloadStore } from '../../lambda/adapters/file-payloads.js';
+import {
+  type OperationsContext,
+  readEvents,
+  resumeRun,
+  startWorkflow,
+} from '../../lambda/worker/operations.js';
+import { isPayloadRef } from '../../lambda/workflow/payloads.js';
+import { eventually, type OrderEnvironment, orderEnvironment, startWorkers } from '../support/workers.js';
+
+/**
+ * An order of 10,000 lines (about 1 MB of JSON) through the real swf-local and real workers: its input and the
+ * large results are stored next to the data and travel as references, so no SWF field nears 32,768 characters
+ * and an activity's input does not grow with the steps before it.
+ */
+const directory = mkdtempSync(join(tmpdir(), 'large-'));
+let env: OrderEnvironment;
+let context: OperationsContext;
+let workers: ReturnType<typeof startWorkers>;
+
+beforeAll(async () => {
+  env = await orderEnvironment({ env: { SWF_WORKFLOW_VERSION: '2' } });
+  context = {
+    ...env.context,
+    payloads: new FilePayloadStore(join(directory, 'payloads')),
+    offloadThreshold: 8_192,
+  };
+  workers = startWorkers({ swf: env.swf, context, ports: env.ports, pollHoldMs: 1_000, activityWorkers: 2 });
+});
+afterAll(async () => {
+  await workers.stop();
+  await env.server.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const largeOrder = (orderId: string) => ({
+  orderId,
+  customerId: 'cust-big',
+  currency: 'USD',
+  paymentToken: 'tok_big_order_1234',
+  items: Array.from({ length: 10_000 }, (_, i) => ({
+    sku: `SKU-${i}`,
+    quantity: 1 + (i % 3),
+    unitPrice: 0.05,
+  })),
+});
+
+const closed = (execution: { workflowId: string; runId: string }) =>
+  eventually(
+    async () => {
+      const info = await env.swf.send(
+        new S.DescribeWorkflowExecutionCommand({ domain: env.config.domain, execution }),
+      );
+      return info.executionInfo?.executionStatus === 'CLOSED' ? info.executionInfo.closeStatus : undefined;
+    },
+    60_000,
+    `${execution.workflowId} to close`,
+  );
+
+describe('an order of 10,000 lines', () => {
+  it('completes, with references in SWF in place of the large input and results, and resumes', async () => {
+    const order = largeOrder('BIG-1');
+    expect(JSON.stringify(order).length).toBeGreaterThan(400_000);
+    const run = await startWorkflow(context, { input: order });
+    expect(await closed(run)).toBe('COMPLETED');
+
+    const events = await readEvents(context, run);
+    const started = JSON.parse(events[0]?.workflowExecutionStartedEventAttributes?.input ?? '{}');
+    expect(started.orderId).toBe('BIG-1');
+    expect(isPayloadRef(started.items)).toBe(true);
+    const inputs = events
+      .filter((e) => e.eventType === 'ActivityTaskScheduled')
+      .map((e) => e.activityTaskScheduledEventAttributes?.input?.length ?? 0);
+    expect(inputs).toHaveLength(6);
+    // Each earlier result travels as its own reference: the last step's input is about the size of the first's.
+    expect(Math.max(...inputs)).toBeLessThan(4_000);
+    const processed = events.find(
+      (e) =>
+        e.eventType === 'ActivityTaskCompleted' &&
+        (e.activityTaskCompletedEventAttributes?.result ?? '').includes('$payload'),
+    );
+    expect(processed).toBeDefined();
+    // The effects saw the whole order.
+    const effects = await env.ports.orderStore.effectsOf('BIG-1');
+    expect((effects.reservation?.value as unknown[] | undefined)?.length).toBe(10_000);
+    expect(effects.record?.value).toMatchObject({ orderId: 'BIG-1', currency: 'USD' });
+    // 10,000 lines of 1, 2 or 3 at 0.05: 999.95 before whatever pricing adds.
+    expect(effects.record?.value.total).toBeGreaterThanOrEqual(999.95);
+
+    const resumed = await resumeRun(context, { workflowId: run.workflowId, fromStep: 'NotifyCompletion' });
+    expect(await closed(resumed)).toBe('COMPLETED');
+  }, 120_000);
+});

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FilePayloadStore, MemoryPayloadStore } from '../../lambda/adapters/file-payloads.js';
+import { createPayloadStore, loadPayloadSettings } from '../../lambda/adapters/payload-config.js';
+import { S3PayloadStore } from '../../lambda/adapters/s3-payloads.js';
+import { loadPayload, offloadValue, resolveValue, storePayload } from '../../lambda/worker/payload-codec.js';
+import { NonRetryableError } from '../../lambda/workflow/errors.js';
+import { isPayloadRef, type PayloadRef, type PayloadStore } from '../../lambda/workflow/payloads.js';
+import { peerClientSettings } from '../../local/runtime/aws-effects-peer.js';
+import { type MotoServer, startMoto } from '../../local/runtime/moto.js';
+import { motoForTests } from '../support/moto.js';
+
+/**
+ * One contract for every payload store: in memory (unit tests), a directory next to the SQLite data (every local
+ * process), and S3 on moto_server (what Lambda uses). `tamper` changes a stored body behind the store's back.
+ */
+interface Backend {
+  store: PayloadStore;
+  tamper(sha256: string, body: string): Promise<void>;
+}
+
+const hasMoto = await motoForTests('the S3 payload store contract');
+const directory = mkdtempSync(join(tmpdir(), 'payloads-'));
+let moto: MotoServer | undefined;
+
+const backends: Record<string, () => Promise<Backend>> = {
+  memory: async () => {
+    const store = new MemoryPayloadStore();
+    return { store, tamper: async (sha, body) => void store.bodies.set(sha, body) };
+  },
+  file: async () => {
+    const dir = join(directory, randomUUID());
+    const store = new FilePayloadStore(dir);
+    return { store, tamper: async (sha, body) => writeFileSync(join(dir, sha), body) };
+  },
+  ...(hasMoto
+    ? {
+        's3 (moto)': async (): Promise<Backend> => {
+          const s3 = new S3Client({
+            ...peerClientSettings((moto as MotoServer).endpoint),
+            forcePathStyle: true,
+          });
+          const bucket = `payloads-${randomUUID().slice(0, 8)}`;
+          await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+          return {
+            store: new S3PayloadStore(s3, bucket),
+            tamper: async (sha, body) =>
+              void (await s3.send(
+                new PutObjectCommand({ Bucket: bucket, Key: `payloads/${sha}`, Body: body }),
+              )),
+          };
+        },
+      }
+    : {}),
+};
+
+beforeAll(async () => {
+  if (hasMoto) moto = await startMoto();
+});
+afterAll(() => {
+  moto?.stop();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe.each(Object.keys(backends))('payload store: %s', (name) => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await (backends[name] as () => Promise<Backend>)();
+  });
+
+  it('stores a body under its hash and reads it back; storing it again changes nothing', async () => {
+    const text = JSON.stringify({ items: Array.from({ length: 2_000 }, (_, i) => ({ sku: `S${i}` })) });
+    const ref = await storePayload(backend.store, text);
+    expect(ref.$payload).toMatchObject({
+      size: text.length,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(ref.$payload.address).toContain(ref.$payload.sha256);
+    expect(await storePayload(backend.store, text)).toEqual(ref);
+    expect(await loadPayload(backend.store, ref)).toEqual(JSON.parse(text));
+    expect(await backend.store.get('0'.repeat(64))).toBeUndefined();
+  });
+
+  it('fails a missing or changed body with a non-retryable error that names it', async () => {
+    const ref = await storePayload(backend.store, JSON.stringify({ note: 'x'.repeat(10_000) }));
+    const missing: PayloadRef = { $payload: { ...ref.$payload, sha256: 'f'.repeat(64), address: 'gone' } };
+    const size = ref.$payload.size;
+    const error = await loadPayload(backend.store, missing).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(NonRetryableError);
+    expect(error).toMatchObject({
+      name: 'PayloadMissing',
+      message: `The payload gone (${size} characters) is missing from the payload store: it expired or was deleted; start the run again with its input`,
+    });
+    await backend.tamper(ref.$payload.sha256, JSON.stringify({ note: 'y'.repeat(10_000) }));
+    await expect(loadPayload(backend.store, ref)).rejects.toMatchObject({
+      name: 'PayloadCorrupt',
+      message: expect.stringContaining('its SHA-256 differs'),
+    });
+    await backend.tamper(ref.$payload.sha256, '{}');
+    await expect(loadPayload(backend.store, ref)).rejects.toMatchObject({
+      name: 'PayloadCorrupt',
+      message: expect.stringContaining(`2 characters, the reference says ${size}`),
+    });
+  });
+
+  it('offloads the large fields of a value and keeps the small ones inline, and resolves them back', async () => {
+    const order = {
+      orderId: 'A-1',
+      currency: 'USD',
+      items: Array.from({ length: 1_000 }, (_, i) => ({ sku: `S${i}`, quantity: 1, unitPrice: 1 })),
+    };
+    const travelled = (await offloadValue(backend.store, order, 8_192)) as Record<string, unknown>;
+    expect(travelled.orderId).toBe('A-1');
+    expect(isPayloadRef(travelled.items)).toBe(true);
+    expect(JSON.stringify(travelled).length).toBeLessThan(400);
+    expect(await resolveValue(backend.store, travelled as never)).toEqual(order);
+    // Small values travel as they are; a large array travels as one reference.
+    expect(await offloadValue(backend.store, { a: 1 }, 8_192)).toEqual({ a: 1 });
+    const list = await offloadValue(backend.store, order.items, 8_192);
+    expect(isPayloadRef(list)).toBe(true);
+    expect(await resolveValue(backend.store, list)).toEqual(order.items);
+  });
+});
+
+describe('payload settings', () => {
+  it('keeps payloads next to the SQLite data locally, in the bucket on AWS, and nowhere without one', async () => {
+    expect(loadPayloadSettings({})).toEqual({
+      backend: 'file',
+      directory: '.swf-local/payloads',
+      threshold: 8_192,
+    });
+    expect(
+      loadPayloadSettings({ SWF_EFFECTS_DB: '/data/x/orders.db', SWF_OFFLOAD_THRESHOLD: '2048' }),
+    ).toEqual({
+      backend: 'file',
+      directory: '/data/x/payloads',
+      threshold: 2_048,
+    });
+    expect(loadPayloadSettings({ SWF_EFFECTS: 'aws', PAYLOAD_BUCKET: 'my-payloads' })).toMatchObject({
+      backend: 's3',
+      bucket: 'my-payloads',
+    });
+    expect(loadPayloadSettings({ SWF_EFFECTS: 'aws' })).toMatchObject({ backend: 'none' });
+    expect(await createPayloadStore({ backend: 'none', threshold: 8_192 })).toBeUndefined();
+    expect(() => loadPayloadSettings({ SWF_OFFLOAD_THRESHOLD: '100' })).toThrow(
+      /Invalid payload store configuration: SWF_OFFLOAD_THRESHOLD/,
+    );
+  });
+});
