@@ -12,7 +12,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PRODUCTION_PROFILE = 'swf-orders:production';
 
 /** The effect adapters' clients: loaded on first use, in production from the AWS SDK v3 the runtime provides. */
-const RUNTIME_PROVIDED = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sns'];
+const RUNTIME_PROVIDED = [
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/lib-dynamodb',
+  '@aws-sdk/client-sns',
+  '@aws-sdk/client-s3',
+];
 
 /**
  * How a function is bundled. Both profiles minify and tree-shake the SDK's ES modules, and bundle the SDK the

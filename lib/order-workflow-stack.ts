@@ -4,6 +4,7 @@ import { buildCatalog } from '../lambda/workflow/index.js';
 import { handlerEnvironment, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/common-environment.js';
 import { OperationsApi } from './constructs/operations-api.js';
 import { OrderEffects } from './constructs/order-effects.js';
+import { PayloadBucket } from './constructs/payload-bucket.js';
 import { Pollers } from './constructs/pollers.js';
 import { SwfRegistration } from './constructs/registration.js';
 import { PRODUCTION_PROFILE } from './function-defaults.js';
@@ -27,6 +28,7 @@ export interface OrderWorkflowStackProps extends StackProps {
 export class OrderWorkflowStack extends Stack {
   readonly effects: OrderEffects;
   readonly registration: SwfRegistration;
+  readonly payloads: PayloadBucket;
   readonly pollers: Pollers;
   readonly api: OperationsApi;
   readonly alarmTopic: AlarmTopic;
@@ -44,7 +46,12 @@ export class OrderWorkflowStack extends Stack {
       stage,
       notificationEmail: props.settings.notificationEmail,
     });
-    const environment = { ...handlerEnvironment(config, stage, production), ...this.effects.environment };
+    this.payloads = new PayloadBucket(this, 'Payloads', { stage, retentionDays: config.domainRetentionDays });
+    const environment = {
+      ...handlerEnvironment(config, stage, production),
+      ...this.effects.environment,
+      ...this.payloads.environment,
+    };
     const serviceName = environment.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
     this.registration = new SwfRegistration(this, 'Registration', {
@@ -64,6 +71,11 @@ export class OrderWorkflowStack extends Stack {
     // Only the activity worker applies effects; the operations function reads them for `order`.
     this.effects.grantApplyEffects(this.pollers.activityWorker.role);
     this.effects.grantReadEffects(this.api.operations.role);
+    // Large inputs are stored by the starter, resolved and written by the activity worker, read for display.
+    this.payloads.grantWrite(this.api.starter.role);
+    this.payloads.grantWrite(this.pollers.activityWorker.role);
+    this.payloads.grantRead(this.pollers.activityWorker.role);
+    this.payloads.grantRead(this.api.operations.role);
     // Pollers and starters come up once the domain and types exist.
     for (const fn of [
       this.pollers.decider,

@@ -1,4 +1,3 @@
-import { lazyPayloadStore, loadPayloadSettings } from '../adapters/payload-config.js';
 import type { OperationsContext } from '../worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../worker/swf-client.js';
 import { loadConfig } from '../workflow/config.js';
@@ -19,13 +18,4 @@ export const pollHoldMs = Number(env.SWF_POLL_HOLD_SECONDS ?? 60) * 1000;
 export const pollWindowMs = env.SWF_POLL_WINDOW_SECONDS
   ? Number(env.SWF_POLL_WINDOW_SECONDS) * 1000
   : undefined;
-/** Where large inputs and results are kept (PAYLOAD_BUCKET on AWS); the S3 client loads on first use only. */
-export const payloadSettings = loadPayloadSettings(env);
-export const payloads = lazyPayloadStore(payloadSettings);
-export const operationsContext: OperationsContext = {
-  swf,
-  config,
-  catalog,
-  payloads,
-  offloadThreshold: payloadSettings.threshold,
-};
+export const operationsContext: OperationsContext = { swf, config, catalog };

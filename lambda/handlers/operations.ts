@@ -5,8 +5,8 @@ import { cancelRun, resumeRun, runHistory, signalRun, terminateRun } from '../wo
 import { describeRun } from '../worker/run-description.js';
 import { ValidationError } from '../workflow/errors.js';
 import { effectPorts } from './effect-ports.js';
-import { operationsContext } from './function-runtime.js';
 import type { LambdaContext } from './lambda-context.js';
+import { offloadingContext } from './payload-store.js';
 
 const ref = { workflowId: z.string().min(1).max(256), runId: z.string().min(1).max(64).optional() };
 /** The filters and paging every bulk command takes. */
@@ -78,7 +78,7 @@ async function bulkCommand(request: BulkCommand, context?: Pick<LambdaContext, '
   }
   const remaining = context?.getRemainingTimeInMillis() ?? 30_000;
   const batch = await bulkBatch(
-    operationsContext,
+    offloadingContext,
     {
       operation: request.command,
       filter: {
@@ -120,11 +120,11 @@ export const handler = async (event: unknown, context?: Pick<LambdaContext, 'get
   const request = parsed.data;
   switch (request.command) {
     case 'history':
-      return runHistory(operationsContext, request.workflowId, request);
+      return runHistory(offloadingContext, request.workflowId, request);
     case 'describe': {
       // What `swfctl describe --json` prints: status, failure, lineage (the timeline is `history`'s).
       const { timeline: _timeline, ...description } = await describeRun(
-        operationsContext,
+        offloadingContext,
         request.workflowId,
         request.runId,
       );
@@ -134,16 +134,16 @@ export const handler = async (event: unknown, context?: Pick<LambdaContext, 'get
     case 'order': {
       const ports = await effectPorts();
       const id = request.command === 'effects' ? request.workflowId : request.orderId;
-      return readEffects(operationsContext.catalog.modules, (subject) => ports.effectsOf(subject), id);
+      return readEffects(offloadingContext.catalog.modules, (subject) => ports.effectsOf(subject), id);
     }
     case 'resume':
-      return resumeRun(operationsContext, request);
+      return resumeRun(offloadingContext, request);
     case 'signal':
-      return signalRun(operationsContext, request);
+      return signalRun(offloadingContext, request);
     case 'cancel':
-      return cancelRun(operationsContext, request);
+      return cancelRun(offloadingContext, request);
     case 'terminate':
-      return terminateRun(operationsContext, request);
+      return terminateRun(offloadingContext, request);
     case 'resume-failed':
     case 'cancel-all':
     case 'terminate-all':

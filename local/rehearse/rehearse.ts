@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { table } from '../cli/format.js';
 import {
@@ -65,6 +66,11 @@ function physicalNames(assembly: Assembly, suffix: string) {
       physical.set(id, { ref: name, arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}` });
     if (resource.Type === 'AWS::DynamoDB::Table')
       physical.set(id, { ref: name, arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}` });
+    if (resource.Type === 'AWS::S3::Bucket') {
+      // Bucket names: lower case, at most 63 characters.
+      const bucket = `payloads-${suffix}-${id.toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
+      physical.set(id, { ref: bucket, arn: `arn:aws:s3:::${bucket}` });
+    }
     // KMS is not rehearsed: the key is named so the topic's KmsMasterKeyId resolves, not created.
     if (resource.Type === 'AWS::KMS::Key') {
       const arn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${randomUUID()}`;
@@ -137,7 +143,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     const awsEndpoint = options.awsEndpoint ?? (moto as MotoServer).endpoint;
     const aws = peerClientSettings(awsEndpoint);
 
-    print('3/6 creating the table and topics from the template…');
+    print('3/6 creating the table, the payload bucket and the topics from the template…');
     const suffix = randomUUID().slice(0, 8);
     const { physical, pseudo } = physicalNames(assembly, suffix);
     const readers = new Map<string, (waitMs?: number) => Promise<ReceivedEvent[]>>();
@@ -160,6 +166,12 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
           client.destroy();
         }
       }
+    }
+    for (const [id, resource] of Object.entries(assembly.resources)) {
+      if (resource.Type !== 'AWS::S3::Bucket') continue;
+      const s3 = new S3Client({ ...aws, forcePathStyle: true });
+      await s3.send(new CreateBucketCommand({ Bucket: physical.get(id)?.ref as string }));
+      s3.destroy();
     }
     for (const [id, resource] of Object.entries(assembly.resources)) {
       if (resource.Type !== 'AWS::SNS::Topic') continue;

@@ -11,7 +11,7 @@ export interface RehearsalOrder extends Omit<DemoOrder, 'action'> {
   action?: DemoOrder['action'] | 'start-again';
 }
 
-/** `count` orders (at least 8): happy ones, then one of each path the deployed system must get right. */
+/** `count` orders (at least 8): happy ones, then one of each path the deployed system must get right, and a large one. */
 export function rehearsalOrders(count: number, tag: string): RehearsalOrder[] {
   const extra: RehearsalOrder[] = [
     {
@@ -46,6 +46,22 @@ export function rehearsalOrders(count: number, tag: string): RehearsalOrder[] {
     },
   };
   extra[1] = { ...(extra[1] as RehearsalOrder), order: { ...template, orderId: `${tag}-again` } };
+  // Far above SWF's 32,768 characters: the starter stores the lines in the payload bucket, references travel.
+  extra.push({
+    orderId: `${tag}-large`,
+    workflowId: `order-${tag}-large`,
+    scenario: 'a 10,000-line order: its lines in the payload bucket, references in SWF',
+    order: {
+      ...template,
+      orderId: `${tag}-large`,
+      items: Array.from({ length: 10_000 }, (_, i) => ({
+        sku: `SKU-${i}`,
+        quantity: 1 + (i % 3),
+        unitPrice: 0.05,
+      })),
+    },
+    expect: 'COMPLETED',
+  });
   return [
     ...base.map((o) => ({
       ...o,

@@ -74,6 +74,66 @@ describe('settings and naming', () => {
   });
 });
 
+describe('the payload bucket', () => {
+  const { template } = buildStack();
+  const bucketId = Object.keys(template.findResources('AWS::S3::Bucket'))[0] as string;
+
+  it('is encrypted, private, HTTPS-only, owned by the account, and expires payloads after the retention', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      // 30 days of retention, plus a week: no history still points at an expired payload.
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            Prefix: 'payloads/',
+            ExpirationInDays: 37,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            Status: 'Enabled',
+          }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    buildStack({ stage: 'prod' }).template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+  });
+
+  it('lets the starter put, the activity worker put and get, operations get, each under payloads/ only', () => {
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/payloads/*']] };
+    const s3 = (role: string) =>
+      statementsOf(template, role)
+        .filter((s) => JSON.stringify(s.Action).includes('s3:'))
+        .map((s) => [s.Action, s.Resource]);
+    expect(s3('ApiStarterRole')).toEqual([['s3:PutObject', objects]]);
+    expect(s3('PollersActivityWorkerRole')).toEqual([
+      ['s3:PutObject', objects],
+      ['s3:GetObject', objects],
+    ]);
+    expect(s3('ApiOperationsRole')).toEqual([['s3:GetObject', objects]]);
+    for (const role of ['PollersDeciderRole', 'ApiMonitorRole', 'RegistrationHandlerRole'])
+      expect(s3(role)).toEqual([]);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties.Environment?.Variables as Record<string, unknown> | undefined)
+      .filter((v) => v?.SWF_DOMAIN);
+    for (const variables of functions) expect(variables?.PAYLOAD_BUCKET).toEqual({ Ref: bucketId });
+  });
+});
+
 describe('least-privilege IAM', () => {
   const swfResources = (statement: { Resource: unknown }) => JSON.stringify(statement.Resource);
 
@@ -124,6 +184,8 @@ describe('least-privilege IAM', () => {
       'kms:GenerateDataKey',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      's3:GetObject',
+      's3:PutObject',
       'sns:Publish',
       'swf:PollForActivityTask',
       'swf:RecordActivityTaskHeartbeat',
@@ -138,6 +200,7 @@ describe('least-privilege IAM', () => {
     expect(actionsOf(statements)).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      's3:PutObject',
       'swf:ListClosedWorkflowExecutions',
       'swf:ListOpenWorkflowExecutions',
       'swf:StartWorkflowExecution',
@@ -284,7 +347,13 @@ describe('order effects', () => {
     expect(publish?.Resource).toEqual({ Ref: topicId });
     expect(
       actionsOf(statementsOf(template, 'ApiOperationsRole')).filter((a) => !a.startsWith('swf:')),
-    ).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    ).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:GetObject',
+    ]);
     for (const role of [
       'PollersDeciderRole',
       'ApiStarterRole',

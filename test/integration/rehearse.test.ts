@@ -31,6 +31,7 @@ describe.skipIf(!hasMoto)('npm run rehearse, reduced', () => {
         'COMPLETED',
         'COMPLETED',
         'COMPLETED',
+        'COMPLETED',
         'FAILED',
         'REJECTED',
       ].sort(),

@@ -34,9 +34,10 @@ export const validateInput: ActivityFunction<OrderPorts> = (payload, context) =>
 export const processData: ActivityFunction<OrderPorts> = async (payload, context) => {
   const order = orderOf(payload);
   const totals = priceOrder(order);
+  // What the stock needs, one [sku, quantity] pair per line: compact, so a large order fits one stored item.
   const outcome = await context.ports.orderStore.reserveStock(
     order.orderId,
-    totals.lines as unknown as Json,
+    totals.lines.map((line) => [line.sku, line.quantity]),
     ownerOf(context),
   );
   return {
@@ -70,7 +71,11 @@ export const saveResults: ActivityFunction<OrderPorts> = async (payload, context
       customerId: order.customerId,
       currency: order.currency,
       total: totals.total,
-      details: { totals, enrichment: payload.previousResults.EnrichData ?? null } as unknown as Json,
+      // The priced lines stay in the run's history (ProcessData's result); the record keeps the sums.
+      details: {
+        totals: { ...totals, lines: undefined, lineCount: totals.lines.length },
+        enrichment: payload.previousResults.EnrichData ?? null,
+      } as unknown as Json,
     },
     ownerOf(context),
   );

@@ -106,14 +106,14 @@ describe('parseOrder', () => {
       'orderId: must be at most 64 characters',
       'notes: must be at most 1,000 characters',
     ]);
-    // A real catalogue order fits (large inputs travel as a reference); beyond 50,000 lines it is refused.
+    // A real catalogue order fits (large inputs travel as a reference); beyond 25,000 lines it is refused.
     const lines = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ sku: `S${i}`, quantity: 1, unitPrice: 1 }));
     expect(
       parseOrder(anOrder({ items: lines(10_000) }), { allowFailureInjection: false }).items,
     ).toHaveLength(10_000);
-    expect(problemsOf(anOrder({ items: lines(50_001) }))).toEqual([
-      'items: must contain at most 50,000 items',
+    expect(problemsOf(anOrder({ items: lines(25_001) }))).toEqual([
+      'items: must contain at most 25,000 items',
     ]);
   });
 
