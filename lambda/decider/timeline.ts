@@ -104,6 +104,8 @@ export interface Timeline {
   /** Signals the run received, in order, with their input (parsed when it is JSON). */
   signals: { name?: string; at: number; input?: Json; eventId: number; takenBy?: string; ignored?: string }[];
   steps: StepView[];
+  /** Payloads stored outside SWF that the view resolved for display (set by the operations, not the decider). */
+  payloads?: { where: string; address: string; size: number; resolved: boolean; problem?: string }[];
 }
 
 const CLOSED: Record<string, RunStatus> = {

@@ -120,7 +120,8 @@ export const handler = async (event: unknown, context?: Pick<LambdaContext, 'get
   const request = parsed.data;
   switch (request.command) {
     case 'history':
-      return runHistory(offloadingContext, request.workflowId, request);
+      // Stored payloads are inlined up to 1 MB each, so the answer stays within Lambda's 6 MB response.
+      return runHistory(offloadingContext, request.workflowId, { ...request, maxPayloadChars: 1_000_000 });
     case 'describe': {
       // What `swfctl describe --json` prints: status, failure, lineage (the timeline is `history`'s).
       const { timeline: _timeline, ...description } = await describeRun(

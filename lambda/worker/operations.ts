@@ -8,7 +8,7 @@ import { type Catalog, moduleFor, type WorkflowModule } from '../workflow/module
 import type { PayloadStore } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
-import { offloadValue } from './payload-codec.js';
+import { offloadValue, resolveForDisplay, type ShownPayload } from './payload-codec.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
 export interface OperationsContext {
@@ -206,7 +206,7 @@ export async function readEvents(context: OperationsContext, execution: RunRef):
 export async function runHistory(
   context: OperationsContext,
   workflowId: string,
-  options: { runId?: string; pageSize?: number; nextPageToken?: string } = {},
+  options: { runId?: string; pageSize?: number; nextPageToken?: string; maxPayloadChars?: number } = {},
 ): Promise<{
   execution: RunRef;
   info: Partial<S.WorkflowExecutionInfo>;
@@ -218,7 +218,7 @@ export async function runHistory(
   const execution = { workflowId, runId: info.execution?.runId ?? '' };
   const all = await readEvents(context, execution);
   const workflow = context.catalog.workflow(info.workflowType?.name ?? '', info.workflowType?.version ?? '');
-  const timeline = buildTimeline(all as HistoryEvent[], workflow);
+  const timeline = await withPayloads(context, buildTimeline(all as HistoryEvent[], workflow), options);
   const size = options.pageSize ?? all.length;
   const offset = options.nextPageToken
     ? Number(Buffer.from(options.nextPageToken, 'base64url').toString()) || 0
@@ -227,6 +227,32 @@ export async function runHistory(
   const nextPageToken =
     offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
   return { execution, info, timeline, events, nextPageToken };
+}
+
+/**
+ * The timeline with the payloads stored outside SWF resolved for people (the input, each attempt's result, the
+ * run's result), and listed with their sizes in `timeline.payloads`. `maxPayloadChars` bounds what is inlined
+ * (the operations function stays within Lambda's 6 MB response).
+ */
+async function withPayloads(
+  context: OperationsContext,
+  timeline: Timeline,
+  options: { maxPayloadChars?: number },
+): Promise<Timeline> {
+  const shown: ShownPayload[] = [];
+  const show = (value: Json | undefined, where: string) =>
+    resolveForDisplay(context.payloads, value, where, shown, options.maxPayloadChars);
+  timeline.input = await show(timeline.input, 'input');
+  for (const step of timeline.steps)
+    for (const attempt of step.attempts)
+      if (attempt.result !== undefined)
+        attempt.result = await show(attempt.result, `${attempt.activityId} result`);
+  const results = (timeline.result as { results?: Record<string, Json> } | undefined)?.results;
+  if (results && typeof results === 'object')
+    for (const [step, value] of Object.entries(results))
+      results[step] = (await show(value, `result.${step}`)) as Json;
+  if (shown.length > 0) timeline.payloads = shown;
+  return timeline;
 }
 
 export interface ResumeResult extends RunRef {

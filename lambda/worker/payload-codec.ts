@@ -84,3 +84,59 @@ export function refsIn(value: unknown): PayloadRef[] {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
   return Object.values(value).filter(isPayloadRef);
 }
+
+/** A payload a view resolved (or could not), with where it was and how large it is. */
+export interface ShownPayload {
+  /** Where in the run it was: `input.items`, `ProcessData#1 result`, `result.ProcessData.totals`. */
+  where: string;
+  address: string;
+  size: number;
+  /** false: left as its reference (larger than the view shows, or missing from the store: see `problem`). */
+  resolved: boolean;
+  problem?: string;
+}
+
+/**
+ * A value for people: its references (the value itself, or its fields) replaced by the stored values, each
+ * listed in `shown` with its size; a body above `maxChars`, or one that cannot be read, stays a reference.
+ */
+export async function resolveForDisplay(
+  store: PayloadStore | undefined,
+  value: Json | undefined,
+  where: string,
+  shown: ShownPayload[],
+  maxChars = 16_000_000,
+): Promise<Json | undefined> {
+  if (value === undefined) return undefined;
+  if (isPayloadRef(value)) {
+    const entry: ShownPayload = {
+      where,
+      address: value.$payload.address,
+      size: value.$payload.size,
+      resolved: false,
+    };
+    shown.push(entry);
+    if (!store) {
+      entry.problem = 'no payload store is configured here';
+      return value;
+    }
+    if (value.$payload.size > maxChars) {
+      entry.problem = `larger than the ${maxChars.toLocaleString('en-US')} characters this view shows`;
+      return value;
+    }
+    try {
+      const body = await loadPayload(store, value);
+      entry.resolved = true;
+      return resolveForDisplay(store, body, where, shown, maxChars);
+    } catch (error) {
+      entry.problem = (error as Error).message;
+      return value;
+    }
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (!Object.values(value).some(isPayloadRef)) return value;
+  const resolved: JsonObject = {};
+  for (const [key, field] of Object.entries(value))
+    resolved[key] = (await resolveForDisplay(store, field, `${where}.${key}`, shown, maxChars)) as Json;
+  return resolved;
+}

@@ -177,6 +177,13 @@ export function renderTimeline(workflowId: string, runId: string, timeline: Time
         `  ${formatTime(signal.at)}  ${signal.name ?? '(unnamed)'}${payload(signal.input)}${signal.takenBy ? `  → ${signal.takenBy}` : ''}${signal.ignored ? `  (ignored: ${signal.ignored})` : ''}`,
       );
   }
+  if (timeline.payloads?.length) {
+    lines.push('', 'payloads stored outside SWF (references in the history, resolved here)');
+    for (const p of timeline.payloads)
+      lines.push(
+        `  ${p.where.padEnd(32)} ${p.size.toLocaleString('en-US').padStart(11)} characters  ${p.address}${p.resolved ? '' : `  (not shown: ${p.problem})`}`,
+      );
+  }
   lines.push('', ...closingSection(timeline));
   return lines.join('\n');
 }

@@ -8,9 +8,11 @@ import {
   type OperationsContext,
   readEvents,
   resumeRun,
+  runHistory,
   startWorkflow,
 } from '../../lambda/worker/operations.js';
 import { isPayloadRef } from '../../lambda/workflow/payloads.js';
+import { renderTimeline } from '../../local/cli/format.js';
 import { eventually, type OrderEnvironment, orderEnvironment, startWorkers } from '../support/workers.js';
 
 /**
@@ -38,7 +40,7 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-const largeOrder = (orderId: string) => ({
+const largeOrder = (orderId: string, unitPrice = 0.05) => ({
   orderId,
   customerId: 'cust-big',
   currency: 'USD',
@@ -46,7 +48,7 @@ const largeOrder = (orderId: string) => ({
   items: Array.from({ length: 10_000 }, (_, i) => ({
     sku: `SKU-${i}`,
     quantity: 1 + (i % 3),
-    unitPrice: 0.05,
+    unitPrice,
   })),
 });
 
@@ -94,5 +96,55 @@ describe('an order of 10,000 lines', () => {
 
     const resumed = await resumeRun(context, { workflowId: run.workflowId, fromStep: 'NotifyCompletion' });
     expect(await closed(resumed)).toBe('COMPLETED');
+
+    // Every view resolves the references for people, and says what was stored and how large it is.
+    const { timeline } = await runHistory(context, run.workflowId, { runId: run.runId });
+    expect((timeline.input as { items: unknown[] }).items).toHaveLength(10_000);
+    const stored = timeline.payloads ?? [];
+    expect(stored.find((p) => p.where === 'input.items')).toMatchObject({
+      resolved: true,
+      size: JSON.stringify(order.items).length,
+      address: expect.stringMatching(/^local:payloads\/[0-9a-f]{64}$/),
+    });
+    expect(stored.some((p) => p.where.startsWith('ProcessData#1 result'))).toBe(true);
+    const text = renderTimeline(run.workflowId, run.runId, timeline);
+    expect(text).toContain('payloads stored outside SWF (references in the history, resolved here)');
+    expect(text).toMatch(/ {2}input\.items +\d{3},\d{3} characters {2}local:payloads\/[0-9a-f]{64}\n/);
+    // A view with a smaller budget (the operations function's) leaves larger bodies as references, and says so.
+    const bounded = await runHistory(context, run.workflowId, { runId: run.runId, maxPayloadChars: 1_000 });
+    expect(bounded.timeline.payloads?.find((p) => p.where === 'input.items')).toMatchObject({
+      resolved: false,
+      problem: 'larger than the 1,000 characters this view shows',
+    });
+    // Without the store, the same: the reference, and why it is not shown.
+    const bare = await runHistory({ ...context, payloads: undefined }, run.workflowId, { runId: run.runId });
+    expect(bare.timeline.payloads?.[0]).toMatchObject({
+      resolved: false,
+      problem: 'no payload store is configured here',
+    });
+  }, 120_000);
+
+  it('fails an attempt whose payload is gone, at once, with a non-retryable error that names it', async () => {
+    // Its own lines: payloads are stored by content, and BIG-1's lines are in the store.
+    const order = largeOrder('BIG-2', 0.07);
+    const forgetful: OperationsContext = {
+      ...context,
+      // Stores nothing: every reference it hands out points at a missing body.
+      payloads: {
+        address: (sha) => `local:payloads/${sha}`,
+        put: async () => undefined,
+        get: async () => undefined,
+      },
+    };
+    const run = await startWorkflow(forgetful, { input: order });
+    expect(await closed(run)).toBe('FAILED');
+    const { timeline } = await runHistory(context, run.workflowId, { runId: run.runId });
+    expect(timeline.failure?.reason).toBe('StepFailed');
+    const validate = timeline.steps.find((s) => s.step === 'ValidateInput');
+    expect(validate?.attempts).toHaveLength(1);
+    expect(validate?.attempts[0]).toMatchObject({ reason: 'PayloadMissing', nonRetryable: true });
+    expect(validate?.attempts[0]?.details).toMatch(
+      /^The payload local:payloads\/[0-9a-f]{64} \(\d+ characters\) is missing/,
+    );
   }, 120_000);
 });

@@ -264,6 +264,39 @@ export async function renderRun(
       el('h3', {}, 'Input'),
       el('div', { 'data-testid': 'input' }, pretty(timeline.input)),
     ),
+    timeline.payloads?.length
+      ? el(
+          'div',
+          { class: 'panel', 'data-testid': 'payloads' },
+          el('h3', {}, 'Payloads stored outside SWF'),
+          el(
+            'p',
+            { class: 'muted' },
+            'The history holds references to these; they are shown resolved above.',
+          ),
+          el(
+            'table',
+            {},
+            el(
+              'tbody',
+              {},
+              ...timeline.payloads.map((p) =>
+                el(
+                  'tr',
+                  {},
+                  el('td', {}, p.where),
+                  el('td', {}, `${p.size.toLocaleString('en-US')} characters`),
+                  el(
+                    'td',
+                    { class: 'muted' },
+                    p.resolved ? p.address : `${p.address} (not shown: ${p.problem})`,
+                  ),
+                ),
+              ),
+            ),
+          ),
+        )
+      : null,
     el(
       'div',
       { class: 'panel' },
