@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -242,6 +242,36 @@ describe('swfctl', () => {
         runs: [runId],
         recordSummary: '33.45 USD for cust-42',
       });
+
+      // A 10,000-line order from a file: swfctl stores its lines next to the SQLite data, the worker process
+      // reads them from there, and history shows them resolved, with their size.
+      const big = join(directory, 'order-big.json');
+      const items = Array.from({ length: 10_000 }, (_, i) => ({
+        sku: `SKU-${i}`,
+        quantity: 1,
+        unitPrice: 0.01,
+      }));
+      writeFileSync(big, JSON.stringify(anOrder({ orderId: 'CLI-BIG', items })));
+      const bigStart = await swfctl('start', '--order', big);
+      expect(bigStart.code, bigStart.stderr).toBe(0);
+      const bigRun = /\(run (\S+)\)/.exec(bigStart.stdout)?.[1];
+      let bigStatus: string | undefined;
+      for (const until = Date.now() + 60_000; bigStatus !== 'COMPLETED' && Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const info = await swf.send(
+          new DescribeWorkflowExecutionCommand({
+            domain: 'cli-domain',
+            execution: { workflowId: 'order-CLI-BIG', runId: bigRun },
+          }),
+        );
+        bigStatus = info.executionInfo?.closeStatus;
+      }
+      expect(bigStatus, workers.map((w) => `${w.kind}: ${w.stderr()}`).join('\n')).toBe('COMPLETED');
+      const history = await swfctl('history', 'order-CLI-BIG');
+      expect(history.stdout).toMatch(
+        /\n {2}input\.items +\d{3},\d{3} characters {2}local:payloads\/[0-9a-f]{64}\n/,
+      );
+      expect(readdirSync(join(directory, 'payloads')).length).toBeGreaterThan(0);
     } finally {
       for (const { child } of workers) child.kill('SIGINT');
     }
