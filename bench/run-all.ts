@@ -24,6 +24,7 @@ import { killHard, spawnServer } from '../test/support/server-process.js';
 import { measureBundles } from './bundles.js';
 import { measureDecide } from './decide-histories.js';
 import { callCost, cpuMs, percentile, rssMb, spawnEcho, spawnMoto } from './harness.js';
+import { measurePayloads } from './payload-bench.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const SMOKE = process.argv.includes('--smoke');
@@ -229,6 +230,7 @@ if (moto) {
 rmSync(directory, { recursive: true, force: true });
 // Bundles: synthesized twice, so only in the full run (`npm run bench:bundles` runs them alone).
 if (!SMOKE) results.bundles = await measureBundles({ iterations: 15 });
+results.payloads = await measurePayloads(SMOKE ? 1 : 10);
 results.decide = measureDecide(SMOKE ? [1000] : [1000, 10000, 25000], SMOKE ? 3 : 30);
 results.throughput = throughput;
 results.calls = calls;
@@ -274,6 +276,31 @@ console.log(
     ),
   )}`,
 );
+{
+  const rows = results.payloads as Awaited<ReturnType<typeof measurePayloads>>;
+  const of = (order: string, step: string) => rows.find((r) => r.order === order && r.step === step);
+  const steps = [...new Set(rows.map((r) => r.step))];
+  console.log(
+    `\n${table(
+      [
+        'step (with offload)',
+        '10 lines ms',
+        '10,000 lines ms',
+        '10 lines input chars',
+        '10,000 lines input chars',
+      ],
+      steps.map((step) =>
+        [
+          step,
+          of('10 lines', step)?.medianMs,
+          of('10,000 lines', step)?.medianMs,
+          of('10 lines', step)?.inputChars,
+          of('10,000 lines', step)?.inputChars,
+        ].map(cell),
+      ),
+    )}`,
+  );
+}
 if (results.bundles) {
   console.log(
     `\n${table(

@@ -28,5 +28,18 @@ describe('npm run bench, smoke mode (the full run is not for CI)', () => {
       results.throughput.filter((r: { stepsPerSecond?: number }) => (r.stepsPerSecond ?? 0) > 0).length,
     ).toBeGreaterThanOrEqual(4);
     expect(results.decide[0].events).toBeGreaterThan(1000);
+    // Time per step with offload, 10 and 10,000 lines: each step of both measured, inputs the same size
+    // whatever the step (every earlier result a reference).
+    expect(stdout).toContain('step (with offload)');
+    const payloads = results.payloads as {
+      order: string;
+      step: string;
+      medianMs: number;
+      inputChars: number;
+    }[];
+    expect(payloads).toHaveLength(10);
+    for (const row of payloads) expect(row.medianMs).toBeGreaterThanOrEqual(0);
+    const large = payloads.filter((r) => r.order === '10,000 lines').map((r) => r.inputChars);
+    expect(Math.max(...large)).toBeLessThan(4_000);
   }, 250_000);
 });
