@@ -14,6 +14,8 @@ import {
 } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
 import { describeRun } from '../lambda/worker/run-description.js';
+import { jsonTextDepthProblem } from '../lambda/workflow/bounded-json.js';
+import { ValidationError } from '../lambda/workflow/errors.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
@@ -171,6 +173,13 @@ program
     if (!source) throw new InvalidArgumentError('give the input with --input FILE|JSON (or --order)');
     // Inline JSON starts with a bracket or a quote; anything else is a file path.
     const text = /^\s*[[{"]/.test(source) ? source : readFileSync(source, 'utf8');
+    const tooDeep = jsonTextDepthProblem(text);
+    if (tooDeep) throw new ValidationError([tooDeep]);
+    // Lambda takes at most 6 MB per invocation: say so before someone tries this input with the starter function.
+    if (text.length > LAMBDA_INVOCATION_LIMIT)
+      process.stderr.write(
+        `note: this input is ${(text.length / 2 ** 20).toFixed(1)} MB; the starter function cannot take it (a Lambda invocation carries at most 6 MB), so start it with swfctl, which stores it in the payload store itself\n`,
+      );
     const started = await startWorkflow(context(), { type: options.type, input: JSON.parse(text) });
     print(
       started.alreadyCompleted
@@ -180,6 +189,9 @@ program
           : `started ${started.workflowId} (run ${started.runId})`,
     );
   });
+
+/** The most a Lambda invocation's payload may carry (the starter function's event). */
+const LAMBDA_INVOCATION_LIMIT = 6 * 2 ** 20;
 
 const CLOSE_STATUSES: Record<string, S.CloseStatus> = {
   completed: 'COMPLETED',

@@ -86,6 +86,13 @@ describe('swfctl', () => {
     expect(invalid.stderr).toBe(
       'swfctl: Invalid order: paymentToken: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead\n',
     );
+    // Poison: nested 5,000 levels deep in 10 KB; refused at once, in words, before anything reads it.
+    const deep = `{"orderId":"CLI-3","notes":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    const poison = await swfctl('start', '--input', deep);
+    expect(poison.code).toBe(2);
+    expect(poison.stderr).toBe(
+      'swfctl: Invalid order: the input nests lists and objects more than 64 levels deep; flatten it (no real input needs that many)\n',
+    );
     const unknown = await swfctl('history', 'order-NOPE');
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toBe(
