@@ -1,4 +1,13 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { PayloadStore } from '../workflow/payloads.js';
 
@@ -19,13 +28,38 @@ export class FilePayloadStore implements PayloadStore {
   async put(sha256: string, body: string): Promise<void> {
     const path = join(this.directory, sha256);
     try {
-      if (statSync(path).size > 0) return;
+      if (statSync(path).size > 0) {
+        // Stored before: a new reference to it starts its age again, as a PutObject does in S3.
+        const now = new Date();
+        utimesSync(path, now, now);
+        return;
+      }
     } catch {
       // Not stored yet.
     }
     const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(temporary, body, 'utf8');
     renameSync(temporary, path);
+  }
+
+  /**
+   * Deletes bodies last stored more than `days` ago, as the bucket's lifecycle rule does on AWS (the domain's
+   * retention plus a week: no history can still point at them). Returns how many it deleted.
+   */
+  expire(days: number, now = Date.now()): number {
+    let deleted = 0;
+    for (const name of readdirSync(this.directory)) {
+      const path = join(this.directory, name);
+      try {
+        if (now - statSync(path).mtimeMs > days * 86_400_000) {
+          unlinkSync(path);
+          deleted++;
+        }
+      } catch {
+        // Gone meanwhile (another process expired it).
+      }
+    }
+    return deleted;
   }
 
   async get(sha256: string): Promise<string | undefined> {

@@ -10,9 +10,12 @@ import { DEFAULT_EFFECTS_DB } from './effects-config.js';
  * directory next to the SQLite data locally (every local process shares it), or nowhere (inputs and results
  * must then fit SWF's 32,768 characters).
  */
+/** Days a payload outlives the histories that can point at them (the bucket's lifecycle rule uses the same). */
+export const PAYLOAD_GRACE_DAYS = 7;
+
 export type PayloadSettings =
   | { backend: 's3'; bucket: string; threshold: number }
-  | { backend: 'file'; directory: string; threshold: number }
+  | { backend: 'file'; directory: string; threshold: number; expireAfterDays: number }
   | { backend: 'none'; threshold: number };
 
 const schema = z.object({
@@ -23,6 +26,7 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
     .optional(),
   SWF_PAYLOADS_DIR: z.string().min(1).optional(),
+  SWF_DOMAIN_RETENTION_DAYS: z.coerce.number().int().min(0).max(90).default(30),
   /** Characters of JSON above which a payload is stored (1,024 to 32,000; default 8,192). */
   SWF_OFFLOAD_THRESHOLD: z.coerce.number().int().min(1_024).max(32_000).default(8_192),
 });
@@ -37,9 +41,17 @@ export function loadPayloadSettings(env: Record<string, string | undefined>): Pa
   const c = parsed.data;
   const threshold = c.SWF_OFFLOAD_THRESHOLD;
   if (c.PAYLOAD_BUCKET) return { backend: 's3', bucket: c.PAYLOAD_BUCKET, threshold };
-  if (c.SWF_PAYLOADS_DIR) return { backend: 'file', directory: c.SWF_PAYLOADS_DIR, threshold };
+  // Bodies outlive the histories that point at them by a week, as the bucket's lifecycle rule says on AWS.
+  const expireAfterDays = c.SWF_DOMAIN_RETENTION_DAYS + PAYLOAD_GRACE_DAYS;
+  if (c.SWF_PAYLOADS_DIR)
+    return { backend: 'file', directory: c.SWF_PAYLOADS_DIR, threshold, expireAfterDays };
   if (c.SWF_EFFECTS === 'aws') return { backend: 'none', threshold };
-  return { backend: 'file', directory: join(dirname(c.SWF_EFFECTS_DB), 'payloads'), threshold };
+  return {
+    backend: 'file',
+    directory: join(dirname(c.SWF_EFFECTS_DB), 'payloads'),
+    threshold,
+    expireAfterDays,
+  };
 }
 
 /** The store the settings name, or undefined for none; the S3 client is loaded only when chosen. */
@@ -59,7 +71,9 @@ export async function createPayloadStore(
     }
     case 'file': {
       const { FilePayloadStore } = await import('./file-payloads.js');
-      return new FilePayloadStore(settings.directory);
+      const store = new FilePayloadStore(settings.directory);
+      store.expire(settings.expireAfterDays);
+      return store;
     }
     case 'none':
       return undefined;

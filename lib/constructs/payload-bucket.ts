@@ -10,8 +10,7 @@ export interface PayloadBucketProps {
   retentionDays: number;
 }
 
-/** Days a payload outlives the histories that can point at it. */
-export const PAYLOAD_GRACE_DAYS = 7;
+import { PAYLOAD_GRACE_DAYS } from '../../lambda/adapters/payload-config.js';
 export const PAYLOAD_PREFIX = 'payloads/';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -126,19 +126,39 @@ describe.each(Object.keys(backends))('payload store: %s', (name) => {
   });
 });
 
+describe('the local payload directory', () => {
+  it('expires bodies a week after the retention, as the bucket does, and a new reference renews one', async () => {
+    const dir = join(directory, 'expiry');
+    const store = new FilePayloadStore(dir);
+    const old = await storePayload(store, JSON.stringify({ old: 'x'.repeat(9_000) }));
+    const renewed = await storePayload(store, JSON.stringify({ renewed: 'y'.repeat(9_000) }));
+    const fresh = await storePayload(store, JSON.stringify({ fresh: 'z'.repeat(9_000) }));
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    for (const ref of [old, renewed]) utimesSync(join(dir, ref.$payload.sha256), longAgo, longAgo);
+    await storePayload(store, JSON.stringify({ renewed: 'y'.repeat(9_000) }));
+    expect(store.expire(37)).toBe(1);
+    expect(await store.get(old.$payload.sha256)).toBeUndefined();
+    expect(await store.get(renewed.$payload.sha256)).toBeDefined();
+    expect(await store.get(fresh.$payload.sha256)).toBeDefined();
+  });
+});
+
 describe('payload settings', () => {
   it('keeps payloads next to the SQLite data locally, in the bucket on AWS, and nowhere without one', async () => {
     expect(loadPayloadSettings({})).toEqual({
       backend: 'file',
       directory: '.swf-local/payloads',
       threshold: 8_192,
+      expireAfterDays: 37,
     });
+    expect(loadPayloadSettings({ SWF_DOMAIN_RETENTION_DAYS: '7' })).toMatchObject({ expireAfterDays: 14 });
     expect(
       loadPayloadSettings({ SWF_EFFECTS_DB: '/data/x/orders.db', SWF_OFFLOAD_THRESHOLD: '2048' }),
     ).toEqual({
       backend: 'file',
       directory: '/data/x/payloads',
       threshold: 2_048,
+      expireAfterDays: 37,
     });
     expect(loadPayloadSettings({ SWF_EFFECTS: 'aws', PAYLOAD_BUCKET: 'my-payloads' })).toMatchObject({
       backend: 's3',
