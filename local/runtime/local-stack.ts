@@ -26,7 +26,8 @@ export interface LocalStack {
   consoleUrl: string;
   /** The handlers' shared module state (catalog, config, ports), loaded after the environment was set. */
   runtime: typeof import('../../lambda/handlers/function-runtime.js') &
-    typeof import('../../lambda/handlers/effect-ports.js');
+    typeof import('../../lambda/handlers/effect-ports.js') &
+    typeof import('../../lambda/handlers/payload-store.js');
   stop(): Promise<void>;
 }
 
@@ -59,11 +60,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const runtime = {
     ...(await import('../../lambda/handlers/function-runtime.js')),
     ...(await import('../../lambda/handlers/effect-ports.js')),
+    ...(await import('../../lambda/handlers/payload-store.js')),
   };
   const { registerCatalog } = await import('../../lambda/worker/registration.js');
   await registerCatalog(runtime.swf, runtime.catalog);
   consoleRoutes = createConsoleRoutes({
-    context: runtime.operationsContext,
+    // With the payload store, as the starter and the operations function have it: large inputs are stored.
+    context: runtime.offloadingContext,
     effectsOf: async (orderId) => (await runtime.effectPorts()).effectsOf(orderId),
   });
   const decider = await import('../../lambda/handlers/decider.js');

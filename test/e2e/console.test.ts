@@ -383,6 +383,29 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     expect(await page.locator('[data-step="◇ Approval"]').getAttribute('data-status')).toBe('completed');
   }, 40_000);
 
+  it('shows an order of 10,000 lines with its stored payloads resolved, and lists them with their sizes', async () => {
+    const context = stack.runtime.offloadingContext;
+    const items = Array.from({ length: 10_000 }, (_, i) => ({
+      sku: `BIG-${i}`,
+      quantity: 1,
+      unitPrice: 0.01,
+    }));
+    const run = await startOrder(context, anOrder({ orderId: 'UI-BIG', items }));
+    await eventually(async () =>
+      (await findRun(context, 'order-UI-BIG')).executionStatus === 'CLOSED' ? true : undefined,
+    );
+    await openRun('order-UI-BIG', run.runId);
+    await page.waitForSelector('[data-testid=payloads]');
+    const payloads = (await page.locator('[data-testid=payloads]').textContent()) ?? '';
+    expect(payloads).toMatch(/input\.items\d{3},\d{3} characterslocal:payloads\/[0-9a-f]{64}/);
+    expect(payloads).toContain('ProcessData#1 result.totals');
+    // The input panel shows the lines themselves, not the reference.
+    const input = (await page.locator('[data-testid=input]').textContent()) ?? '';
+    expect(input).toContain('BIG-9999');
+    expect(input).not.toContain('$payload');
+    expect(await page.locator('[data-testid=header] .badge').textContent()).toBe('COMPLETED');
+  }, 60_000);
+
   it('renders an order input with HTML and script in it as inert text', async () => {
     const run = await findRun(stack.runtime.operationsContext, 'order-UI-OK-2');
     await openRun('order-UI-OK-2', run.execution?.runId ?? '');
