@@ -200,6 +200,19 @@ describe('swfctl', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  /** The run's close status once it completed, or whatever it is after a minute. */
+  const closeStatus = async (workflowId: string, runId: string | undefined) => {
+    let status: string | undefined;
+    for (const until = Date.now() + 60_000; status !== 'COMPLETED' && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const info = await swf.send(
+        new DescribeWorkflowExecutionCommand({ domain: 'cli-domain', execution: { workflowId, runId } }),
+      );
+      status = info.executionInfo?.closeStatus;
+    }
+    return status;
+  };
+
   it('runs a decider and an activity worker until Ctrl+C, and they finish an order started meanwhile', async () => {
     expect((await swfctl('register')).code).toBe(0);
     const env = cliEnv();
@@ -219,18 +232,8 @@ describe('swfctl', () => {
       const started = await swfctl('start', '--order', JSON.stringify(anOrder({ orderId: 'CLI-W' })));
       expect(started.code, started.stderr).toBe(0);
       const runId = /\(run (\S+)\)/.exec(started.stdout)?.[1];
-      let status: string | undefined;
       // Both workers start cold (tsx compiles on first run), which takes seconds on a loaded CI machine.
-      for (const until = Date.now() + 60_000; status !== 'COMPLETED' && Date.now() < until; ) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        const info = await swf.send(
-          new DescribeWorkflowExecutionCommand({
-            domain: 'cli-domain',
-            execution: { workflowId: 'order-CLI-W', runId },
-          }),
-        );
-        status = info.executionInfo?.closeStatus;
-      }
+      const status = await closeStatus('order-CLI-W', runId);
       expect(status, workers.map((w) => `${w.kind}: ${w.stderr()}`).join('\n')).toBe('COMPLETED');
       // The completed order is not started again, and its effects are where the worker put them.
       expect(
@@ -262,17 +265,7 @@ describe('swfctl', () => {
       const bigStart = await swfctl('start', '--order', big);
       expect(bigStart.code, bigStart.stderr).toBe(0);
       const bigRun = /\(run (\S+)\)/.exec(bigStart.stdout)?.[1];
-      let bigStatus: string | undefined;
-      for (const until = Date.now() + 60_000; bigStatus !== 'COMPLETED' && Date.now() < until; ) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        const info = await swf.send(
-          new DescribeWorkflowExecutionCommand({
-            domain: 'cli-domain',
-            execution: { workflowId: 'order-CLI-BIG', runId: bigRun },
-          }),
-        );
-        bigStatus = info.executionInfo?.closeStatus;
-      }
+      const bigStatus = await closeStatus('order-CLI-BIG', bigRun);
       expect(bigStatus, workers.map((w) => `${w.kind}: ${w.stderr()}`).join('\n')).toBe('COMPLETED');
       const history = await swfctl('history', 'order-CLI-BIG');
       expect(history.stdout).toMatch(
