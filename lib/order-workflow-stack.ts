@@ -76,6 +76,8 @@ export class OrderWorkflowStack extends Stack {
     this.payloads.grantWrite(this.pollers.activityWorker.role);
     this.payloads.grantRead(this.pollers.activityWorker.role);
     this.payloads.grantRead(this.api.operations.role);
+    // The decider stores close results and details too large for SWF.
+    this.payloads.grantWrite(this.pollers.decider.role);
     // Pollers and starters come up once the domain and types exist.
     for (const fn of [
       this.pollers.decider,

@@ -80,6 +80,14 @@ export interface CompensationFailure {
   lastError: AttemptError;
 }
 
+export interface DecideOptions {
+  /**
+   * The longest close result or details to write whole (default SWF's 32,768 characters; longer ones are cut
+   * down). A decider worker that stores large payloads passes more, and stores what exceeds its threshold.
+   */
+  closeLimit?: number;
+}
+
 export interface DecideResult {
   decisions: Decision[];
   state: WorkflowState;
@@ -90,7 +98,12 @@ export interface DecideResult {
  * no randomness; the same events always give the same decisions, and replaying any prefix never schedules
  * an attempt twice, because every decision is derived from what the history already records.
  */
-export function decide(events: readonly HistoryEvent[], catalog: Catalog): DecideResult {
+export function decide(
+  events: readonly HistoryEvent[],
+  catalog: Catalog,
+  options: DecideOptions = {},
+): DecideResult {
+  const closeLimit = options.closeLimit ?? SWF_LIMITS.data;
   const facts = readHistory(events);
   const { name, version } = facts.workflowType;
   const workflow = catalog.workflow(name, version);
@@ -122,7 +135,7 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     refused.set(rejection.activityId ?? rejection.timerId ?? rejection.id, rejection);
 
   const parsedInput = parseWorkflowInput(facts.input, workflow);
-  if ('error' in parsedInput) return invalidInput(workflow, facts, state, refused, parsedInput);
+  if ('error' in parsedInput) return invalidInput(workflow, facts, state, refused, parsedInput, closeLimit);
   const { input, resume } = parsedInput;
   const flow = workflow.flow;
   // A resumed run carries every node before the one holding its first step.
@@ -144,7 +157,15 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
   const completions: { step: Step; eventId: number }[] = [];
   const consumed = new Set<number>();
   const leading: Decision[] = [];
-  const context: DecisionContext = { workflow, facts, input, state, lineageId: resume?.lineageId, refused };
+  const context: DecisionContext = {
+    workflow,
+    facts,
+    input,
+    state,
+    lineageId: resume?.lineageId,
+    refused,
+    closeLimit,
+  };
   let current: Current | undefined;
   for (const node of flow.slice(startNode)) {
     if (node.when) {
@@ -230,7 +251,7 @@ export function decide(events: readonly HistoryEvent[], catalog: Catalog): Decid
     .filter((signal) => signal.why !== undefined) as WorkflowState['ignoredSignals'];
 
   if (!current) {
-    const result = complete(state);
+    const result = complete(state, closeLimit);
     return { ...result, decisions: [...leading, ...result.decisions] };
   }
   state.currentStep = current.node.name;
@@ -312,6 +333,8 @@ interface DecisionContext {
   lineageId?: string;
   /** Decisions SWF refused, by activity or timer id. */
   refused: ReadonlyMap<string, RejectedDecision>;
+  /** The longest close result or details written whole (see DecideOptions). */
+  closeLimit: number;
 }
 
 function stepAttempts(facts: HistoryFacts, kind: ActivityKey['kind'], step: Step) {
@@ -514,7 +537,7 @@ function compensate(
   };
   if (outcome === 'cancel') {
     state.phase = 'closing';
-    const details = fitData({
+    const details = fitData(context.closeLimit, {
       reason: 'CancelRequested',
       canceledAtStep: state.currentStep ?? null,
       ...summary,
@@ -530,7 +553,7 @@ function compensate(
   const failure = state.failure;
   const reason =
     state.compensationFailures.length > 0 ? 'CompensationFailed' : (state.failureReason ?? 'StepFailed');
-  const result = failWorkflow(state, reason, {
+  const result = failWorkflow(context.closeLimit, state, reason, {
     failedStep: failure?.failedStep ?? null,
     attempts: failure?.attempts ?? 0,
     lastError: failure ? { ...failure.lastError } : null,
@@ -567,6 +590,7 @@ function invalidInput(
   state: WorkflowState,
   refused: ReadonlyMap<string, RejectedDecision>,
   parsed: { error: string; reason: 'InvalidInput' | 'InvalidResume' },
+  closeLimit: number,
 ): DecideResult {
   const completions: { step: Step; eventId: number }[] = [];
   for (const step of workflow.steps) {
@@ -583,21 +607,21 @@ function invalidInput(
   state.failureReason = parsed.reason;
   if (completions.length === 0) {
     state.ending = { cause: parsed.reason };
-    return failWorkflow(state, parsed.reason, { message: parsed.error });
+    return failWorkflow(closeLimit, state, parsed.reason, { message: parsed.error });
   }
   state.failure = {
     failedStep: 'input',
     attempts: 0,
     lastError: { reason: parsed.reason, details: parsed.error },
   };
-  const context: DecisionContext = { workflow, facts, input: {}, state, refused };
+  const context: DecisionContext = { workflow, facts, input: {}, state, refused, closeLimit };
   return compensate(context, ordered(completions), 'fail', []);
 }
 
-function complete(state: WorkflowState): DecideResult {
+function complete(state: WorkflowState, limit: number): DecideResult {
   state.phase = 'closing';
   let result = JSON.stringify({ results: state.results });
-  if (result.length > SWF_LIMITS.data) {
+  if (result.length > limit) {
     result = JSON.stringify({
       results: null,
       truncated: `the results are ${result.length} characters, above SWF's ${SWF_LIMITS.data}; read each step's result from the history`,
@@ -612,7 +636,7 @@ function complete(state: WorkflowState): DecideResult {
   };
 }
 
-function failWorkflow(state: WorkflowState, reason: string, details: object): DecideResult {
+function failWorkflow(limit: number, state: WorkflowState, reason: string, details: object): DecideResult {
   state.phase = 'closing';
   return {
     decisions: [
@@ -620,7 +644,7 @@ function failWorkflow(state: WorkflowState, reason: string, details: object): De
         decisionType: 'FailWorkflowExecution',
         failWorkflowExecutionDecisionAttributes: {
           reason: reason.slice(0, SWF_LIMITS.reason),
-          details: fitData(details),
+          details: fitData(limit, details),
         },
       },
     ],
@@ -633,12 +657,12 @@ function stuck(state: WorkflowState, reason: string): DecideResult {
 }
 
 /** Serialises details, dropping error details first if the whole would exceed SWF's data limit. */
-function fitData(details: object): string {
+function fitData(limit: number, details: object): string {
   const text = JSON.stringify(details);
-  if (text.length <= SWF_LIMITS.data) return text;
+  if (text.length <= limit) return text;
   const slim = JSON.parse(text, (key, value) => (key === 'details' ? undefined : value)) as JsonObject;
   const slimText = JSON.stringify(slim);
-  return slimText.length <= SWF_LIMITS.data ? slimText : JSON.stringify({ truncated: true });
+  return slimText.length <= limit ? slimText : JSON.stringify({ truncated: true });
 }
 
 function hintFor(cause: string): string {

@@ -8,11 +8,18 @@ import {
 } from '../decider/index.js';
 import { durationSeconds } from '../workflow/durations.js';
 import type { Catalog } from '../workflow/module.js';
+import type { PayloadStore } from '../workflow/payloads.js';
+import type { Json } from '../workflow/types.js';
 import { errorName } from './errors.js';
+import { DEFAULT_OFFLOAD_THRESHOLD, offloadValue } from './payload-codec.js';
 import { type LoopResult, type PollerOptions, respondWithRetry, runPollLoop } from './poll-loop.js';
 import type { WorkerTelemetry } from './telemetry.js';
 
-export type DeciderOptions = PollerOptions;
+export interface DeciderOptions extends PollerOptions {
+  /** Where close results and details above `offloadThreshold` are stored; without one they are cut to fit SWF. */
+  payloads?: PayloadStore;
+  offloadThreshold?: number;
+}
 
 export interface DecisionTask {
   taskToken: string;
@@ -81,6 +88,45 @@ function countDecisions(decisions: readonly Decision[], telemetry: WorkerTelemet
   }
 }
 
+/** The longest close result or details a decider with a store writes (then stores): far above any real run. */
+const MAX_STORED_CLOSE = 16 * 2 ** 20;
+
+/** Close results and details above the threshold, stored: a reference takes their place in the decision. */
+async function offloadClose(
+  decisions: Decision[],
+  store: PayloadStore,
+  threshold = DEFAULT_OFFLOAD_THRESHOLD,
+): Promise<Decision[]> {
+  // Field by field, so what tools read from a close (failedStep, reason, the run's small results) stays inline.
+  const stored = async (text: string) =>
+    text.length > threshold
+      ? JSON.stringify(await offloadValue(store, JSON.parse(text) as Json, threshold))
+      : text;
+  return Promise.all(
+    decisions.map(async (decision): Promise<Decision> => {
+      switch (decision.decisionType) {
+        case 'CompleteWorkflowExecution': {
+          const result = await stored(decision.completeWorkflowExecutionDecisionAttributes.result);
+          return { ...decision, completeWorkflowExecutionDecisionAttributes: { result } };
+        }
+        case 'FailWorkflowExecution': {
+          const a = decision.failWorkflowExecutionDecisionAttributes;
+          return {
+            ...decision,
+            failWorkflowExecutionDecisionAttributes: { ...a, details: await stored(a.details) },
+          };
+        }
+        case 'CancelWorkflowExecution': {
+          const details = await stored(decision.cancelWorkflowExecutionDecisionAttributes.details);
+          return { ...decision, cancelWorkflowExecutionDecisionAttributes: { details } };
+        }
+        default:
+          return decision;
+      }
+    }),
+  );
+}
+
 /** Handles one decision task: decide from the full history and respond. A decider error leaves the task to time out. */
 export async function handleDecisionTask(task: DecisionTask, options: DeciderOptions): Promise<void> {
   const { telemetry } = options;
@@ -93,7 +139,10 @@ export async function handleDecisionTask(task: DecisionTask, options: DeciderOpt
   let decisions: Decision[];
   let phase: string;
   try {
-    const result = decide(task.events as HistoryEvent[], options.catalog);
+    // With a payload store, close results and details are written whole and stored above the threshold.
+    const result = decide(task.events as HistoryEvent[], options.catalog, {
+      closeLimit: options.payloads ? MAX_STORED_CLOSE : undefined,
+    });
     decisions = result.decisions;
     phase = result.state.phase;
   } catch (error) {
@@ -107,6 +156,17 @@ export async function handleDecisionTask(task: DecisionTask, options: DeciderOpt
     return;
   }
   telemetry.timing('DecisionLatency', performance.now() - started);
+  if (options.payloads) {
+    try {
+      decisions = await offloadClose(decisions, options.payloads, options.offloadThreshold);
+    } catch (error) {
+      // The store is unreachable: close with what fits SWF, as a decider without a store does.
+      telemetry.warn('storing a close payload failed; closing with what fits SWF', {
+        error: errorName(error),
+      });
+      decisions = decide(task.events as HistoryEvent[], options.catalog).decisions;
+    }
+  }
   countDecisions(decisions, telemetry);
   const outcome = await respondWithRetry(
     () =>

@@ -243,6 +243,10 @@ async function withPayloads(
   const show = (value: Json | undefined, where: string) =>
     resolveForDisplay(context.payloads, value, where, shown, options.maxPayloadChars);
   timeline.input = await show(timeline.input, 'input');
+  // A close result or failure details the decider stored.
+  timeline.result = await show(timeline.result, 'result');
+  if (timeline.failure?.details !== undefined)
+    timeline.failure.details = await show(timeline.failure.details, 'failure details');
   for (const step of timeline.steps)
     for (const attempt of step.attempts)
       if (attempt.result !== undefined)

@@ -50,7 +50,12 @@ export async function runWorkerCommand(
       pollHoldMs: options.pollHold * 1000,
     };
     return kind === 'decider'
-      ? runDecider({ ...common, taskList: ctx.config.decisionTaskList })
+      ? runDecider({
+          ...common,
+          taskList: ctx.config.decisionTaskList,
+          payloads: ctx.payloads,
+          offloadThreshold: ctx.offloadThreshold,
+        })
       : runActivityWorker({
           ...common,
           taskList: ctx.config.activityTaskList,

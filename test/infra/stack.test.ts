@@ -113,7 +113,7 @@ describe('the payload bucket', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 
-  it('lets the starter put, the activity worker put and get, operations get, each under payloads/ only', () => {
+  it('lets the starter and the decider put, the activity worker put and get, operations get, each under payloads/ only', () => {
     const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/payloads/*']] };
     const s3 = (role: string) =>
       statementsOf(template, role)
@@ -125,8 +125,9 @@ describe('the payload bucket', () => {
       ['s3:GetObject', objects],
     ]);
     expect(s3('ApiOperationsRole')).toEqual([['s3:GetObject', objects]]);
-    for (const role of ['PollersDeciderRole', 'ApiMonitorRole', 'RegistrationHandlerRole'])
-      expect(s3(role)).toEqual([]);
+    // The decider stores close results and details too large for SWF; it never reads payloads.
+    expect(s3('PollersDeciderRole')).toEqual([['s3:PutObject', objects]]);
+    for (const role of ['ApiMonitorRole', 'RegistrationHandlerRole']) expect(s3(role)).toEqual([]);
     const functions = Object.values(template.findResources('AWS::Lambda::Function'))
       .map((f) => f.Properties.Environment?.Variables as Record<string, unknown> | undefined)
       .filter((v) => v?.SWF_DOMAIN);
@@ -143,6 +144,8 @@ describe('least-privilege IAM', () => {
       [
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        // Close results and details too large for SWF (see the payload bucket's tests).
+        's3:PutObject',
         'swf:PollForDecisionTask',
         'swf:RespondDecisionTaskCompleted',
         'swf:ScheduleActivityTask',

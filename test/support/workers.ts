@@ -44,6 +44,8 @@ export function startWorkers(options: {
         ...common,
         taskList: options.context.config.decisionTaskList,
         identity: `test-decider-${i}`,
+        payloads: options.context.payloads,
+        offloadThreshold: options.context.offloadThreshold,
       }),
     ),
     ...Array.from({ length: options.activityWorkers ?? 1 }, (_, i) =>
