@@ -8,7 +8,7 @@ import { type Catalog, moduleFor, type WorkflowModule } from '../workflow/module
 import type { PayloadStore } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
-import { offloadValue, resolveForDisplay, type ShownPayload } from './payload-codec.js';
+import { offloadValue, refsIn, resolveForDisplay, type ShownPayload } from './payload-codec.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
 export interface OperationsContext {
@@ -72,6 +72,11 @@ export async function startWorkflow(
   // Poison first: an input nested past the bound would overflow every recursive reader after this point.
   const tooDeep = valueDepthProblem(request.input);
   if (tooDeep) throw new ValidationError([tooDeep]);
+  // References are what the payload store hands out; one in a start input would point at someone else's body.
+  if (refsIn(request.input).length > 0)
+    throw new ValidationError([
+      'the input carries a payload reference ("$payload"), which only the payload store writes; send the value itself',
+    ]);
   // Card numbers are refused whatever the workflow, wherever they hide (the module may check more itself).
   const cardProblems = cardNumberPaths(request.input).map(cardProblem);
   let parsed: JsonObject;

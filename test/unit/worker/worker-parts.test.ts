@@ -129,6 +129,20 @@ describe('card numbers in logs and at the door, whatever the workflow', () => {
     expect((refusal as Error).message).not.toContain('4111');
   });
 
+  it('refuses a start whose input carries a payload reference of its own', async () => {
+    const { startWorkflow } = await import('../../../lambda/worker/operations.js');
+    const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
+    const config = loadConfig({});
+    const context = { config, catalog: buildCatalog(config), swf: {} as never };
+    const ref = { $payload: { address: 'local:payloads/x', size: 2, sha256: 'a'.repeat(64) } };
+    await expect(startWorkflow(context, { input: { orderId: 'A-1', items: ref } })).rejects.toMatchObject({
+      name: 'ValidationError',
+      problems: [
+        'the input carries a payload reference ("$payload"), which only the payload store writes; send the value itself',
+      ],
+    });
+  });
+
   it('refuses a start whose input nests past the bound, at once and in words (swfctl, the console, the starter)', async () => {
     const { startWorkflow } = await import('../../../lambda/worker/operations.js');
     const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
