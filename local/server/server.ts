@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Clock, RealClock, VirtualClock } from './clock.js';
 import { SwfEngine } from './engine/engine.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import { createRequestListener } from './protocol/http.js';
+import { createRequestListener, hostName } from './protocol/http.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { MemoryStore, type Store } from './store/store.js';
 
@@ -13,6 +13,8 @@ export interface ServerOptions {
   port?: number;
   /** 127.0.0.1 unless told otherwise: the server has no authentication. */
   host?: string;
+  /** Host names answered besides the local ones (also SWF_ALLOWED_HOSTS); see `localHostsOnly`. */
+  allowedHosts?: string[];
   /** SQLite database path; ignored with `memory`. */
   dbPath?: string;
   memory?: boolean;
@@ -43,6 +45,28 @@ export interface RunningServer {
 export const DEFAULT_PORT = 7654;
 export const DEFAULT_DB_PATH = join('.swf-local', 'swf-local.db');
 
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+
+/**
+ * Which Host names a server bound to `bind` answers. Bound to a loopback address (the default), only local names
+ * and those listed (SWF_ALLOWED_HOSTS, or the console's SWF_CONSOLE_ALLOWED_HOSTS): a rebinding page is refused.
+ * Bound to another address, which the user chose, the check would only break real clients: every name is taken.
+ */
+export function localHostsOnly(
+  bind: string,
+  extra: readonly string[] = [],
+): ((host: string) => boolean) | undefined {
+  const loopback = LOOPBACK_NAMES.includes(bind) || bind.startsWith('127.');
+  if (!loopback) return undefined;
+  const listed = [
+    ...extra,
+    ...(process.env.SWF_ALLOWED_HOSTS?.split(',') ?? []),
+    ...(process.env.SWF_CONSOLE_ALLOWED_HOSTS?.split(',') ?? []),
+  ].map((name) => name.trim().toLowerCase());
+  const allowed = new Set([...LOOPBACK_NAMES, bind, ...listed.filter(Boolean)]);
+  return (host) => allowed.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** Starts swf-local: an SWF-compatible HTTP server any AWS SDK can point at. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
@@ -67,6 +91,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return true;
     }
     if (url === '/_admin/clock/advance' && request.method === 'POST') {
+      // A browser sends a cross-site text/plain or form POST without asking first: only JSON, and only from here.
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase();
+      if (type !== 'application/json') {
+        reply(415, { message: 'Send {"seconds": N} as application/json' });
+        return true;
+      }
+      const origin = request.headers.origin;
+      const site = request.headers['sec-fetch-site'];
+      if (
+        (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+        (origin && hostName(new URL(origin).host) !== hostName(request.headers.host))
+      ) {
+        reply(403, { message: 'The admin endpoints take requests from this machine, not from other sites' });
+        return true;
+      }
       try {
         const { seconds } = JSON.parse(body.toString('utf8') || '{}') as { seconds?: unknown };
         if (typeof seconds !== 'number' || !(seconds >= 0)) throw new Error('Send {"seconds": <number ≥ 0>}');
@@ -86,10 +128,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return options.routes ? options.routes(request, response, body) : false;
   };
 
-  const server: Server = createServer(createRequestListener(engine, { holdMs, logger, routes: adminRoutes }));
+  const host = options.host ?? '127.0.0.1';
+  const hostAllowed = localHostsOnly(host, options.allowedHosts);
+  const server: Server = createServer(
+    createRequestListener(engine, { holdMs, logger, routes: adminRoutes, hostAllowed }),
+  );
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 80_000;
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectFault, startLocalWithDomain } from '../support/swf-local.js';
@@ -125,15 +126,104 @@ describe('wire protocol', () => {
   it('serves a health endpoint and moves the virtual clock', async () => {
     const health = await fetch(`${server.endpoint}/_admin/health`).then((r) => r.json());
     expect(health).toMatchObject({ status: 'ok', store: 'memory', virtualClock: true });
+    const json = { 'content-type': 'application/json' };
     const advanced = await fetch(`${server.endpoint}/_admin/clock/advance`, {
       method: 'POST',
+      headers: json,
       body: JSON.stringify({ seconds: 5 }),
     }).then((r) => r.json() as Promise<{ fired: number }>);
     expect(advanced.fired).toBe(0);
     const bad = await fetch(`${server.endpoint}/_admin/clock/advance`, {
       method: 'POST',
+      headers: json,
       body: '{"seconds":"soon"}',
     });
     expect(bad.status).toBe(400);
+  });
+});
+
+/** A request with any headers, Host included (fetch may not set Host). */
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  const url = new URL(path, server.endpoint);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: options.method ?? 'POST',
+        headers: options.headers,
+      },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk) => {
+          body += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body ?? '');
+  });
+}
+
+describe('DNS rebinding and cross-site requests', () => {
+  const api = (host: string, target: string, body: object) =>
+    raw('/', {
+      headers: {
+        host,
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `SimpleWorkflowService.${target}`,
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('answers the API, the admin endpoints and the console only for local host names', async () => {
+    const port = new URL(server.endpoint).port;
+    const attacker = `attacker.example:${port}`;
+    const refused = await api(attacker, 'RegisterDomain', {
+      name: 'rebound',
+      workflowExecutionRetentionPeriodInDays: '1',
+    });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toEqual({
+      __type: 'com.amazon.coral.service#AccessDeniedException',
+      message:
+        'swf-local answers only local host names (got "attacker.example"); to serve another name, list it in SWF_ALLOWED_HOSTS',
+    });
+    // Nothing was applied: the domain does not exist.
+    await expectFault(swf.send(new S.DescribeDomainCommand({ name: 'rebound' })), 'UnknownResourceFault');
+    for (const path of ['/_admin/health', '/console']) {
+      const response = await raw(path, { method: 'GET', headers: { host: attacker } });
+      expect(response.status, path).toBe(403);
+    }
+    // Local names work, with or without a port, in any case.
+    for (const host of [`127.0.0.1:${port}`, `LOCALHOST:${port}`, 'localhost', `[::1]:${port}`]) {
+      const listed = await api(host, 'ListDomains', { registrationStatus: 'REGISTERED' });
+      expect(listed.status, host).toBe(200);
+    }
+  });
+
+  it('takes clock moves only as JSON and only from this machine, not from another site', async () => {
+    const port = new URL(server.endpoint).port;
+    const local = `127.0.0.1:${port}`;
+    const advance = (headers: Record<string, string>) =>
+      raw('/_admin/clock/advance', { headers: { host: local, ...headers }, body: '{"seconds":1}' });
+    // What a page on another site can send without a preflight: refused before it is read.
+    expect((await advance({ 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await advance({ 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect(
+      (await advance({ 'content-type': 'application/json', origin: 'http://attacker.example' })).status,
+    ).toBe(403);
+    expect(
+      (await advance({ 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' })).status,
+    ).toBe(403);
+    expect((await advance({ 'content-type': 'application/json' })).status).toBe(200);
+    expect((await advance({ 'content-type': 'application/json', origin: `http://${local}` })).status).toBe(
+      200,
+    );
   });
 });

@@ -14,7 +14,16 @@ export interface HttpOptions {
   logger: Logger;
   /** Extra routes served beside the API (the admin endpoints, later the console). */
   routes?: (request: IncomingMessage, response: ServerResponse, body: Buffer) => boolean | Promise<boolean>;
+  /**
+   * Whether a Host header names this server. A page on another site whose name resolves to 127.0.0.1 (DNS
+   * rebinding) sends its own name: the API, the admin endpoints and the console refuse it before anything else.
+   */
+  hostAllowed?: (host: string) => boolean;
 }
+
+/** The host name of a Host header, without its port (`[::1]:7654` → `[::1]`). */
+export const hostName = (header: string | undefined) =>
+  (header ?? '').trim().toLowerCase().replace(/:\d+$/, '');
 
 /** Serves the SWF JSON 1.0 protocol: `POST /` with `X-Amz-Target: SimpleWorkflowService.<Operation>`. */
 export function createRequestListener(engine: SwfEngine, options: HttpOptions) {
@@ -44,6 +53,16 @@ async function serve(
   const requestId = randomUUID();
   const started = performance.now();
   const target = request.headers['x-amz-target'];
+  const host = hostName(request.headers.host);
+  if (options.hostAllowed && !options.hostAllowed(host)) {
+    const text = JSON.stringify({
+      __type: 'com.amazon.coral.service#AccessDeniedException',
+      message: `swf-local answers only local host names (got "${host.slice(0, 100)}"); to serve another name, list it in SWF_ALLOWED_HOSTS`,
+    });
+    response.writeHead(403, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) });
+    response.end(text);
+    return;
+  }
   if (typeof target !== 'string' && options.routes && (await options.routes(request, response, body))) return;
 
   let operation = '?';
