@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectFault, startLocalWithDomain } from '../support/swf-local.js';
+import { expectFault, startLocalWithDomain, W } from '../support/swf-local.js';
 
 const { server, swf, domain } = await startLocalWithDomain();
 afterAll(() => server.close());
@@ -225,5 +225,58 @@ describe('DNS rebinding and cross-site requests', () => {
     expect((await advance({ 'content-type': 'application/json', origin: `http://${local}` })).status).toBe(
       200,
     );
+  });
+});
+
+describe('inputs the API reference refuses', () => {
+  it('refuses durations that are not decimal seconds, and starts nothing', async () => {
+    for (const timeout of ['-5', '0x10', '1e-9', ' 30', 'soon']) {
+      await expectFault(
+        swf.send(
+          new S.StartWorkflowExecutionCommand({
+            domain,
+            workflowId: `bad-timeout-${timeout.trim()}`,
+            workflowType: W,
+            taskStartToCloseTimeout: timeout,
+          }),
+        ),
+        'ValidationException',
+        /at 'taskStartToCloseTimeout' failed to satisfy constraint: Member must be a whole number of seconds in decimal digits or NONE/,
+      );
+    }
+    const open = await swf.send(
+      new S.CountOpenWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }),
+    );
+    expect(open.count).toBe(0);
+  });
+
+  it('refuses names with a colon, slash, vertical bar, control characters, outer spaces, or the word arn', async () => {
+    for (const name of ['a:b', 'a/b', 'a|b', ' lead', 'trail ', 'ctl\u0001x', 'c1\u0085x', 'arn']) {
+      await expectFault(
+        swf.send(new S.RegisterDomainCommand({ name, workflowExecutionRetentionPeriodInDays: '1' })),
+        'ValidationException',
+        /at 'name' failed to satisfy constraint: Member must not/,
+      );
+    }
+    await expectFault(
+      swf.send(new S.StartWorkflowExecutionCommand({ domain, workflowId: 'order:1', workflowType: W })),
+      'ValidationException',
+      /at 'workflowId'/,
+    );
+    // Names that only look close pass: a dot, a dash, 'arn' inside a longer name.
+    await swf.send(
+      new S.RegisterDomainCommand({ name: 'my.arn-domain', workflowExecutionRetentionPeriodInDays: '1' }),
+    );
+  });
+
+  it('answers a 200,000-deep list in a string field with a short 400, not a 500', async () => {
+    let deep = '0';
+    for (let i = 0; i < 200_000; i++) deep = `[${deep}]`;
+    const answer = await call('SimpleWorkflowService.ListDomains', `{"registrationStatus":${deep}}`);
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(
+      /Value '\[a list of 1\]' at 'registrationStatus' failed to satisfy constraint/,
+    );
+    expect(answer.body.message.length).toBeLessThan(500);
   });
 });

@@ -58,11 +58,48 @@ export function validateInput(operation: string, body: unknown): void {
   }
 }
 
+/** A value for a message: never more than 64 characters of it, and never a walk over an unbounded structure. */
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : Array.isArray(value)
+        ? `[a list of ${value.length}]`
+        : typeof value === 'object'
+          ? '{an object}'
+          : String(value);
   return `'${text.length > 64 ? `${text.slice(0, 64)}...` : text}'`;
 }
+
+/**
+ * The API reference's rule for names, versions, ids and task lists: no leading or trailing whitespace, no `:`,
+ * `/`, `|` or control characters (\u0000-\u001f, \u007f-\u009f), and not the literal string `arn`.
+ */
+const NAMED_SHAPES = new Set([
+  'DomainName',
+  'Name',
+  'Version',
+  'WorkflowId',
+  'ActivityId',
+  'TimerId',
+  'MarkerName',
+]);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the API reference forbids exactly these characters
+const FORBIDDEN_IN_NAMES = /[:/|\u0000-\u001f\u007f-\u009f]/;
+function nameProblem(value: string): string | undefined {
+  if (value !== value.trim()) return 'Member must not start or end with whitespace';
+  if (FORBIDDEN_IN_NAMES.test(value))
+    return 'Member must not contain a colon, slash, vertical bar or control characters';
+  if (value === 'arn') return 'Member must not be the literal string arn';
+  return undefined;
+}
+
+/** Durations are whole seconds as decimal digits; the optional ones may also be NONE. */
+const DURATION_SHAPES: Record<string, boolean> = {
+  DurationInSeconds: false,
+  DurationInSecondsOptional: true,
+};
 
 function checkShape(shapeName: string, value: unknown, path: string, problems: string[], root = false): void {
   const shape = Object.hasOwn(swfModel.shapes, shapeName) ? swfModel.shapes[shapeName] : undefined;
@@ -110,6 +147,18 @@ function checkShape(shapeName: string, value: unknown, path: string, problems: s
         at(`Member must have length less than or equal to ${shape.max}`);
       if (shape.enum && !shape.enum.includes(value))
         at(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+      if (NAMED_SHAPES.has(shapeName)) {
+        const problem = nameProblem(value);
+        if (problem) at(problem);
+      }
+      if (
+        shapeName in DURATION_SHAPES &&
+        !/^\d+$/.test(value) &&
+        !(DURATION_SHAPES[shapeName] && value === 'NONE')
+      )
+        at(
+          `Member must be a whole number of seconds in decimal digits${DURATION_SHAPES[shapeName] ? ' or NONE' : ''}`,
+        );
       return;
     }
     case 'integer':
