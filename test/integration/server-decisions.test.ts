@@ -237,6 +237,43 @@ describe('timers and markers', () => {
   });
 });
 
+describe('timer ids that are also names on Object.prototype', () => {
+  it('starts, fires and cancels timers named constructor, toString and __proto__ like any other, and knows no hasOwnProperty', async () => {
+    const { execution, task } = await begin('proto-timers');
+    const startTimer = (timerId: string, seconds: string): S.Decision => ({
+      decisionType: 'StartTimer',
+      startTimerDecisionAttributes: { timerId, startToFireTimeout: seconds },
+    });
+    await respond(swf, task.taskToken, [
+      startTimer('constructor', '10'),
+      startTimer('toString', '10'),
+      startTimer('__proto__', '20'),
+    ]);
+    // Before: "constructor" and "toString" were found on the prototype and refused as already in use.
+    expect(types(await history(swf, domain, execution))).not.toContain('StartTimerFailed');
+    server.advanceClock(10_000);
+    const fired = await pollDecision(swf, domain, 'proto-timers');
+    await respond(swf, fired.taskToken, [
+      { decisionType: 'CancelTimer', cancelTimerDecisionAttributes: { timerId: '__proto__' } },
+      { decisionType: 'CancelTimer', cancelTimerDecisionAttributes: { timerId: 'hasOwnProperty' } },
+    ]);
+    const afterCancel = await pollDecision(swf, domain, 'proto-timers');
+    await respond(swf, afterCancel.taskToken, []);
+    server.advanceClock(20_000);
+    const events = await history(swf, domain, execution);
+    expect(
+      events.filter((e) => e.eventType === 'TimerFired').map((e) => e.timerFiredEventAttributes?.timerId),
+    ).toEqual(['constructor', 'toString']);
+    expect(events.find((e) => e.eventType === 'TimerCanceled')?.timerCanceledEventAttributes?.timerId).toBe(
+      '__proto__',
+    );
+    expect(
+      events.find((e) => e.eventType === 'CancelTimerFailed')?.cancelTimerFailedEventAttributes,
+    ).toMatchObject({ timerId: 'hasOwnProperty', cause: 'TIMER_ID_UNKNOWN' });
+    expect(await closeStatus(execution)).toMatchObject({ executionStatus: 'OPEN' });
+  });
+});
+
 describe('closing decisions', () => {
   it('completes, fails and cancels runs with their close status', async () => {
     for (const [id, decision, status] of [

@@ -2,7 +2,7 @@ import { unknownResource, validation } from '../protocol/faults.js';
 import { type Core, seconds } from './core.js';
 import { closeExecution } from './executions.js';
 import type { Input } from './input.js';
-import type { ActivityTaskRecord, ExecutionRecord } from './records.js';
+import { type ActivityTaskRecord, type ExecutionRecord, setTimer, timerOf } from './records.js';
 import {
   cancelExternal,
   continueAsNew,
@@ -144,7 +144,7 @@ function applyDecision(
       core.addEvent(execution, 'MarkerRecorded', { markerName: a.markerName, details: a.details, ...base });
       return;
     case 'StartTimer': {
-      if (execution.timers[a.timerId])
+      if (timerOf(execution, a.timerId))
         return failed('StartTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_ALREADY_IN_USE' });
       if (Object.keys(execution.timers).length >= MAX_OPEN_TIMERS) {
         return failed('StartTimerFailed', { timerId: a.timerId, cause: 'OPEN_TIMERS_LIMIT_EXCEEDED' });
@@ -160,15 +160,15 @@ function applyDecision(
         startToFireTimeout: a.startToFireTimeout,
         ...base,
       });
-      execution.timers[a.timerId] = {
+      setTimer(execution, {
         timerId: a.timerId,
         startedEventId,
         fireAt: core.clock.now() + fireSeconds * 1000,
-      };
+      });
       return;
     }
     case 'CancelTimer': {
-      const timer = execution.timers[a.timerId];
+      const timer = timerOf(execution, a.timerId);
       if (!timer) return failed('CancelTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_UNKNOWN' });
       delete execution.timers[a.timerId];
       core.addEvent(execution, 'TimerCanceled', {

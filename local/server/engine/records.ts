@@ -118,3 +118,20 @@ export interface EventRecord {
   eventTimestamp: number;
   [attributes: string]: unknown;
 }
+
+/**
+ * A run's open timer by the id the decider chose. Timer ids are user strings: `constructor`, `toString` or
+ * `__proto__` must name a timer, never something on Object.prototype (reads check own properties, writes define one).
+ */
+export function timerOf(execution: ExecutionRecord, timerId: string): TimerRecord | undefined {
+  return Object.hasOwn(execution.timers, timerId) ? execution.timers[timerId] : undefined;
+}
+
+export function setTimer(execution: ExecutionRecord, timer: TimerRecord): void {
+  Object.defineProperty(execution.timers, timer.timerId, {
+    value: timer,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,7 +1,7 @@
 import type { Core } from './core.js';
 import { deadlinesOf } from './deadlines.js';
 import { closeExecution } from './executions.js';
-import type { ExecutionRecord } from './records.js';
+import { type ExecutionRecord, timerOf } from './records.js';
 
 /**
  * Fires an execution's due deadlines in time order: the workflow's start-to-close, the decision task's
@@ -47,7 +47,7 @@ export function processDeadlines(core: Core, execution: ExecutionRecord): void {
         break;
       }
       case 'timer': {
-        const timer = execution.timers[what.timerId];
+        const timer = timerOf(execution, what.timerId);
         if (!timer) break;
         delete execution.timers[what.timerId];
         core.addEvent(execution, 'TimerFired', {
