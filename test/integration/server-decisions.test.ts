@@ -183,13 +183,14 @@ describe('activity decisions', () => {
   });
 });
 
+const startTimer = (timerId: string, seconds: string): S.Decision => ({
+  decisionType: 'StartTimer',
+  startTimerDecisionAttributes: { timerId, startToFireTimeout: seconds, control: 'c' },
+});
+
 describe('timers and markers', () => {
   it('fires a timer on the virtual clock, cancels another, and refuses duplicates and unknown ids', async () => {
     const { execution, task } = await begin('timers');
-    const startTimer = (timerId: string, seconds: string): S.Decision => ({
-      decisionType: 'StartTimer',
-      startTimerDecisionAttributes: { timerId, startToFireTimeout: seconds, control: 'c' },
-    });
     await respond(swf, task.taskToken, [
       startTimer('t1', '30'),
       startTimer('t2', '600'),
@@ -240,10 +241,6 @@ describe('timers and markers', () => {
 describe('timer ids that are also names on Object.prototype', () => {
   it('starts, fires and cancels timers named constructor, toString and __proto__ like any other, and knows no hasOwnProperty', async () => {
     const { execution, task } = await begin('proto-timers');
-    const startTimer = (timerId: string, seconds: string): S.Decision => ({
-      decisionType: 'StartTimer',
-      startTimerDecisionAttributes: { timerId, startToFireTimeout: seconds },
-    });
     await respond(swf, task.taskToken, [
       startTimer('constructor', '10'),
       startTimer('toString', '10'),
