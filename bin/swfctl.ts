@@ -391,7 +391,9 @@ program.parseAsync(process.argv).catch((error: Error & { code?: string }) => {
           message: 'the port is already in use; pick another with --port (or stop the other server)',
           exitCode: 4,
         }
-      : describeFailure(error, endpoint);
+      : error.name === 'DatabaseInUse'
+        ? { message: error.message, exitCode: 4 }
+        : describeFailure(error, endpoint);
   process.stderr.write(`swfctl: ${message}\n`);
   process.exit(exitCode);
 });

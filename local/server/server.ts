@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { type Clock, RealClock, VirtualClock } from './clock.js';
 import { SwfEngine } from './engine/engine.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import { createRequestListener, hostName } from './protocol/http.js';
+import { BodyBudget, createRequestListener, hostName } from './protocol/http.js';
 import { SqliteStore } from './store/sqlite-store.js';
-import { MemoryStore, type Store } from './store/store.js';
+import type { Store } from './store/store.js';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -28,6 +28,8 @@ export interface ServerOptions {
    * no X-Amz-Target; returns true when it answered.
    */
   routes?: (request: IncomingMessage, response: ServerResponse, body: Buffer) => boolean | Promise<boolean>;
+  /** Request-body bytes all connections together may hold while they arrive (default 64 MB). */
+  bodyBudgetBytes?: number;
 }
 
 export interface RunningServer {
@@ -37,6 +39,8 @@ export interface RunningServer {
   engine: SwfEngine;
   clock: Clock;
   store: Store;
+  /** The bytes of request bodies held right now, across connections. */
+  bodyBudget: BodyBudget;
   /** Virtual clock only: moves time forward and fires what falls due. */
   advanceClock(milliseconds: number): { now: number; fired: number };
   close(): Promise<void>;
@@ -71,8 +75,12 @@ export function localHostsOnly(
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   const clock = options.virtualClock ? new VirtualClock() : new RealClock();
-  const store = options.memory ? new MemoryStore() : new SqliteStore(options.dbPath ?? DEFAULT_DB_PATH);
-  const engine = new SwfEngine(clock, store);
+  const store = new SqliteStore(options.memory ? ':memory:' : (options.dbPath ?? DEFAULT_DB_PATH));
+  const engine = new SwfEngine(clock, store, (error) =>
+    logger.warn('a timeout or timer could not be written; it is tried again in a second', {
+      error: String((error as Error)?.message ?? error),
+    }),
+  );
   const holdMs = Math.round((options.pollHoldSeconds ?? 60) * 1000);
   const advanceClock = (ms: number) => engine.advanceClock(ms);
 
@@ -128,11 +136,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return options.routes ? options.routes(request, response, body) : false;
   };
 
+  const bodyBudget = new BodyBudget(options.bodyBudgetBytes);
   const host = options.host ?? '127.0.0.1';
   const hostAllowed = localHostsOnly(host, options.allowedHosts);
   const server: Server = createServer(
-    createRequestListener(engine, { holdMs, logger, routes: adminRoutes, hostAllowed }),
+    createRequestListener(engine, { holdMs, logger, routes: adminRoutes, hostAllowed, budget: bodyBudget }),
   );
+  // A body must arrive within 30 s: a stalled upload gives its connection (and budget) back.
+  server.requestTimeout = 30_000;
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 80_000;
   await new Promise<void>((resolve, reject) => {
@@ -156,6 +167,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     engine,
     clock,
     store,
+    bodyBudget,
     advanceClock,
     close: async () => {
       await new Promise<void>((resolve) => {

@@ -84,4 +84,34 @@ describe('SQLite durability', () => {
       await killHard(second.child);
     }
   }, 40_000);
+
+  it('one server owns a database: a second one on the same --db exits at once, naming the holder', async () => {
+    const db = join(directory, 'owned.db');
+    const first = await spawnServer(['--db', db]);
+    try {
+      const started = Date.now();
+      const error = await spawnServer(['--db', db]).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.message).toMatch(/exited with 4/);
+      expect(error?.message).toContain(`in use by swf-local pid ${first.child.pid}`);
+      expect(error?.message).toContain('another --db');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // The owner never noticed.
+      const swf = clientFor(first.endpoint);
+      expect(await setupDomain(swf, 'still-mine')).toBe('still-mine');
+    } finally {
+      await killHard(first.child);
+    }
+    // A crashed owner's lock dies with it (the stale owner file does not matter).
+    const next = await spawnServer(['--db', db]);
+    try {
+      const swf = clientFor(next.endpoint);
+      const domains = await swf.send(new S.ListDomainsCommand({ registrationStatus: 'REGISTERED' }));
+      expect(domains.domainInfos?.map((d) => d.name)).toContain('still-mine');
+    } finally {
+      await killHard(next.child);
+    }
+  }, 40_000);
 });

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectFault, startLocalWithDomain, W } from '../support/swf-local.js';
+import { expectFault, startLocal, startLocalWithDomain, W } from '../support/swf-local.js';
 
 const { server, swf, domain } = await startLocalWithDomain();
 afterAll(() => server.close());
@@ -278,5 +278,77 @@ describe('inputs the API reference refuses', () => {
       /Value '\[a list of 1\]' at 'registrationStatus' failed to satisfy constraint/,
     );
     expect(answer.body.message.length).toBeLessThan(500);
+  });
+});
+
+describe('request bodies', () => {
+  it('refuses a body that is not valid UTF-8 as a SerializationException, and applies nothing', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"name":"bad-'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","workflowExecutionRetentionPeriodInDays":"1"}'),
+    ]);
+    const response = await fetch(`${server.endpoint}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'SimpleWorkflowService.RegisterDomain',
+      },
+      body,
+    });
+    expect(response.status).toBe(400);
+    const answer = (await response.json()) as { __type: string; message: string };
+    expect(answer.__type).toBe('com.amazon.coral.service#SerializationException');
+    expect(answer.message).toMatch(/not valid UTF-8/);
+    const domains = await swf.send(new S.ListDomainsCommand({ registrationStatus: 'REGISTERED' }));
+    expect(domains.domainInfos?.some((d) => d.name?.startsWith('bad-'))).toBe(false);
+  });
+
+  it('bounds the bodies held across connections: stalled uploads cannot take the memory, and give it back', async () => {
+    const small = await startLocal({ bodyBudgetBytes: 2_000_000 });
+    const url = new URL(small.server.endpoint);
+    /** An upload that says 1,000,000 bytes, sends `sent` of them and stalls. */
+    const stall = (sent: number) => {
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'SimpleWorkflowService.ListDomains',
+          'content-length': '1000000',
+        },
+      });
+      const answered = new Promise<{ status: number; body: string }>((resolve) => {
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', () => resolve({ status: 0, body: '' }));
+      });
+      req.write(Buffer.alloc(sent, 0x20));
+      return { req, answered };
+    };
+    try {
+      const held = [stall(900_000), stall(900_000)];
+      await expect.poll(() => small.server.bodyBudget.inFlight, { timeout: 5_000 }).toBe(1_800_000);
+      const refused = await stall(900_000).answered;
+      expect(refused.status).toBe(503);
+      expect(JSON.parse(refused.body)).toMatchObject({
+        __type: 'com.amazon.coral.availability#ThrottlingException',
+      });
+      expect(small.server.bodyBudget.inFlight).toBe(1_800_000);
+      for (const { req } of held) req.destroy();
+      await expect.poll(() => small.server.bodyBudget.inFlight, { timeout: 5_000 }).toBe(0);
+      // Served again once the stalled uploads are gone.
+      const domains = await small.swf.send(new S.ListDomainsCommand({ registrationStatus: 'REGISTERED' }));
+      expect(domains.domainInfos).toEqual([]);
+    } finally {
+      await small.server.close();
+    }
   });
 });

@@ -3,9 +3,6 @@ import { type Clock, DeadlineScheduler } from '../clock.js';
 import { SwfFault, unknownDomain } from '../protocol/faults.js';
 import type { ChangeSet, Store } from '../store/store.js';
 import { nextDeadline } from './deadlines.js';
-
-export { seconds } from './deadlines.js';
-
 import type {
   ActivityTaskRecord,
   DomainRecord,
@@ -14,43 +11,41 @@ import type {
   TypeKind,
   TypeRecord,
 } from './records.js';
+import { Runs } from './runs.js';
+import { priorityOf, type QueuedTask, queueKey, type TaskKind, TaskQueues } from './task-queues.js';
 import { TokenSigner } from './tokens.js';
 
-export type TaskKind = 'decision' | 'activity';
-
-/** A task waiting in a task list: a decision task of an execution, or one activity task. */
-export interface QueuedTask {
-  runId: string;
-  scheduledEventId: number;
-}
-
-/** A long poll waiting for a task. `take` hands it one; `isGone` tells if its connection already closed. */
-export interface Waiter {
-  isGone(): boolean;
-  take(task: QueuedTask): void;
-}
+export { seconds } from './deadlines.js';
+export type { QueuedTask, TaskKind } from './task-queues.js';
 
 const lcFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
+/** How long a deadline waits before it is tried again when the store could not take its changes. */
+export const DEADLINE_RETRY_MS = 1_000;
+
 /**
- * The server's state and the mechanics every operation shares: change tracking (one store transaction per
- * request), history events, decision-task scheduling, task queues, long-poll waiters, deadlines and tokens.
+ * The server's state and the one way to change it: `transaction`. Work runs against memory while every change
+ * is noted (rows of runs, registry entries, task-list moves); then the store commits it in one transaction, and
+ * only then are task lists, long polls and deadlines told. If anything throws, before or during the commit,
+ * the registry changes are undone and every run the work touched is read back from the store: memory and disk
+ * agree, nothing was published, and a task token used by the failed request still works.
  */
 export class Core {
   readonly domains = new Map<string, DomainRecord>();
   readonly types = new Map<string, TypeRecord>();
-  readonly executions = new Map<string, ExecutionRecord>();
-  /** Open executions by `domain|workflowId`. */
-  readonly openByWorkflowId = new Map<string, string>();
-  readonly events = new Map<string, EventRecord[]>();
-  readonly queues = new Map<string, Map<string, QueuedTask>>();
-  readonly waiters = new Map<string, Waiter[]>();
+  readonly runs: Runs;
+  readonly queues = new TaskQueues();
   readonly scheduler: DeadlineScheduler;
   private readonly tokens: TokenSigner;
-  private changes: ChangeSet | undefined;
-  private dirtyExecutions = new Set<ExecutionRecord>();
+  private registry: Pick<ChangeSet, 'domains' | 'types' | 'deletedTypes'> | undefined;
+  private undo: (() => void)[] = [];
+  /** The last `queuedOrder` given out. It starts at the clock's reading, so it also grows across restarts. */
+  private order = 0;
+  private after: (() => void)[] = [];
   /** Set by the engine: processes an execution's due timeouts. */
   onDeadline: (execution: ExecutionRecord) => void = () => {};
+  /** Set by the server: hears about a deadline whose changes the store refused (it is retried). */
+  onDeadlineFault: (error: unknown) => void = () => {};
 
   constructor(
     readonly clock: Clock,
@@ -58,11 +53,8 @@ export class Core {
     readonly region = 'us-east-1',
     readonly accountId = '000000000000',
   ) {
-    this.scheduler = new DeadlineScheduler(clock, (runId) => {
-      const execution = this.executions.get(runId);
-      if (execution?.status !== 'OPEN') return;
-      this.transaction(() => this.onDeadline(execution));
-    });
+    this.runs = new Runs(store);
+    this.scheduler = new DeadlineScheduler(clock, (runId) => this.fireDeadline(runId));
     const state = store.load();
     const secret = state.secret ? Buffer.from(state.secret, 'base64') : randomBytes(32);
     if (!state.secret) store.saveSecret(secret.toString('base64'));
@@ -70,95 +62,134 @@ export class Core {
     for (const domain of state.domains) this.domains.set(domain.name, domain);
     for (const type of state.types)
       this.types.set(typeKey(type.domain, type.kind, type.name, type.version), type);
-    for (const [runId, list] of state.events) this.events.set(runId, list);
-    for (const execution of state.executions) {
-      this.executions.set(execution.runId, execution);
-      if (execution.status === 'OPEN')
-        this.openByWorkflowId.set(`${execution.domain}|${execution.workflowId}`, execution.runId);
-    }
-    // Rebuild task lists in the order tasks were scheduled, then re-arm every deadline.
-    const pending: { at: number; kind: TaskKind; domain: string; taskList: string; task: QueuedTask }[] = [];
-    for (const execution of this.executions.values()) {
-      if (execution.status !== 'OPEN') continue;
+    this.runs.load(state.openExecutions);
+    // Rebuild task lists in the order tasks were scheduled (priority first), then re-arm every deadline.
+    const pending: { at: number; key: string; task: QueuedTask; priority: number }[] = [];
+    for (const execution of state.openExecutions) {
       if (execution.decision.state === 'scheduled') {
         pending.push({
-          at: execution.decision.scheduledAt,
-          kind: 'decision',
-          domain: execution.domain,
-          taskList: execution.decision.taskList,
+          at: execution.decision.queuedOrder ?? execution.decision.scheduledAt,
+          key: queueKey('decision', execution.domain, execution.decision.taskList),
           task: { runId: execution.runId, scheduledEventId: execution.decision.scheduledEventId },
+          priority: priorityOf(execution.taskPriority),
         });
       }
       for (const activity of Object.values(execution.activities)) {
         if (activity.status !== 'scheduled') continue;
         pending.push({
-          at: activity.scheduledAt,
-          kind: 'activity',
-          domain: execution.domain,
-          taskList: activity.taskList,
+          at: activity.queuedOrder ?? activity.scheduledAt,
+          key: queueKey('activity', execution.domain, activity.taskList),
           task: { runId: execution.runId, scheduledEventId: activity.scheduledEventId },
+          priority: priorityOf(activity.taskPriority),
         });
       }
     }
     pending.sort((a, b) => a.at - b.at);
-    for (const p of pending) this.queueFor(p.kind, p.domain, p.taskList).set(taskKey(p.task), p.task);
+    for (const p of pending) this.queues.add(p.key, p.task, p.priority);
+    this.order = pending.reduce((max, p) => Math.max(max, p.at), this.clock.now());
   }
 
   /** Re-arms every open execution's deadline; timeouts that fell due while the server was down fire now. */
   armDeadlines(): void {
-    for (const execution of this.executions.values()) {
-      if (execution.status === 'OPEN') this.refreshDeadline(execution);
+    for (const execution of this.runs.values()) this.refreshDeadline(execution);
+  }
+
+  /** A deadline fell due: its changes are one transaction; if the store refuses them, it is tried again later. */
+  private fireDeadline(runId: string): void {
+    try {
+      this.transaction(() => {
+        const execution = this.runs.get(runId);
+        if (execution) this.onDeadline(execution);
+      });
+      // Woken early (a heartbeat moved the deadline later without saying so): sleep until the real one.
+      const execution = this.runs.get(runId);
+      if (execution) this.refreshDeadline(execution);
+    } catch (error) {
+      this.onDeadlineFault(error);
+      this.scheduler.set(runId, this.clock.now() + DEADLINE_RETRY_MS);
     }
   }
 
-  /** Runs `work` with change tracking; commits everything it changed in one store transaction. */
+  get inTransaction(): boolean {
+    return this.registry !== undefined;
+  }
+
+  /** Runs `work` as one transaction (see the class comment). Nested calls join the outer one. */
   transaction<T>(work: () => T): T {
-    if (this.changes) return work();
-    this.changes = { domains: [], types: [], deletedTypes: [], executions: [], events: [], purgedRuns: [] };
+    if (this.registry) return work();
+    this.registry = { domains: [], types: [], deletedTypes: [] };
+    this.runs.begin();
+    let result: T;
     try {
-      const result = work();
-      for (const execution of this.dirtyExecutions) {
-        this.changes.executions.push(execution);
-        if (execution.status === 'OPEN') this.refreshDeadline(execution);
-        else this.scheduler.set(execution.runId, undefined);
-      }
-      const c = this.changes;
+      result = work();
+      const runs = this.runs.pending();
+      const changes: ChangeSet = { ...this.registry, ...runs };
       // Reads and empty polls change nothing: no transaction at all.
       if (
-        c.domains.length +
-          c.types.length +
-          c.deletedTypes.length +
-          c.executions.length +
-          c.events.length +
-          c.purgedRuns.length >
+        changes.domains.length + changes.types.length + changes.deletedTypes.length + changes.runs.length >
         0
       ) {
-        this.store.commit(c);
+        this.store.commit(changes);
       }
-      return result;
-    } finally {
-      this.changes = undefined;
-      this.dirtyExecutions = new Set();
+    } catch (error) {
+      try {
+        for (const undo of this.undo.reverse()) undo();
+        this.runs.rollback();
+      } finally {
+        this.undo = [];
+        this.after = [];
+        this.registry = undefined;
+      }
+      throw error;
     }
+    const after = this.after;
+    this.undo = [];
+    this.after = [];
+    this.registry = undefined;
+    for (const { execution, isNew, row } of this.runs.committed()) {
+      if (execution.status !== 'OPEN') this.scheduler.set(execution.runId, undefined);
+      // A change to an activity alone (a heartbeat) only moves deadlines later: an early wake-up is harmless,
+      // and skipping the walk over every open activity keeps a heartbeat's cost flat.
+      else if (isNew || row) this.refreshDeadline(execution);
+    }
+    for (const publish of after) publish();
+    return result;
   }
 
-  private get tx(): ChangeSet {
-    if (!this.changes) throw new Error('state changed outside a transaction');
-    return this.changes;
+  private get tx(): Pick<ChangeSet, 'domains' | 'types' | 'deletedTypes'> {
+    if (!this.registry) throw new Error('state changed outside a transaction');
+    return this.registry;
+  }
+
+  /** Runs `action` once the transaction committed (task lists and long polls only learn committed facts). */
+  afterCommit(action: () => void): void {
+    if (!this.registry) action();
+    else this.after.push(action);
+  }
+
+  private remember<K, V>(map: Map<K, V>, key: K): void {
+    const had = map.has(key);
+    const old = map.get(key);
+    this.undo.push(() => (had ? map.set(key, old as V) : map.delete(key)));
   }
 
   saveDomain(domain: DomainRecord): void {
+    this.remember(this.domains, domain.name);
     this.domains.set(domain.name, domain);
     this.tx.domains.push(domain);
   }
 
   saveType(type: TypeRecord): void {
-    this.types.set(typeKey(type.domain, type.kind, type.name, type.version), type);
+    const key = typeKey(type.domain, type.kind, type.name, type.version);
+    this.remember(this.types, key);
+    this.types.set(key, type);
     this.tx.types.push(type);
   }
 
   deleteType(type: TypeRecord): void {
-    this.types.delete(typeKey(type.domain, type.kind, type.name, type.version));
+    const key = typeKey(type.domain, type.kind, type.name, type.version);
+    this.remember(this.types, key);
+    this.types.delete(key);
     this.tx.deletedTypes.push(type);
   }
 
@@ -167,27 +198,16 @@ export class Core {
    * 0 days means as soon as they close). Returns how many were purged.
    */
   purgeExpired(): number {
-    const now = this.clock.now();
-    const purged: string[] = [];
-    for (const execution of this.executions.values()) {
-      if (execution.status !== 'CLOSED' || execution.closeTimestamp === undefined) continue;
-      const retention = this.domains.get(execution.domain)?.retentionDays;
-      if (retention === undefined || retention === 'NONE') continue;
-      if (now - execution.closeTimestamp >= Number(retention) * 86_400_000) purged.push(execution.runId);
+    const retention = new Map<string, number>();
+    for (const domain of this.domains.values()) {
+      if (domain.retentionDays !== 'NONE')
+        retention.set(domain.name, Number(domain.retentionDays) * 86_400_000);
     }
-    if (purged.length === 0) return 0;
-    this.transaction(() => {
-      for (const runId of purged) {
-        this.executions.delete(runId);
-        this.events.delete(runId);
-        this.tx.purgedRuns.push(runId);
-      }
-    });
-    return purged.length;
+    return this.store.purge(this.clock.now(), retention);
   }
 
   touch(execution: ExecutionRecord): void {
-    this.dirtyExecutions.add(execution);
+    this.runs.touch(execution);
   }
 
   /** A registered domain (deprecated ones too); UnknownResourceFault otherwise. */
@@ -206,8 +226,7 @@ export class Core {
   }
 
   openExecution(domain: string, workflowId: string): ExecutionRecord | undefined {
-    const runId = this.openByWorkflowId.get(`${domain}|${workflowId}`);
-    return runId === undefined ? undefined : this.executions.get(runId);
+    return this.runs.openFor(domain, workflowId);
   }
 
   /** Appends a history event and returns its id. */
@@ -219,14 +238,7 @@ export class Core {
       eventTimestamp: this.clock.now() / 1000,
       [`${lcFirst(eventType)}EventAttributes`]: dropUndefined(attributes),
     };
-    let list = this.events.get(execution.runId);
-    if (!list) {
-      list = [];
-      this.events.set(execution.runId, list);
-    }
-    list.push(event);
-    this.tx.events.push({ runId: execution.runId, event });
-    this.touch(execution);
+    this.runs.appendEvent(execution, event);
     return event.eventId;
   }
 
@@ -252,31 +264,35 @@ export class Core {
       state: 'scheduled',
       scheduledEventId,
       scheduledAt: this.clock.now(),
+      queuedOrder: this.nextOrder(),
       startedEventId: 0,
       startedAt: 0,
       needsAnother: false,
       nonce: '',
       taskList: execution.taskList,
     };
-    this.enqueue('decision', execution.domain, execution.taskList, {
-      runId: execution.runId,
-      scheduledEventId,
-    });
+    this.enqueue(
+      'decision',
+      execution.domain,
+      execution.taskList,
+      { runId: execution.runId, scheduledEventId },
+      execution.taskPriority,
+    );
   }
 
-  /** Puts a task on its task list, or hands it straight to a waiting long poll. */
-  enqueue(kind: TaskKind, domain: string, taskList: string, task: QueuedTask): void {
-    const key = queueKey(kind, domain, taskList);
-    const waiting = this.waiters.get(key);
-    while (waiting && waiting.length > 0) {
-      const waiter = waiting.shift() as Waiter;
-      if (waiter.isGone()) continue;
-      // Queue first so the waiter's take() finds it through the normal path.
-      this.queueFor(kind, domain, taskList).set(taskKey(task), task);
-      waiter.take(task);
-      return;
-    }
-    this.queueFor(kind, domain, taskList).set(taskKey(task), task);
+  /** The next place in the server-wide order of scheduled tasks. */
+  nextOrder(): number {
+    this.order += 1;
+    return this.order;
+  }
+
+  /** Puts a task on its task list once the transaction commits (a waiting long poll gets it then). */
+  enqueue(kind: TaskKind, domain: string, taskList: string, task: QueuedTask, priority?: string): void {
+    this.afterCommit(() => this.queues.add(queueKey(kind, domain, taskList), task, priorityOf(priority)));
+  }
+
+  dequeue(kind: TaskKind, domain: string, taskList: string, task: QueuedTask): void {
+    this.afterCommit(() => this.queues.remove(queueKey(kind, domain, taskList), task));
   }
 
   /** Forgets an activity task: off its task list if not yet handed out, and out of the run's open activities. */
@@ -287,22 +303,7 @@ export class Core {
         scheduledEventId: activity.scheduledEventId,
       });
     }
-    delete execution.activities[String(activity.scheduledEventId)];
-    this.touch(execution);
-  }
-
-  dequeue(kind: TaskKind, domain: string, taskList: string, task: QueuedTask): void {
-    this.queues.get(queueKey(kind, domain, taskList))?.delete(taskKey(task));
-  }
-
-  queueFor(kind: TaskKind, domain: string, taskList: string): Map<string, QueuedTask> {
-    const key = queueKey(kind, domain, taskList);
-    let queue = this.queues.get(key);
-    if (!queue) {
-      queue = new Map();
-      this.queues.set(key, queue);
-    }
-    return queue;
+    this.runs.deleteActivity(execution, activity.scheduledEventId);
   }
 
   /** Re-computes when this execution next needs attention (its earliest timeout or timer). */
@@ -339,8 +340,6 @@ export class Core {
 
 export const typeKey = (domain: string, kind: TypeKind, name: string, version: string) =>
   `${domain}|${kind}|${name}|${version}`;
-export const queueKey = (kind: TaskKind, domain: string, taskList: string) => `${kind}|${domain}|${taskList}`;
-export const taskKey = (task: QueuedTask) => `${task.runId}|${task.scheduledEventId}`;
 
 function dropUndefined(attributes: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

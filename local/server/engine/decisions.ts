@@ -2,7 +2,7 @@ import { unknownResource, validation } from '../protocol/faults.js';
 import { type Core, seconds } from './core.js';
 import { closeExecution } from './executions.js';
 import type { Input } from './input.js';
-import { type ActivityTaskRecord, type ExecutionRecord, setTimer, timerOf } from './records.js';
+import { type ActivityTaskRecord, type ExecutionRecord, timerOf } from './records.js';
 import {
   cancelExternal,
   continueAsNew,
@@ -17,6 +17,18 @@ const CLOSE_DECISIONS = new Set([
   'CancelWorkflowExecution',
   'ContinueAsNewWorkflowExecution',
 ]);
+const KNOWN_DECISIONS = new Set([
+  ...CLOSE_DECISIONS,
+  'ScheduleActivityTask',
+  'RequestCancelActivityTask',
+  'RecordMarker',
+  'StartTimer',
+  'CancelTimer',
+  'SignalExternalWorkflowExecution',
+  'RequestCancelExternalWorkflowExecution',
+  'StartChildWorkflowExecution',
+  'ScheduleLambdaFunction',
+]);
 const MAX_OPEN_ACTIVITIES = 1000;
 const MAX_OPEN_TIMERS = 1000;
 
@@ -30,6 +42,17 @@ const attributesKey = (decisionType: string) =>
 function validateDecisions(decisions: Input[]): void {
   decisions.forEach((decision, index) => {
     const member = `decisions.${index + 1}.member`;
+    if (!KNOWN_DECISIONS.has(decision.decisionType)) {
+      throw validation(
+        `${member}.decisionType: unknown decision type ${String(decision.decisionType).slice(0, 64)}`,
+      );
+    }
+    const fire = decision.startTimerDecisionAttributes?.startToFireTimeout;
+    if (decision.decisionType === 'StartTimer' && fire !== undefined && seconds(fire) === undefined) {
+      throw validation(
+        `${member}.startTimerDecisionAttributes.startToFireTimeout must be a number of seconds`,
+      );
+    }
     if (CLOSE_DECISIONS.has(decision.decisionType) && index !== decisions.length - 1) {
       throw validation('Close must be last decision in list');
     }
@@ -54,14 +77,15 @@ function validateDecisions(decisions: Input[]): void {
 
 export function respondDecisionTaskCompleted(core: Core, input: Input): void {
   const token = core.readTaskToken(input.taskToken);
-  const execution = core.executions.get(token.runId);
-  if (token.kind !== 'decision' || !execution) {
+  const execution = token.kind === 'decision' ? core.runs.get(token.runId) : undefined;
+  if (!execution) {
+    const closed = token.kind === 'decision' ? core.runs.find(token.runId) : undefined;
+    if (closed) {
+      throw unknownResource(
+        `Unknown execution: WorkflowExecution=[workflowId=${closed.workflowId}, runId=${closed.runId}]`,
+      );
+    }
     throw unknownResource(`Unknown decision task, scheduledEventId = ${token.scheduledEventId}`);
-  }
-  if (execution.status !== 'OPEN') {
-    throw unknownResource(
-      `Unknown execution: WorkflowExecution=[workflowId=${execution.workflowId}, runId=${execution.runId}]`,
-    );
   }
   const decision = execution.decision;
   if (
@@ -128,6 +152,7 @@ function applyDecision(
       });
       activity.cancelRequested = true;
       activity.latestCancelRequestedEventId = requestedId;
+      core.runs.activityChanged(execution, activity);
       if (activity.status === 'scheduled') {
         // Not yet handed to a worker: SWF cancels it outright.
         core.dropActivity(execution, activity);
@@ -149,18 +174,14 @@ function applyDecision(
       if (Object.keys(execution.timers).length >= MAX_OPEN_TIMERS) {
         return failed('StartTimerFailed', { timerId: a.timerId, cause: 'OPEN_TIMERS_LIMIT_EXCEEDED' });
       }
-      const fireSeconds = seconds(a.startToFireTimeout);
-      if (fireSeconds === undefined)
-        throw validation(
-          `startToFireTimeout must be a whole number of seconds (got ${a.startToFireTimeout})`,
-        );
+      const fireSeconds = seconds(a.startToFireTimeout) as number;
       const startedEventId = core.addEvent(execution, 'TimerStarted', {
         timerId: a.timerId,
         control: a.control,
         startToFireTimeout: a.startToFireTimeout,
         ...base,
       });
-      setTimer(execution, {
+      core.runs.putTimer(execution, {
         timerId: a.timerId,
         startedEventId,
         fireAt: core.clock.now() + fireSeconds * 1000,
@@ -170,7 +191,7 @@ function applyDecision(
     case 'CancelTimer': {
       const timer = timerOf(execution, a.timerId);
       if (!timer) return failed('CancelTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_UNKNOWN' });
-      delete execution.timers[a.timerId];
+      core.runs.deleteTimer(execution, a.timerId);
       core.addEvent(execution, 'TimerCanceled', {
         timerId: a.timerId,
         startedEventId: timer.startedEventId,
@@ -234,8 +255,6 @@ function scheduleActivity(core: Core, execution: ExecutionRecord, a: Input, base
   };
   for (const [member, value] of Object.entries(timeouts)) {
     if (value === undefined) return fail(causes[member] as string);
-    if (value !== 'NONE' && seconds(value) === undefined)
-      throw validation(`${member} must be a whole number of seconds or NONE (got ${value})`);
   }
   const scheduledEventId = core.addEvent(execution, 'ActivityTaskScheduled', {
     activityType: a.activityType,
@@ -261,9 +280,18 @@ function scheduleActivity(core: Core, execution: ExecutionRecord, a: Input, base
     heartbeatTimeout: timeouts.heartbeatTimeout as string,
     status: 'scheduled',
     scheduledAt: core.clock.now(),
+    queuedOrder: core.nextOrder(),
     cancelRequested: false,
     nonce: '',
   };
-  execution.activities[String(scheduledEventId)] = activity;
-  core.enqueue('activity', execution.domain, taskList, { runId: execution.runId, scheduledEventId });
+  core.runs.putActivity(execution, activity);
+  // "The time when the last activity task was scheduled for this workflow execution."
+  execution.latestActivityTaskTimestamp = activity.scheduledAt;
+  core.enqueue(
+    'activity',
+    execution.domain,
+    taskList,
+    { runId: execution.runId, scheduledEventId },
+    activity.taskPriority,
+  );
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
-import { unknownOperation } from '../protocol/faults.js';
+import { SwfFault, unknownOperation } from '../protocol/faults.js';
 import { OPERATIONS, validateInput } from '../protocol/model.js';
-import type { Store } from '../store/store.js';
+import { type Store, StoreUnavailable } from '../store/store.js';
 import { Core } from './core.js';
 import { respondDecisionTaskCompleted } from './decisions.js';
 import * as queries from './execution-queries.js';
@@ -77,15 +77,23 @@ const POLL_OPERATIONS: Record<string, PollOperation> = {
 export class SwfEngine {
   readonly core: Core;
 
-  constructor(clock: Clock, store: Store) {
+  constructor(clock: Clock, store: Store, onFault: (error: unknown) => void = () => {}) {
     this.core = new Core(clock, store);
+    this.core.onDeadlineFault = onFault;
     this.core.onDeadline = (execution) => processDeadlines(this.core, execution);
     this.core.armDeadlines();
     // Timeouts that fell due while the server was down fire now (the virtual clock waits to be advanced).
     if (!clock.virtual) this.core.scheduler.fireDue();
     this.core.purgeExpired();
     if (!clock.virtual) {
-      this.retention = setInterval(() => this.core.purgeExpired(), 3_600_000);
+      this.retention = setInterval(() => {
+        try {
+          this.core.purgeExpired();
+        } catch (error) {
+          // A busy or failing disk: the next hour tries again; nothing was half-deleted (one transaction).
+          this.core.onDeadlineFault(error);
+        }
+      }, 3_600_000);
       this.retention.unref();
     }
   }
@@ -103,10 +111,15 @@ export class SwfEngine {
       );
     }
     validateInput(operation, input);
-    if (longPoll) return longPoll(this.core, input as Input, poll);
-    return this.core.transaction(
-      () => ((sync as SyncOperation)(this.core, input as Input) ?? undefined) as Output,
-    );
+    try {
+      if (longPoll) return await longPoll(this.core, input as Input, poll);
+      return this.core.transaction(
+        () => ((sync as SyncOperation)(this.core, input as Input) ?? undefined) as Output,
+      );
+    } catch (error) {
+      if (error instanceof StoreUnavailable) throw throttled(error);
+      throw error;
+    }
   }
 
   /** Virtual clock only: moves time forward, firing every timeout and timer that falls due, each at its instant. */
@@ -123,6 +136,15 @@ export class SwfEngine {
     this.core.scheduler.stop();
     this.core.store.close();
   }
+}
+
+/** A write the store could not take (busy, I/O): nothing was applied, and SDKs retry a ThrottlingException. */
+export function throttled(error: StoreUnavailable): SwfFault {
+  return new SwfFault(
+    'ThrottlingException',
+    `swf-local could not write its database (${error.code}); nothing was applied, retry the request`,
+    'com.amazon.coral.availability',
+  );
 }
 
 export { POLL_OPERATIONS, SYNC_OPERATIONS };

@@ -51,7 +51,7 @@ export function describeExecution(core: Core, input: Input): Input {
 
 export function getHistory(core: Core, input: Input): Input {
   const execution = findExecution(core, input.domain, input.execution.workflowId, input.execution.runId);
-  const events = core.events.get(execution.runId) ?? [];
+  const events = core.runs.history(execution.runId);
   const ordered = input.reverseOrder ? [...events].reverse() : events;
   const { items, nextPageToken } = page(
     core,
@@ -62,8 +62,8 @@ export function getHistory(core: Core, input: Input): Input {
   return { events: items, nextPageToken };
 }
 
-/** The executions ListOpen/ListClosed/CountOpen/CountClosed select, newest first. */
-export function selectExecutions(core: Core, input: Input, open: boolean): ExecutionRecord[] {
+/** The runIds ListOpen/ListClosed/CountOpen/CountClosed select, newest first (oldest first if reversed). */
+export function selectExecutions(core: Core, input: Input, open: boolean): string[] {
   core.domain(input.domain);
   const filters = ['executionFilter', 'typeFilter', 'tagFilter', 'closeStatusFilter'].filter(
     (f) => input[f] !== undefined,
@@ -88,10 +88,25 @@ export function selectExecutions(core: Core, input: Input, open: boolean): Execu
   }
   const oldest = timestampMs(range?.oldestDate);
   const latest = range?.latestDate === undefined ? Number.POSITIVE_INFINITY : timestampMs(range.latestDate);
+  // Closed runs live on disk: the store selects them.
+  if (!open) {
+    return core.store.closedRunIds({
+      domain: input.domain,
+      byClose,
+      oldest,
+      latest,
+      workflowId: input.executionFilter?.workflowId,
+      typeName: input.typeFilter?.name,
+      typeVersion: input.typeFilter?.version,
+      tag: input.tagFilter?.tag,
+      closeStatus: input.closeStatusFilter?.status,
+      reverse: Boolean(input.reverseOrder),
+    });
+  }
   const result: ExecutionRecord[] = [];
-  for (const execution of core.executions.values()) {
-    if (execution.domain !== input.domain || (execution.status === 'OPEN') !== open) continue;
-    const time = byClose ? (execution.closeTimestamp ?? 0) : execution.startTimestamp;
+  for (const execution of core.runs.values()) {
+    if (execution.domain !== input.domain) continue;
+    const time = execution.startTimestamp;
     if (time < oldest || time > latest) continue;
     if (input.executionFilter && execution.workflowId !== input.executionFilter.workflowId) continue;
     if (input.typeFilter) {
@@ -103,18 +118,20 @@ export function selectExecutions(core: Core, input: Input, open: boolean): Execu
         continue;
     }
     if (input.tagFilter && !execution.tagList.includes(input.tagFilter.tag)) continue;
-    if (input.closeStatusFilter && execution.closeStatus !== input.closeStatusFilter.status) continue;
     result.push(execution);
   }
-  const key = (e: ExecutionRecord) => (byClose ? (e.closeTimestamp ?? 0) : e.startTimestamp);
-  result.sort((a, b) => key(b) - key(a) || (a.runId < b.runId ? -1 : 1));
+  result.sort((a, b) => b.startTimestamp - a.startTimestamp || (a.runId < b.runId ? -1 : 1));
   if (input.reverseOrder) result.reverse();
-  return result;
+  return result.map((e) => e.runId);
 }
 
 export function listExecutions(core: Core, input: Input, open: boolean): Input {
   const selected = selectExecutions(core, input, open);
   const scope = `list|${open}|${JSON.stringify({ ...input, nextPageToken: undefined, maximumPageSize: undefined })}`;
   const { items, nextPageToken } = page(core, scope, selected, input);
-  return { executionInfos: items.map(executionInfo), nextPageToken };
+  const infos = items.flatMap((runId) => {
+    const execution = core.runs.find(runId);
+    return execution ? [executionInfo(execution)] : [];
+  });
+  return { executionInfos: infos, nextPageToken };
 }

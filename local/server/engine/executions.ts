@@ -34,11 +34,28 @@ const ONE_YEAR_SECONDS = 365 * 24 * 3600;
  * Starts a run: checks the type and its defaults, the workflowId, records WorkflowExecutionStarted and
  * schedules the first decision task. Shared by StartWorkflowExecution, child workflows and continue-as-new.
  */
-export function startExecution(
-  core: Core,
-  request: StartRequest,
-  extra: { parent?: ExecutionRecord['parent']; continuedExecutionRunId?: string; replacing?: string } = {},
-): ExecutionRecord {
+export function startExecution(core: Core, request: StartRequest, extra: StartExtra = {}): ExecutionRecord {
+  return createRun(core, request, checkStart(core, request, extra), extra);
+}
+
+export interface StartExtra {
+  parent?: ExecutionRecord['parent'];
+  continuedExecutionRunId?: string;
+  replacing?: string;
+}
+
+/** A start that passed every check: the settings the new run gets. */
+export interface CheckedStart {
+  domain: string;
+  executionStartToCloseTimeout: string;
+  taskList: string;
+  taskStartToCloseTimeout: string;
+  childPolicy: string;
+  defaults: Input;
+}
+
+/** Every check a start makes, before anything changes; throws `StartFailure` with SWF's cause. */
+export function checkStart(core: Core, request: StartRequest, extra: StartExtra = {}): CheckedStart {
   const domain = core.domain(request.domain);
   if (domain.status === 'DEPRECATED' && !extra.continuedExecutionRunId) {
     throw new StartFailure(
@@ -119,17 +136,34 @@ export function startExecution(
   if ((request.tagList?.length ?? 0) > 5) {
     throw new StartFailure('OPERATION_NOT_PERMITTED', validation('tagList may hold at most 5 tags'));
   }
+  return {
+    domain: domain.name,
+    executionStartToCloseTimeout,
+    taskList,
+    taskStartToCloseTimeout,
+    childPolicy,
+    defaults,
+  };
+}
 
+/** Records a checked start: the run, its WorkflowExecutionStarted event and its first decision task. */
+export function createRun(
+  core: Core,
+  request: StartRequest,
+  checked: CheckedStart,
+  extra: StartExtra = {},
+): ExecutionRecord {
+  const { executionStartToCloseTimeout, taskList, taskStartToCloseTimeout, childPolicy, defaults } = checked;
+  const { name, version } = request.workflowType;
   const now = core.clock.now();
   const execution: ExecutionRecord = {
-    domain: domain.name,
+    domain: checked.domain,
     workflowId: request.workflowId,
     runId: core.newRunId(),
     workflowType: { name, version },
     status: 'OPEN',
     startTimestamp: now,
     tagList: request.tagList ?? [],
-    input: request.input,
     taskList,
     taskPriority: request.taskPriority ?? defaults.defaultTaskPriority,
     executionStartToCloseTimeout,
@@ -154,8 +188,7 @@ export function startExecution(
     timers: {},
     children: {},
   };
-  core.executions.set(execution.runId, execution);
-  core.openByWorkflowId.set(`${domain.name}|${execution.workflowId}`, execution.runId);
+  core.runs.add(execution);
   core.addEvent(execution, 'WorkflowExecutionStarted', {
     input: request.input,
     executionStartToCloseTimeout,
@@ -191,8 +224,7 @@ export function closeExecution(
   execution.status = 'CLOSED';
   execution.closeStatus = closeStatus;
   execution.closeTimestamp = core.clock.now();
-  const openKey = `${execution.domain}|${execution.workflowId}`;
-  if (core.openByWorkflowId.get(openKey) === execution.runId) core.openByWorkflowId.delete(openKey);
+  core.runs.release(execution);
   if (execution.decision.state === 'scheduled') {
     core.dequeue('decision', execution.domain, execution.decision.taskList, {
       runId: execution.runId,
@@ -208,13 +240,11 @@ export function closeExecution(
       });
     }
   }
-  execution.activities = {};
-  execution.timers = {};
-  core.touch(execution);
+  core.runs.clearOpenItems(execution, false);
 
   if (closeStatus !== 'CONTINUED_AS_NEW') {
     for (const child of Object.values(execution.children)) {
-      const run = child.runId ? core.executions.get(child.runId) : undefined;
+      const run = child.runId ? core.runs.get(child.runId) : undefined;
       if (run?.status !== 'OPEN') continue;
       if (execution.childPolicy === 'TERMINATE') {
         core.addEvent(run, 'WorkflowExecutionTerminated', {
@@ -228,7 +258,7 @@ export function closeExecution(
         core.scheduleDecision(run);
       }
     }
-    execution.children = {};
+    core.runs.clearOpenItems(execution, true);
     notifyParent(core, execution, closeStatus, outcome);
   }
 }
@@ -243,7 +273,7 @@ const CHILD_EVENTS: Partial<Record<CloseStatus, string>> = {
 
 function notifyParent(core: Core, child: ExecutionRecord, closeStatus: CloseStatus, outcome: Input): void {
   if (!child.parent) return;
-  const parent = core.executions.get(child.parent.runId);
+  const parent = core.runs.get(child.parent.runId);
   if (parent?.status !== 'OPEN') return;
   const record = parent.children[String(child.parent.initiatedEventId)];
   const eventType = CHILD_EVENTS[closeStatus];
@@ -255,7 +285,7 @@ function notifyParent(core: Core, child: ExecutionRecord, closeStatus: CloseStat
     startedEventId: record.startedEventId,
     ...outcome,
   });
-  delete parent.children[String(record.initiatedEventId)];
+  core.runs.deleteChild(parent, record.initiatedEventId);
   core.scheduleDecision(parent);
 }
 
@@ -268,7 +298,7 @@ export function findExecution(
 ): ExecutionRecord {
   core.domain(domain);
   if (runId) {
-    const execution = core.executions.get(runId);
+    const execution = core.runs.find(runId);
     if (!execution || execution.domain !== domain || execution.workflowId !== workflowId) {
       throw unknownExecution(workflowId, runId);
     }

@@ -44,6 +44,8 @@ export interface ActivityTaskRecord {
   heartbeatTimeout: string;
   status: 'scheduled' | 'started';
   scheduledAt: number;
+  /** Server-wide order of scheduling: task lists hand out equal priorities first in, first out, across restarts. */
+  queuedOrder?: number;
   startedAt?: number;
   startedEventId?: number;
   lastHeartbeatAt?: number;
@@ -73,6 +75,8 @@ export interface DecisionTaskState {
   state: 'none' | 'scheduled' | 'started';
   scheduledEventId: number;
   scheduledAt: number;
+  /** As `ActivityTaskRecord.queuedOrder`. */
+  queuedOrder?: number;
   startedEventId: number;
   startedAt: number;
   /** Events arrived while the task was started: one more decision task is due when it completes. */

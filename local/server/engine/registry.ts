@@ -85,6 +85,12 @@ export function deprecateDomain(core: Core, input: Input): void {
   const domain = core.domain(input.name);
   if (domain.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', domain.name);
   core.saveDomain({ ...domain, status: 'DEPRECATED' });
+  // "Deprecating a domain also deprecates all activity and workflow types registered in the domain."
+  const now = core.clock.now();
+  for (const type of [...core.types.values()]) {
+    if (type.domain === domain.name && type.status === 'REGISTERED')
+      core.saveType({ ...type, status: 'DEPRECATED', deprecationDate: now });
+  }
 }
 
 export function undeprecateDomain(core: Core, input: Input): void {

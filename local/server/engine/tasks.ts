@@ -1,7 +1,8 @@
 import { unknownExecution, unknownResource } from '../protocol/faults.js';
-import { type Core, type QueuedTask, queueKey, type TaskKind, taskKey, type Waiter } from './core.js';
+import type { Core } from './core.js';
 import type { Input } from './input.js';
 import type { ActivityTaskRecord, EventRecord, ExecutionRecord } from './records.js';
+import { type QueuedTask, queueKey, type TaskKind, type Waiter } from './task-queues.js';
 
 /** How a long poll learns that its caller went away (the HTTP connection closed). */
 export interface PollContext {
@@ -13,7 +14,10 @@ export interface PollContext {
 const EMPTY_DECISION = { previousStartedEventId: 0, startedEventId: 0 };
 const EMPTY_ACTIVITY = { startedEventId: 0 };
 
-/** Long-polls a task list: answers at once with a queued task, or holds until one arrives or the hold ends. */
+/**
+ * Long-polls a task list: answers at once with the best queued task, or holds until one arrives or the hold
+ * ends. Starting a task is its own transaction; a task that could not be started stays queued.
+ */
 function poll(
   core: Core,
   kind: TaskKind,
@@ -23,45 +27,38 @@ function poll(
   empty: Input,
 ): Promise<Input> {
   core.domain(input.domain);
-  const taskList: string = input.taskList.name;
-  const queue = core.queueFor(kind, input.domain, taskList);
-  for (const [key, task] of queue) {
-    queue.delete(key);
+  const key = queueKey(kind, input.domain, input.taskList.name);
+  for (const task of core.queues.tasks(key)) {
     const response = core.transaction(() => start(task));
+    core.queues.remove(key, task);
     if (response) return Promise.resolve(response);
   }
   return new Promise((resolve) => {
-    const key = queueKey(kind, input.domain, taskList);
     let done = false;
     const finish = (response: Input) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      const list = core.waiters.get(key);
-      const index = list?.indexOf(waiter) ?? -1;
-      if (list && index >= 0) list.splice(index, 1);
+      core.queues.stopWaiting(key, waiter);
       resolve(response);
     };
     const waiter: Waiter = {
       isGone: () => done || context.isGone(),
-      take: (task) => {
-        core.queueFor(kind, input.domain, taskList).delete(taskKey(task));
-        const response = start(task);
-        if (response) finish(response);
-        else {
-          // The task went stale in between (cannot happen single-threaded, but never drop a poller silently).
-          core.waiters.get(key)?.unshift(waiter);
+      offer: (task) => {
+        let response: Input | undefined;
+        try {
+          response = core.transaction(() => start(task));
+        } catch {
+          return 'failed';
         }
+        if (!response) return 'stale';
+        finish(response);
+        return 'taken';
       },
     };
     const timer = setTimeout(() => finish(empty), context.holdMs);
     context.onGone(() => finish(empty));
-    let list = core.waiters.get(key);
-    if (!list) {
-      list = [];
-      core.waiters.set(key, list);
-    }
-    list.push(waiter);
+    core.queues.wait(key, waiter);
   });
 }
 
@@ -78,7 +75,7 @@ export function pollForDecisionTask(core: Core, input: Input, context: PollConte
 }
 
 function startDecisionTask(core: Core, task: QueuedTask, input: Input): Input | undefined {
-  const execution = core.executions.get(task.runId);
+  const execution = core.runs.get(task.runId);
   if (execution?.status !== 'OPEN') return undefined;
   const decision = execution.decision;
   if (decision.state !== 'scheduled' || decision.scheduledEventId !== task.scheduledEventId) return undefined;
@@ -101,7 +98,7 @@ function decisionTaskResponse(
   input: Input,
   offset: number,
 ): Input {
-  const all = (core.events.get(execution.runId) ?? []).slice(0, startedEventId);
+  const all = core.runs.history(execution.runId).slice(0, startedEventId);
   let events: EventRecord[] = all;
   if (input.startAtPreviousStartedEvent && execution.previousStartedEventId > 0) {
     events = all.filter((e) => e.eventId >= execution.previousStartedEventId);
@@ -135,7 +132,7 @@ function decisionTaskResponse(
 function decisionTaskPage(core: Core, input: Input): Input {
   core.domain(input.domain);
   const token = core.readPageToken(input.nextPageToken, 'decision-task') as Input;
-  const execution = core.executions.get(token.r);
+  const execution = core.runs.find(token.r);
   if (!execution) throw unknownExecution('?', token.r);
   return decisionTaskResponse(
     core,
@@ -159,7 +156,7 @@ export function pollForActivityTask(core: Core, input: Input, context: PollConte
 }
 
 function startActivityTask(core: Core, task: QueuedTask, input: Input): Input | undefined {
-  const execution = core.executions.get(task.runId);
+  const execution = core.runs.get(task.runId);
   if (execution?.status !== 'OPEN') return undefined;
   const activity = execution.activities[String(task.scheduledEventId)];
   if (activity?.status !== 'scheduled') return undefined;
@@ -171,7 +168,7 @@ function startActivityTask(core: Core, task: QueuedTask, input: Input): Input | 
     scheduledEventId: activity.scheduledEventId,
     identity: input.identity,
   });
-  execution.latestActivityTaskTimestamp = now;
+  core.runs.activityChanged(execution, activity);
   return {
     taskToken: core.taskToken('activity', execution.runId, activity.scheduledEventId, activity.nonce),
     activityId: activity.activityId,
@@ -185,10 +182,14 @@ function startActivityTask(core: Core, task: QueuedTask, input: Input): Input | 
 /** The started activity a token names; UnknownResourceFault once it closed, timed out or was handed out again. */
 function activityOf(core: Core, token: string): { execution: ExecutionRecord; activity: ActivityTaskRecord } {
   const parsed = core.readTaskToken(token);
-  const execution = core.executions.get(parsed.runId);
-  if (parsed.kind !== 'activity' || !execution)
+  if (parsed.kind !== 'activity')
     throw unknownResource(`Unknown activity, scheduledEventId = ${parsed.scheduledEventId}`);
-  if (execution.status !== 'OPEN') throw unknownExecution(execution.workflowId, execution.runId);
+  const execution = core.runs.get(parsed.runId);
+  if (!execution) {
+    const closed = core.runs.find(parsed.runId);
+    if (closed) throw unknownExecution(closed.workflowId, closed.runId);
+    throw unknownResource(`Unknown activity, scheduledEventId = ${parsed.scheduledEventId}`);
+  }
   const activity = execution.activities[String(parsed.scheduledEventId)];
   if (activity?.status !== 'started' || activity.nonce !== parsed.nonce) {
     throw unknownResource(`Unknown activity, scheduledEventId = ${parsed.scheduledEventId}`);
@@ -208,7 +209,7 @@ function closeActivity(
     scheduledEventId: activity.scheduledEventId,
     startedEventId: activity.startedEventId,
   });
-  delete execution.activities[String(activity.scheduledEventId)];
+  core.runs.deleteActivity(execution, activity.scheduledEventId);
   core.scheduleDecision(execution);
 }
 
@@ -234,12 +235,11 @@ export function recordHeartbeat(core: Core, input: Input): Input {
   const { execution, activity } = activityOf(core, input.taskToken);
   activity.lastHeartbeatAt = core.clock.now();
   if (input.details !== undefined) activity.heartbeatDetails = input.details;
-  core.touch(execution);
+  core.runs.activityChanged(execution, activity);
   return { cancelRequested: activity.cancelRequested };
 }
 
 export function countPending(core: Core, kind: TaskKind, input: Input): Input {
   core.domain(input.domain);
-  const queue = core.queues.get(queueKey(kind, input.domain, input.taskList.name));
-  return { count: queue?.size ?? 0, truncated: false };
+  return { count: core.queues.size(queueKey(kind, input.domain, input.taskList.name)), truncated: false };
 }

@@ -49,7 +49,7 @@ export function processDeadlines(core: Core, execution: ExecutionRecord): void {
       case 'timer': {
         const timer = timerOf(execution, what.timerId);
         if (!timer) break;
-        delete execution.timers[what.timerId];
+        core.runs.deleteTimer(execution, what.timerId);
         core.addEvent(execution, 'TimerFired', {
           timerId: timer.timerId,
           startedEventId: timer.startedEventId,

@@ -1,5 +1,13 @@
 import type { Core } from './core.js';
-import { closeExecution, StartFailure, type StartRequest, startExecution } from './executions.js';
+import {
+  type CheckedStart,
+  checkStart,
+  closeExecution,
+  createRun,
+  StartFailure,
+  type StartRequest,
+  startExecution,
+} from './executions.js';
 import type { Input } from './input.js';
 import type { ExecutionRecord } from './records.js';
 
@@ -65,16 +73,15 @@ export function continueAsNew(core: Core, execution: ExecutionRecord, a: Input, 
   });
   closeExecution(core, execution, 'CONTINUED_AS_NEW');
   if (execution.parent) {
-    const record = core.executions.get(execution.parent.runId)?.children[
-      String(execution.parent.initiatedEventId)
-    ];
-    if (record) record.runId = next.runId;
+    const parent = core.runs.get(execution.parent.runId);
+    const record = parent?.children[String(execution.parent.initiatedEventId)];
+    if (parent && record) core.runs.putChild(parent, { ...record, runId: next.runId });
   }
 }
 
 /** The open run an external decision targets, or undefined (then the decision fails with UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION). */
 function externalTarget(core: Core, execution: ExecutionRecord, a: Input): ExecutionRecord | undefined {
-  const target = a.runId ? core.executions.get(a.runId) : core.openExecution(execution.domain, a.workflowId);
+  const target = a.runId ? core.runs.get(a.runId) : core.openExecution(execution.domain, a.workflowId);
   const valid =
     target &&
     target.status === 'OPEN' &&
@@ -161,6 +168,18 @@ export function startChild(core: Core, execution: ExecutionRecord, a: Input, bas
     });
   if (Object.keys(execution.children).length >= MAX_OPEN_CHILDREN)
     return failure('OPEN_CHILDREN_LIMIT_EXCEEDED', 0);
+  const request = { ...a, domain: execution.domain } as StartRequest;
+  let checked: CheckedStart | undefined;
+  let refused: StartFailure | undefined;
+  try {
+    checked = checkStart(core, request);
+  } catch (error) {
+    if (!(error instanceof StartFailure)) throw error;
+    refused = error;
+  }
+  // "When the cause isn't WORKFLOW_ALREADY_RUNNING, initiatedEventId is set to 0 because the
+  // StartChildWorkflowExecutionInitiated event doesn't exist." (StartChildWorkflowExecutionFailedEventAttributes)
+  if (refused && refused.failureCause !== 'WORKFLOW_ALREADY_RUNNING') return failure(refused.failureCause, 0);
   const initiatedEventId = core.addEvent(execution, 'StartChildWorkflowExecutionInitiated', {
     workflowId: a.workflowId,
     workflowType: a.workflowType,
@@ -175,27 +194,22 @@ export function startChild(core: Core, execution: ExecutionRecord, a: Input, bas
     lambdaRole: a.lambdaRole,
     ...base,
   });
-  let child: ExecutionRecord;
-  try {
-    child = startExecution(core, { ...a, domain: execution.domain } as StartRequest, {
-      parent: { workflowId: execution.workflowId, runId: execution.runId, initiatedEventId },
-    });
-  } catch (error) {
-    if (error instanceof StartFailure) return failure(error.failureCause, initiatedEventId);
-    throw error;
-  }
+  if (!checked) return failure('WORKFLOW_ALREADY_RUNNING', initiatedEventId);
+  const child = createRun(core, request, checked, {
+    parent: { workflowId: execution.workflowId, runId: execution.runId, initiatedEventId },
+  });
   const startedEventId = core.addEvent(execution, 'ChildWorkflowExecutionStarted', {
     workflowExecution: { workflowId: child.workflowId, runId: child.runId },
     workflowType: child.workflowType,
     initiatedEventId,
   });
-  execution.children[String(initiatedEventId)] = {
+  core.runs.putChild(execution, {
     initiatedEventId,
     workflowId: child.workflowId,
     workflowType: child.workflowType,
     runId: child.runId,
     startedEventId,
     control: a.control,
-  };
+  });
   core.scheduleDecision(execution);
 }

@@ -6,6 +6,30 @@ import { SwfFault, serialization, unknownOperation, validation } from './faults.
 
 /** SWF accepts requests up to 1 MB. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** How many request-body bytes all connections together may hold while they arrive (64 requests at the limit). */
+export const DEFAULT_BODY_BUDGET_BYTES = 64 * MAX_BODY_BYTES;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The bytes of request bodies held in memory, across every connection. A body over 1 MB is refused as soon as
+ * it says or shows so, and one that would take the total past the budget is refused before it is held: a crowd
+ * of slow or stalled uploads cannot take the server's memory. Bytes are given back when a request ends.
+ */
+export class BodyBudget {
+  private held = 0;
+  constructor(readonly limit = DEFAULT_BODY_BUDGET_BYTES) {}
+  get inFlight(): number {
+    return this.held;
+  }
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.limit) return false;
+    this.held += bytes;
+    return true;
+  }
+  give(bytes: number): void {
+    this.held -= bytes;
+  }
+}
 const JSON_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'SimpleWorkflowService.';
 
@@ -19,6 +43,8 @@ export interface HttpOptions {
    * rebinding) sends its own name: the API, the admin endpoints and the console refuse it before anything else.
    */
   hostAllowed?: (host: string) => boolean;
+  /** Shared by every connection of the server (see BodyBudget). */
+  budget?: BodyBudget;
 }
 
 /** The host name of a Host header, without its port (`[::1]:7654` → `[::1]`). */
@@ -27,18 +53,70 @@ export const hostName = (header: string | undefined) =>
 
 /** Serves the SWF JSON 1.0 protocol: `POST /` with `X-Amz-Target: SimpleWorkflowService.<Operation>`. */
 export function createRequestListener(engine: SwfEngine, options: HttpOptions) {
+  const budget = options.budget ?? new BodyBudget();
   return (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
-    let size = 0;
+    let held = 0;
+    let refused = false;
+    const release = () => {
+      budget.give(held);
+      held = 0;
+      chunks.length = 0;
+    };
+    // Refuses at once and stops reading: the rest of the body is never held.
+    const refuse = (status: number, type: string, message: string) => {
+      refused = true;
+      release();
+      const text = JSON.stringify({ __type: type, message });
+      response.writeHead(status, {
+        'content-type': JSON_TYPE,
+        'content-length': Buffer.byteLength(text),
+        connection: 'close',
+      });
+      response.end(text, () => request.destroy());
+    };
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      refuse(
+        400,
+        'com.amazon.coral.validate#ValidationException',
+        `The request is ${declared} bytes; SWF accepts at most ${MAX_BODY_BYTES}`,
+      );
+      return;
+    }
     request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (refused) return;
+      if (held + chunk.length > MAX_BODY_BYTES) {
+        refuse(
+          400,
+          'com.amazon.coral.validate#ValidationException',
+          `The request is over ${MAX_BODY_BYTES} bytes; SWF accepts at most ${MAX_BODY_BYTES}`,
+        );
+        return;
+      }
+      if (!budget.take(chunk.length)) {
+        refuse(
+          503,
+          'com.amazon.coral.availability#ThrottlingException',
+          'The server is holding as many request bodies as it allows; retry shortly',
+        );
+        return;
+      }
+      held += chunk.length;
+      chunks.push(chunk);
     });
     request.on('end', () => {
+      if (refused) return;
       const body = Buffer.concat(chunks);
+      const size = held;
+      release();
       void serve(engine, options, request, response, body, size);
     });
-    request.on('error', () => response.destroy());
+    request.on('close', release);
+    request.on('error', () => {
+      release();
+      response.destroy();
+    });
   };
 }
 
@@ -89,8 +167,14 @@ async function serve(
       throw validation(`The request is ${size} bytes; SWF accepts at most ${MAX_BODY_BYTES}`);
     let input: unknown = {};
     if (body.length > 0) {
+      let text: string;
       try {
-        input = JSON.parse(body.toString('utf8'));
+        text = strictUtf8.decode(body);
+      } catch {
+        throw serialization('The request body is not valid UTF-8; send JSON encoded as UTF-8');
+      }
+      try {
+        input = JSON.parse(text);
       } catch {
         throw serialization('The request body is not valid JSON');
       }
