@@ -30,36 +30,75 @@ export function rssMb(pid: number | undefined): number | undefined {
   }
 }
 
+export interface CallTarget {
+  label: string;
+  endpoint: string;
+  pid: number | undefined;
+  /** Whether the target is an SWF server that needs the `cost` domain registered first. */
+  swf: boolean;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 /**
- * The cost of one cheap, read-only SWF call, sequentially: wall microseconds (client included) and the
- * server's own CPU microseconds, which is what the echo floor is compared on.
+ * The cost of one cheap, read-only SWF call (CountPendingActivityTasks), sequentially: wall microseconds (client
+ * included) and the server's own CPU microseconds. Every target is warmed alike (`warm` calls), then measured in
+ * interleaved rounds (A B C A B C ...), so drift and noise fall on all of them; each figure is the median of its
+ * rounds. The first target is the floor: a target whose ratio comes out below 1.0× means the floor is wrong, and
+ * that ratio is reported as invalid rather than as a result.
  */
-export async function callCost(
-  endpoint: string,
-  prepare: boolean,
-  serverPid: number | undefined,
-  calls: number,
+export async function interleavedCallCost(
+  targets: CallTarget[],
+  options: { warm: number; rounds: number; perRound: number },
 ) {
-  const swf = createSwfClient({ endpoint });
-  if (prepare)
-    await swf
-      .send(new S.RegisterDomainCommand({ name: 'cost', workflowExecutionRetentionPeriodInDays: '1' }))
-      .catch(() => {});
+  const clients = await Promise.all(
+    targets.map(async (target) => {
+      const swf = createSwfClient({ endpoint: target.endpoint });
+      if (target.swf)
+        await swf
+          .send(new S.RegisterDomainCommand({ name: 'cost', workflowExecutionRetentionPeriodInDays: '1' }))
+          .catch(() => {});
+      return swf;
+    }),
+  );
   const command = new S.CountPendingActivityTasksCommand({ domain: 'cost', taskList: { name: 'x' } });
-  for (let i = 0; i < 100; i++) await swf.send(command);
-  const cpuBefore = cpuMs(serverPid);
-  const start = performance.now();
-  for (let i = 0; i < calls; i++) await swf.send(command);
-  const wallUs = Math.round(((performance.now() - start) * 1000) / calls);
-  const cpuAfter = cpuMs(serverPid);
-  swf.destroy();
-  return {
-    wallUs,
-    serverCpuUs:
-      cpuBefore === undefined || cpuAfter === undefined
-        ? undefined
-        : Math.round(((cpuAfter - cpuBefore) * 1000) / calls),
-  };
+  for (const swf of clients) for (let i = 0; i < options.warm; i++) await swf.send(command);
+  const wall: number[][] = targets.map(() => []);
+  const cpu: number[][] = targets.map(() => []);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      const swf = clients[i] as (typeof clients)[number];
+      const cpuBefore = cpuMs(target.pid);
+      const start = performance.now();
+      for (let n = 0; n < options.perRound; n++) await swf.send(command);
+      (wall[i] as number[]).push(((performance.now() - start) * 1000) / options.perRound);
+      const cpuAfter = cpuMs(target.pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined)
+        (cpu[i] as number[]).push(((cpuAfter - cpuBefore) * 1000) / options.perRound);
+    }
+  }
+  for (const swf of clients) swf.destroy();
+  const floorCpu = median(cpu[0] as number[]);
+  return targets.map((target, i) => {
+    const serverCpuUs =
+      (cpu[i] as number[]).length > 0 ? Math.round(median(cpu[i] as number[]) as number) : undefined;
+    const ratio = serverCpuUs !== undefined && floorCpu ? serverCpuUs / floorCpu : undefined;
+    return {
+      target: target.label,
+      wallUs: Math.round(median(wall[i] as number[]) as number),
+      serverCpuUs,
+      rounds: options.rounds,
+      vsFloor:
+        i === 0
+          ? '1.0×'
+          : ratio === undefined
+            ? '–'
+            : ratio < 1
+              ? `invalid (${ratio.toFixed(2)}× < floor)`
+              : `${ratio.toFixed(1)}×`,
+      validVsFloor: i === 0 || (ratio !== undefined && ratio >= 1),
+    };
+  });
 }
 
 export async function spawnEcho(): Promise<{ child: ChildProcess; endpoint: string }> {

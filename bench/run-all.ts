@@ -1,30 +1,26 @@
 /**
  * `npm run bench` (or `npm run bench -- --smoke`): every benchmark side by side in one run. swf-local (memory
- * and SQLite) with the project's real decider and activity-worker loops at 1, 4 and 16 pollers per kind,
- * moto_server with the same workers, an HTTP echo floor for the cost of a call, memory with 1,000 open long
- * polls, and decide() on long histories. Prints tables and writes bench/results/bench.json.
+ * and SQLite) with the project's real decider and activity-worker loops at 1, 4 and 16 pollers per kind, the
+ * workers in processes of their own and, for comparison, in the bench process; moto_server with the same
+ * workers; the cost of one call against an HTTP echo floor (warmed alike, interleaved rounds, medians); memory
+ * with 1,000 open long polls; a heartbeat with 10 and 1,000 open activities; startup with 100,000 closed runs;
+ * decide() on long histories. Prints tables and writes bench/results/bench.json.
  */
-import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { inMemoryPorts } from '../lambda/adapters/memory-effects.js';
-import { runActivityWorker } from '../lambda/worker/activity-worker.js';
-import { NO_DEADLINE } from '../lambda/worker/deadline.js';
-import { runDecider } from '../lambda/worker/decider-worker.js';
-import type { OperationsContext } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
 import { createSwfClient } from '../lambda/worker/swf-client.js';
-import { silentTelemetry, type WorkerTelemetry } from '../lambda/worker/telemetry.js';
 import { buildCatalog, loadConfig } from '../lambda/workflow/index.js';
-import { startOrder } from '../lambda/workflow/order/operations.js';
 import { table } from '../local/cli/format.js';
 import { killHard, spawnServer } from '../test/support/server-process.js';
 import { measureBundles } from './bundles.js';
 import { measureDecide } from './decide-histories.js';
-import { callCost, cpuMs, percentile, rssMb, spawnEcho, spawnMoto } from './harness.js';
+import { measureHeartbeats, measureStartup } from './engine-bench.js';
+import { interleavedCallCost, rssMb, spawnEcho, spawnMoto } from './harness.js';
 import { measurePayloads } from './payload-bench.js';
+import { workload } from './throughput.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const SMOKE = process.argv.includes('--smoke');
@@ -33,107 +29,6 @@ const ORDERS = SMOKE ? 6 : 300;
 const IN_FLIGHT = SMOKE ? 3 : 50;
 const LATENCY_ORDERS = SMOKE ? 3 : 40;
 const OPEN_POLLS = SMOKE ? 50 : 1000;
-const order = (orderId: string) => ({
-  orderId,
-  customerId: 'bench',
-  items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 9.99 }],
-  currency: 'USD',
-  paymentToken: 'tok_bench_1234',
-});
-
-/** Runs orders through the real worker loops; latency is start → the decider's CompleteWorkflowExecution. */
-async function workload(
-  endpoint: string,
-  pollers: number,
-  orders: number,
-  inFlight: number,
-  serverPid?: number,
-) {
-  const domain = `bench-${Math.random().toString(36).slice(2, 8)}`;
-  const config = loadConfig({ SWF_DOMAIN: domain });
-  const catalog = buildCatalog(config);
-  const swf = createSwfClient({ endpoint });
-  await registerCatalog(swf, catalog);
-  const context: OperationsContext = { swf, config, catalog };
-  const done = new Map<string, () => void>();
-  let steps = 0;
-  // Each loop watches its own telemetry (keys are per task): an activity completed, or a decision closed a run.
-  const watcher = (): WorkerTelemetry => {
-    let keys: Record<string, unknown> = {};
-    return {
-      ...silentTelemetry,
-      appendKeys: (more) => {
-        keys = { ...keys, ...more };
-      },
-      resetKeys: () => {
-        keys = {};
-      },
-      info: (message, fields) => {
-        if (message === 'activity completed') steps++;
-        const decisions = (fields?.decisions ?? []) as string[];
-        if (decisions.includes('CompleteWorkflowExecution')) done.get(String(keys.workflowId))?.();
-      },
-    };
-  };
-  const controller = new AbortController();
-  setMaxListeners(64, controller.signal);
-  const ports = inMemoryPorts();
-  const common = {
-    swf,
-    catalog,
-    domain,
-    deadline: NO_DEADLINE,
-    signal: controller.signal,
-    pollHoldMs: 1000,
-    identity: 'bench',
-  };
-  const loops = [
-    ...Array.from({ length: pollers }, () =>
-      runDecider({ ...common, taskList: config.decisionTaskList, telemetry: watcher() }),
-    ),
-    ...Array.from({ length: pollers }, () =>
-      runActivityWorker({
-        ...common,
-        taskList: config.activityTaskList,
-        telemetry: watcher(),
-        ports,
-        allowFailureInjection: false,
-      }),
-    ),
-  ];
-  const latencies: number[] = [];
-  let next = 0;
-  const cpuBefore = cpuMs(serverPid);
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(inFlight, orders) }, async () => {
-      while (next < orders) {
-        const id = `O${next++}`;
-        const finished = new Promise<void>((resolve) => done.set(`order-${id}`, resolve));
-        const t0 = performance.now();
-        await startOrder(context, order(id));
-        await finished;
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = cpuMs(serverPid);
-  controller.abort();
-  await Promise.all(loops);
-  swf.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    stepsPerSecond: Math.round(steps / seconds),
-    p50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
-    p99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
-    serverCpuUsPerStep:
-      cpuBefore === undefined || cpuAfter === undefined || steps === 0
-        ? undefined
-        : Math.round(((cpuAfter - cpuBefore) * 1000) / steps),
-  };
-}
-
 /** Server memory idle, and with `count` long polls held open on an empty task list. */
 async function openPollMemory(endpoint: string, pid: number | undefined, count: number) {
   const swf = createSwfClient({ endpoint });
@@ -170,33 +65,54 @@ async function openPollMemory(endpoint: string, pid: number | undefined, count: 
 
 const directory = mkdtempSync(join(tmpdir(), 'swf-bench-'));
 const results: Record<string, unknown> = {};
-const echo = await spawnEcho();
-const floor = await callCost(echo.endpoint, false, echo.child.pid, SMOKE ? 200 : 2000);
-await killHard(echo.child);
-
 const throughput: Record<string, unknown>[] = [];
-const calls: Record<string, unknown>[] = [{ target: 'HTTP echo (floor)', ...floor, vsFloor: '1.0×' }];
-for (const [label, args] of [
-  ['swf-local memory', ['--memory']],
-  ['swf-local SQLite', ['--db', join(directory, 'bench.db')]],
-] as const) {
-  const server = await spawnServer([...args, '--poll-hold', '1', '--no-console']);
+const servers = [
+  ['swf-local memory', await spawnServer(['--memory', '--poll-hold', '1', '--no-console'])],
+  [
+    'swf-local SQLite',
+    await spawnServer(['--db', join(directory, 'bench.db'), '--poll-hold', '1', '--no-console']),
+  ],
+] as const;
+const echo = await spawnEcho();
+// The cost of one call: the echo floor and both stores, warmed alike and measured in interleaved rounds.
+const calls: Record<string, unknown>[] = await interleavedCallCost(
+  [
+    { label: 'HTTP echo (floor)', endpoint: echo.endpoint, pid: echo.child.pid, swf: false },
+    ...servers.map(([label, server]) => ({
+      label,
+      endpoint: server.endpoint,
+      pid: server.child.pid,
+      swf: true,
+    })),
+  ],
+  SMOKE ? { warm: 100, rounds: 3, perRound: 100 } : { warm: 3_000, rounds: 9, perRound: 1_000 },
+);
+await killHard(echo.child);
+for (const [label, server] of servers) {
   for (const pollers of POLLERS) {
-    const result = await workload(server.endpoint, pollers, ORDERS, IN_FLIGHT, server.child.pid);
-    throughput.push({ target: label, pollersPerKind: pollers, orders: ORDERS, ...result });
+    const options = { pollers, orders: ORDERS, inFlight: IN_FLIGHT, serverPid: server.child.pid };
+    throughput.push({
+      target: label,
+      workers: 'own processes',
+      pollersPerKind: pollers,
+      orders: ORDERS,
+      ...(await workload(server.endpoint, options)),
+    });
+    throughput.push({
+      target: label,
+      workers: 'in the bench process',
+      pollersPerKind: pollers,
+      orders: ORDERS,
+      ...(await workload(server.endpoint, { ...options, inProcess: true })),
+    });
   }
-  const unloaded = await workload(server.endpoint, 1, LATENCY_ORDERS, 1);
+  const unloaded = await workload(server.endpoint, { pollers: 1, orders: LATENCY_ORDERS, inFlight: 1 });
   throughput.push({
     target: `${label}, one order at a time`,
+    workers: 'own processes',
     pollersPerKind: 1,
     orders: LATENCY_ORDERS,
     ...unloaded,
-  });
-  const cost = await callCost(server.endpoint, true, server.child.pid, SMOKE ? 200 : 2000);
-  calls.push({
-    target: label,
-    ...cost,
-    vsFloor: `${((cost.serverCpuUs ?? cost.wallUs) / (floor.serverCpuUs ?? floor.wallUs)).toFixed(1)}×`,
   });
   await killHard(server.child);
 }
@@ -215,14 +131,24 @@ for (const [label, args] of [
 const moto = await spawnMoto();
 if (moto) {
   // One poller per kind: moto hands one task to two concurrent pollers.
-  const result = await workload(moto.endpoint, 1, SMOKE ? 2 : 20, SMOKE ? 2 : 10, moto.child.pid);
-  throughput.push({ target: 'moto_server', pollersPerKind: 1, orders: SMOKE ? 2 : 20, ...result });
-  const cost = await callCost(moto.endpoint, true, moto.child.pid, SMOKE ? 50 : 500);
-  calls.push({
-    target: 'moto_server',
-    ...cost,
-    vsFloor: `${((cost.serverCpuUs ?? cost.wallUs) / (floor.serverCpuUs ?? floor.wallUs)).toFixed(1)}×`,
+  const orders = SMOKE ? 2 : 20;
+  const result = await workload(moto.endpoint, {
+    pollers: 1,
+    orders,
+    inFlight: SMOKE ? 2 : 10,
+    serverPid: moto.child.pid,
   });
+  throughput.push({ target: 'moto_server', workers: 'own processes', pollersPerKind: 1, orders, ...result });
+  const motoEcho = await spawnEcho();
+  const [, cost] = await interleavedCallCost(
+    [
+      { label: 'HTTP echo (floor)', endpoint: motoEcho.endpoint, pid: motoEcho.child.pid, swf: false },
+      { label: 'moto_server', endpoint: moto.endpoint, pid: moto.child.pid, swf: true },
+    ],
+    SMOKE ? { warm: 20, rounds: 3, perRound: 20 } : { warm: 300, rounds: 5, perRound: 200 },
+  );
+  await killHard(motoEcho.child);
+  calls.push(cost as Record<string, unknown>);
   moto.child.kill('SIGKILL');
 } else {
   throughput.push({ target: 'moto_server', pollersPerKind: '-', orders: 'not installed' });
@@ -232,6 +158,8 @@ rmSync(directory, { recursive: true, force: true });
 if (!SMOKE) results.bundles = await measureBundles({ iterations: 15 });
 results.payloads = await measurePayloads(SMOKE ? 1 : 10);
 results.decide = measureDecide(SMOKE ? [1000] : [1000, 10000, 25000], SMOKE ? 3 : 30);
+results.heartbeat = await measureHeartbeats(SMOKE ? 3 : 15, SMOKE ? 50 : 400);
+results.startup = measureStartup(SMOKE ? 5_000 : 100_000, SMOKE ? 1 : 5);
 results.throughput = throughput;
 results.calls = calls;
 
@@ -245,17 +173,39 @@ const cell = (v: unknown) => (v === undefined ? '–' : String(v));
 console.log(`${SMOKE ? 'SMOKE ' : ''}benchmark on ${machine.cores} × ${machine.cpu}, Node ${machine.node}\n`);
 console.log(
   table(
-    ['target', 'pollers/kind', 'orders', 'steps/s', 'p50 ms', 'p99 ms', 'server µs/step'],
+    [
+      'target',
+      'workers',
+      'pollers/kind',
+      'orders',
+      'steps/s',
+      'p50 ms',
+      'p99 ms',
+      'server µs/step',
+      'workers µs/step',
+      'bench µs/step',
+    ],
     throughput.map((r) =>
-      [r.target, r.pollersPerKind, r.orders, r.stepsPerSecond, r.p50Ms, r.p99Ms, r.serverCpuUsPerStep].map(
-        cell,
-      ),
+      [
+        r.target,
+        r.workers,
+        r.pollersPerKind,
+        r.orders,
+        r.stepsPerSecond,
+        r.p50Ms,
+        r.p99Ms,
+        r.serverCpuUsPerStep,
+        Array.isArray(r.workerCpuUsPerStep) && r.workerCpuUsPerStep.length > 0
+          ? (r.workerCpuUsPerStep as number[]).join(' + ')
+          : undefined,
+        r.benchCpuUsPerStep,
+      ].map(cell),
     ),
   ),
 );
 console.log(
   `\n${table(
-    ['target', 'wall µs/call', 'server CPU µs/call', 'vs floor'],
+    ['target (medians of interleaved rounds)', 'wall µs/call', 'server CPU µs/call', 'vs floor'],
     calls.map((r) => [r.target, r.wallUs, r.serverCpuUs, r.vsFloor].map(cell)),
   )}`,
 );
@@ -268,6 +218,16 @@ const longPoll = results.longPoll as {
 console.log(
   `\nlong polls: ${longPoll.openPolls} open → server ${cell(longPoll.withPollsMb)} MB (idle ${cell(longPoll.idleMb)} MB, ${cell(longPoll.perPollKb)} KB each)`,
 );
+{
+  const hb = results.heartbeat as Awaited<ReturnType<typeof measureHeartbeats>>;
+  const st = results.startup as ReturnType<typeof measureStartup>;
+  console.log(
+    `\nheartbeat (in process, SQLite): ${hb.us10} µs with 10 open activities, ${hb.us1000} µs with 1,000 → ${hb.ratio}×`,
+  );
+  console.log(
+    `startup with ${st.closedRuns} closed runs: ${st.full.ms} ms, heap ${st.full.heapMb} MB, RSS ${st.full.rssMb} MB (empty database: ${st.empty.ms} ms, heap ${st.empty.heapMb} MB, RSS ${st.empty.rssMb} MB)`,
+  );
+}
 console.log(
   `\n${table(
     ['decide() events', 'median ms', 'p95 ms'],

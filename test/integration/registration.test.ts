@@ -48,16 +48,19 @@ describe('registerCatalog', () => {
   });
 
   it('undeprecates a deprecated domain and type instead of silently succeeding', async () => {
+    // Deprecating a domain also deprecates its types (as the API reference says).
     await swf.send(new S.DeprecateDomainCommand({ name: 'reg-domain' }));
-    await swf.send(
-      new S.DeprecateActivityTypeCommand({
-        domain: 'reg-domain',
-        activityType: { name: 'SaveResults', version: '1' },
-      }),
+    const saveResults = { domain: 'reg-domain', activityType: { name: 'SaveResults', version: '1' } };
+    expect((await swf.send(new S.DescribeActivityTypeCommand(saveResults))).typeInfo?.status).toBe(
+      'DEPRECATED',
     );
     const report = await registerCatalog(swf, catalog);
     expect(report.domain.action).toBe('undeprecated');
-    expect(report.activityTypes.find((t) => t.name === 'SaveResults')?.action).toBe('undeprecated');
+    expect(new Set(report.activityTypes.map((t) => t.action))).toEqual(new Set(['undeprecated']));
+    expect(new Set(report.workflowTypes.map((t) => t.action))).toEqual(new Set(['undeprecated']));
+    expect((await swf.send(new S.DescribeActivityTypeCommand(saveResults))).typeInfo?.status).toBe(
+      'REGISTERED',
+    );
     expect((await swf.send(new S.DescribeDomainCommand({ name: 'reg-domain' }))).domainInfo?.status).toBe(
       'REGISTERED',
     );

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../local/server/store/sqlite-store.js';
 import {
   history,
   pollActivity,
@@ -88,7 +89,12 @@ describe('the SQLite store', () => {
     // Rewrite the database the way older versions kept it: each run whole, in `executions`.
     const sqlite = new Database(db);
     const runs = sqlite.prepare('SELECT body FROM runs').all() as { body: string }[];
-    const activities = sqlite.prepare('SELECT run_id, input, body FROM run_activities').all() as {
+    const activities = sqlite
+      .prepare(
+        `SELECT a.run_id, i.input, a.body FROM run_activities a JOIN run_activity_inputs i
+         ON i.run_id = a.run_id AND i.scheduled_event_id = a.scheduled_event_id`,
+      )
+      .all() as {
       run_id: string;
       input: string;
       body: string;
@@ -116,7 +122,9 @@ describe('the SQLite store', () => {
         .prepare('INSERT INTO executions (run_id, domain, workflow_id, status, body) VALUES (?, ?, ?, ?, ?)')
         .run(run.runId, run.domain, run.workflowId, run.status, JSON.stringify(run));
     }
-    sqlite.exec('DELETE FROM runs; DELETE FROM run_activities; DELETE FROM run_timers;');
+    sqlite.exec(
+      'DELETE FROM runs; DELETE FROM run_activities; DELETE FROM run_activity_inputs; DELETE FROM run_timers;',
+    );
     sqlite.close();
 
     const reopened = await startLocal({ memory: false, dbPath: db });
@@ -138,5 +146,30 @@ describe('the SQLite store', () => {
     const check = new Database(db, { readonly: true });
     expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'executions'").get()).toBeUndefined();
     check.close();
+  });
+
+  it('moves activity inputs out of the activity rows of a database from the first row-per-run version', () => {
+    const db = join(directory, 'inputs.db');
+    new SqliteStore(db).close();
+    const sqlite = new Database(db);
+    sqlite.exec(`DROP TABLE run_activities;
+      CREATE TABLE run_activities (run_id TEXT NOT NULL, scheduled_event_id INTEGER NOT NULL, input TEXT,
+        body TEXT NOT NULL, PRIMARY KEY (run_id, scheduled_event_id)) WITHOUT ROWID;`);
+    sqlite
+      .prepare(
+        `INSERT INTO runs (run_id, domain, workflow_id, type_name, type_version, status, start_ts, tags, body)
+         VALUES ('r', 'd', 'w', 'W', '1', 'OPEN', 0, '[]', ?)`,
+      )
+      .run(JSON.stringify({ runId: 'r', domain: 'd', workflowId: 'w', status: 'OPEN' }));
+    sqlite
+      .prepare("INSERT INTO run_activities VALUES ('r', 5, 'the input', ?)")
+      .run(JSON.stringify({ scheduledEventId: 5, activityId: 'a', status: 'scheduled' }));
+    sqlite.close();
+    const store = new SqliteStore(db);
+    try {
+      expect(store.loadRun('r')?.activities['5']).toMatchObject({ activityId: 'a', input: 'the input' });
+    } finally {
+      store.close();
+    }
   });
 });

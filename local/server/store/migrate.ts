@@ -17,7 +17,10 @@ export function migrateWholeRunRows(db: Database.Database): void {
      start_ts, close_ts, tags, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertActivity = db.prepare(
-    'INSERT OR REPLACE INTO run_activities (run_id, scheduled_event_id, input, body) VALUES (?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO run_activities (run_id, scheduled_event_id, body) VALUES (?, ?, ?)',
+  );
+  const insertInput = db.prepare(
+    'INSERT OR REPLACE INTO run_activity_inputs (run_id, scheduled_event_id, input) VALUES (?, ?, ?)',
   );
   const insertTimer = db.prepare(
     'INSERT OR REPLACE INTO run_timers (run_id, timer_id, body) VALUES (?, ?, ?)',
@@ -50,7 +53,8 @@ export function migrateWholeRunRows(db: Database.Database): void {
       if (run.status !== 'OPEN') continue;
       for (const activity of Object.values(activities) as { scheduledEventId: number; input?: string }[]) {
         const { input, ...rest } = activity;
-        insertActivity.run(run.runId, activity.scheduledEventId, input ?? null, JSON.stringify(rest));
+        insertActivity.run(run.runId, activity.scheduledEventId, JSON.stringify(rest));
+        if (input !== undefined) insertInput.run(run.runId, activity.scheduledEventId, input);
       }
       for (const [timerId, timer] of Object.entries(timers))
         insertTimer.run(run.runId, timerId, JSON.stringify(timer));
@@ -58,5 +62,16 @@ export function migrateWholeRunRows(db: Database.Database): void {
         insertChild.run(run.runId, Number(initiated), JSON.stringify(child));
     }
     db.exec('DROP TABLE executions');
+  })();
+}
+
+/** A database from the first row-per-activity version kept each input in the activity's row: give it its own. */
+export function migrateActivityInputs(db: Database.Database): void {
+  const columns = db.prepare('PRAGMA table_info(run_activities)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'input')) return;
+  db.transaction(() => {
+    db.exec(`INSERT OR REPLACE INTO run_activity_inputs (run_id, scheduled_event_id, input)
+      SELECT run_id, scheduled_event_id, input FROM run_activities WHERE input IS NOT NULL`);
+    db.exec('ALTER TABLE run_activities DROP COLUMN input');
   })();
 }

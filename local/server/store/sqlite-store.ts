@@ -11,7 +11,7 @@ import {
   type TimerRecord,
   type TypeRecord,
 } from '../engine/records.js';
-import { migrateWholeRunRows } from './migrate.js';
+import { migrateActivityInputs, migrateWholeRunRows } from './migrate.js';
 import {
   type ChangeSet,
   type ClosedQuery,
@@ -33,9 +33,13 @@ CREATE TABLE IF NOT EXISTS runs (
   close_ts INTEGER, tags TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS runs_by_close ON runs (domain, status, close_ts);
 CREATE INDEX IF NOT EXISTS runs_by_start ON runs (domain, status, start_ts);
+CREATE INDEX IF NOT EXISTS runs_open ON runs (run_id) WHERE status = 'OPEN';
 CREATE TABLE IF NOT EXISTS run_activities (
-  run_id TEXT NOT NULL, scheduled_event_id INTEGER NOT NULL, input TEXT, body TEXT NOT NULL,
+  run_id TEXT NOT NULL, scheduled_event_id INTEGER NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (run_id, scheduled_event_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS run_activity_inputs (
+  run_id TEXT NOT NULL, scheduled_event_id INTEGER NOT NULL, input TEXT NOT NULL,
+  PRIMARY KEY (run_id, scheduled_event_id));
 CREATE TABLE IF NOT EXISTS run_timers (
   run_id TEXT NOT NULL, timer_id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (run_id, timer_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS run_children (
@@ -84,6 +88,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
     migrateWholeRunRows(this.db);
+    migrateActivityInputs(this.db);
     const run = (sql: string) => this.db.prepare(sql);
     this.s = {
       putDomain: run('INSERT OR REPLACE INTO domains (name, body) VALUES (?, ?)'),
@@ -95,10 +100,12 @@ export class SqliteStore implements Store {
       ),
       updateRun: run('UPDATE runs SET status = ?, close_status = ?, close_ts = ?, body = ? WHERE run_id = ?'),
       updateActivity: run('UPDATE run_activities SET body = ? WHERE run_id = ? AND scheduled_event_id = ?'),
-      insertActivity: run(
-        'INSERT INTO run_activities (run_id, scheduled_event_id, input, body) VALUES (?, ?, ?, ?)',
+      insertActivity: run('INSERT INTO run_activities (run_id, scheduled_event_id, body) VALUES (?, ?, ?)'),
+      insertInput: run(
+        'INSERT INTO run_activity_inputs (run_id, scheduled_event_id, input) VALUES (?, ?, ?)',
       ),
       deleteActivity: run('DELETE FROM run_activities WHERE run_id = ? AND scheduled_event_id = ?'),
+      deleteInput: run('DELETE FROM run_activity_inputs WHERE run_id = ? AND scheduled_event_id = ?'),
       putTimer: run('INSERT OR REPLACE INTO run_timers (run_id, timer_id, body) VALUES (?, ?, ?)'),
       deleteTimer: run('DELETE FROM run_timers WHERE run_id = ? AND timer_id = ?'),
       putChild: run(
@@ -108,7 +115,10 @@ export class SqliteStore implements Store {
       putEvent: run('INSERT INTO events (run_id, event_id, body) VALUES (?, ?, ?)'),
       putMeta: run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       getRun: run('SELECT body FROM runs WHERE run_id = ?'),
-      activitiesOf: run('SELECT input, body FROM run_activities WHERE run_id = ?'),
+      activitiesOf: run(
+        `SELECT i.input, a.body FROM run_activities a LEFT JOIN run_activity_inputs i
+         ON i.run_id = a.run_id AND i.scheduled_event_id = a.scheduled_event_id WHERE a.run_id = ?`,
+      ),
       timersOf: run('SELECT body FROM run_timers WHERE run_id = ?'),
       childrenOf: run('SELECT body FROM run_children WHERE run_id = ?'),
       eventsOf: run('SELECT body FROM events WHERE run_id = ? ORDER BY event_id LIMIT ?'),
@@ -203,13 +213,16 @@ export class SqliteStore implements Store {
       const activity = Object.hasOwn(e.activities, key) ? e.activities[key] : undefined;
       if (!activity) {
         s.deleteActivity.run(runId, Number(key));
+        s.deleteInput.run(runId, Number(key));
         continue;
       }
       const { input, ...rest } = activity;
       const body = JSON.stringify(rest);
-      // An update writes the activity's state only; its input is written once, when it is scheduled.
-      if (s.updateActivity.run(body, runId, activity.scheduledEventId).changes === 0)
-        s.insertActivity.run(runId, activity.scheduledEventId, input ?? null, body);
+      // An update writes the activity's small state row; its input has a row of its own, written once.
+      if (s.updateActivity.run(body, runId, activity.scheduledEventId).changes === 0) {
+        s.insertActivity.run(runId, activity.scheduledEventId, body);
+        if (input !== undefined) s.insertInput.run(runId, activity.scheduledEventId, input);
+      }
     }
     for (const key of change.timers) {
       this.step('timer');
@@ -232,13 +245,18 @@ export class SqliteStore implements Store {
       | { value: string }
       | undefined;
     const open = new Map<string, ExecutionRecord>();
-    for (const row of this.db.prepare("SELECT body FROM runs WHERE status = 'OPEN'").iterate()) {
+    for (const row of this.db
+      .prepare("SELECT body FROM runs INDEXED BY runs_open WHERE status = 'OPEN'")
+      .iterate()) {
       const execution = fromRunBody((row as { body: string }).body);
       open.set(execution.runId, execution);
     }
     const rows = (sql: string) =>
       this.db.prepare(sql).iterate() as Iterable<{ run_id: string; input?: string | null; body: string }>;
-    for (const row of rows('SELECT run_id, input, body FROM run_activities')) {
+    for (const row of rows(
+      `SELECT a.run_id, i.input, a.body FROM run_activities a LEFT JOIN run_activity_inputs i
+       ON i.run_id = a.run_id AND i.scheduled_event_id = a.scheduled_event_id`,
+    )) {
       const execution = open.get(row.run_id);
       if (execution) addActivity(execution, row.input, row.body);
     }
