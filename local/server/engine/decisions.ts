@@ -1,7 +1,10 @@
 import { unknownResource, validation } from '../protocol/faults.js';
 import { type Core, seconds } from './core.js';
 import { closeExecution } from './executions.js';
-import type { Input } from './input.js';
+import type { Checked, Input, Swf } from './input.js';
+
+type Decision = Checked<Swf.Decision>;
+
 import { type ActivityTaskRecord, type ExecutionRecord, timerOf } from './records.js';
 import {
   cancelExternal,
@@ -39,7 +42,7 @@ const attributesKey = (decisionType: string) =>
  * Checks a decision list the way SWF does before applying any of it: a close decision must be last and each
  * decision must carry its own attributes. A rejected list changes nothing and the task token stays valid.
  */
-function validateDecisions(decisions: Input[]): void {
+function validateDecisions(decisions: Decision[]): void {
   decisions.forEach((decision, index) => {
     const member = `decisions.${index + 1}.member`;
     if (!KNOWN_DECISIONS.has(decision.decisionType)) {
@@ -62,7 +65,7 @@ function validateDecisions(decisions: Input[]): void {
       'CancelWorkflowExecution',
       'ContinueAsNewWorkflowExecution',
     ].includes(decision.decisionType);
-    if (needsAttributes && decision[key] === undefined) {
+    if (needsAttributes && (decision as Record<string, unknown>)[key] === undefined) {
       throw validation(
         `1 validation error detected: Value null at '${member}.${key}' failed to satisfy constraint: Member must not be null`,
       );
@@ -75,7 +78,10 @@ function validateDecisions(decisions: Input[]): void {
   });
 }
 
-export function respondDecisionTaskCompleted(core: Core, input: Input): void {
+export function respondDecisionTaskCompleted(
+  core: Core,
+  input: Checked<Swf.RespondDecisionTaskCompletedInput>,
+): void {
   const token = core.readTaskToken(input.taskToken);
   const execution = token.kind === 'decision' ? core.runs.get(token.runId) : undefined;
   if (!execution) {
@@ -95,7 +101,7 @@ export function respondDecisionTaskCompleted(core: Core, input: Input): void {
   ) {
     throw unknownResource(`Unknown decision task, scheduledEventId = ${token.scheduledEventId}`);
   }
-  const decisions: Input[] = input.decisions ?? [];
+  const decisions: Decision[] = input.decisions ?? [];
   validateDecisions(decisions);
 
   const completedEventId = core.addEvent(execution, 'DecisionTaskCompleted', {
@@ -118,15 +124,20 @@ export function respondDecisionTaskCompleted(core: Core, input: Input): void {
   }
 }
 
+/** A decision's own attributes (validateDecisions made sure the ones a decision needs are there). */
+function need<T>(attributes: T | undefined): T {
+  if (attributes === undefined) throw validation('a decision is missing its attributes');
+  return attributes;
+}
+
 function applyDecision(
   core: Core,
   execution: ExecutionRecord,
-  decision: Input,
+  decision: Decision,
   completedEventId: number,
   unhandled: boolean,
 ) {
-  const type: string = decision.decisionType;
-  const a: Input = decision[attributesKey(type)] ?? {};
+  const type = decision.decisionType;
   const base = { decisionTaskCompletedEventId: completedEventId };
   const failed = (eventType: string, attributes: Input) => {
     core.addEvent(execution, eventType, { ...attributes, ...base });
@@ -138,18 +149,19 @@ function applyDecision(
   }
   switch (type) {
     case 'ScheduleActivityTask':
-      return scheduleActivity(core, execution, a, base, failed);
+      return scheduleActivity(
+        core,
+        execution,
+        need(decision.scheduleActivityTaskDecisionAttributes),
+        base,
+        failed,
+      );
     case 'RequestCancelActivityTask': {
-      const activity = Object.values(execution.activities).find((x) => x.activityId === a.activityId);
+      const { activityId } = need(decision.requestCancelActivityTaskDecisionAttributes);
+      const activity = Object.values(execution.activities).find((x) => x.activityId === activityId);
       if (!activity)
-        return failed('RequestCancelActivityTaskFailed', {
-          activityId: a.activityId,
-          cause: 'ACTIVITY_ID_UNKNOWN',
-        });
-      const requestedId = core.addEvent(execution, 'ActivityTaskCancelRequested', {
-        activityId: a.activityId,
-        ...base,
-      });
+        return failed('RequestCancelActivityTaskFailed', { activityId, cause: 'ACTIVITY_ID_UNKNOWN' });
+      const requestedId = core.addEvent(execution, 'ActivityTaskCancelRequested', { activityId, ...base });
       activity.cancelRequested = true;
       activity.latestCancelRequestedEventId = requestedId;
       core.runs.activityChanged(execution, activity);
@@ -165,10 +177,13 @@ function applyDecision(
       }
       return;
     }
-    case 'RecordMarker':
+    case 'RecordMarker': {
+      const a = need(decision.recordMarkerDecisionAttributes);
       core.addEvent(execution, 'MarkerRecorded', { markerName: a.markerName, details: a.details, ...base });
       return;
+    }
     case 'StartTimer': {
+      const a = need(decision.startTimerDecisionAttributes);
       if (timerOf(execution, a.timerId))
         return failed('StartTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_ALREADY_IN_USE' });
       if (Object.keys(execution.timers).length >= MAX_OPEN_TIMERS) {
@@ -189,46 +204,79 @@ function applyDecision(
       return;
     }
     case 'CancelTimer': {
-      const timer = timerOf(execution, a.timerId);
-      if (!timer) return failed('CancelTimerFailed', { timerId: a.timerId, cause: 'TIMER_ID_UNKNOWN' });
-      core.runs.deleteTimer(execution, a.timerId);
-      core.addEvent(execution, 'TimerCanceled', {
-        timerId: a.timerId,
-        startedEventId: timer.startedEventId,
-        ...base,
-      });
+      const { timerId } = need(decision.cancelTimerDecisionAttributes);
+      const timer = timerOf(execution, timerId);
+      if (!timer) return failed('CancelTimerFailed', { timerId, cause: 'TIMER_ID_UNKNOWN' });
+      core.runs.deleteTimer(execution, timerId);
+      core.addEvent(execution, 'TimerCanceled', { timerId, startedEventId: timer.startedEventId, ...base });
       return;
     }
-    case 'CompleteWorkflowExecution':
-      core.addEvent(execution, 'WorkflowExecutionCompleted', { result: a.result, ...base });
-      return closeExecution(core, execution, 'COMPLETED', { result: a.result });
-    case 'FailWorkflowExecution':
-      core.addEvent(execution, 'WorkflowExecutionFailed', { reason: a.reason, details: a.details, ...base });
-      return closeExecution(core, execution, 'FAILED', { reason: a.reason, details: a.details });
-    case 'CancelWorkflowExecution':
-      core.addEvent(execution, 'WorkflowExecutionCanceled', { details: a.details, ...base });
-      return closeExecution(core, execution, 'CANCELED', { details: a.details });
+    case 'CompleteWorkflowExecution': {
+      const result = decision.completeWorkflowExecutionDecisionAttributes?.result;
+      core.addEvent(execution, 'WorkflowExecutionCompleted', { result, ...base });
+      return closeExecution(core, execution, 'COMPLETED', { result });
+    }
+    case 'FailWorkflowExecution': {
+      const { reason, details } = need(decision.failWorkflowExecutionDecisionAttributes);
+      core.addEvent(execution, 'WorkflowExecutionFailed', { reason, details, ...base });
+      return closeExecution(core, execution, 'FAILED', { reason, details });
+    }
+    case 'CancelWorkflowExecution': {
+      const details = decision.cancelWorkflowExecutionDecisionAttributes?.details;
+      core.addEvent(execution, 'WorkflowExecutionCanceled', { details, ...base });
+      return closeExecution(core, execution, 'CANCELED', { details });
+    }
     case 'ContinueAsNewWorkflowExecution':
-      return continueAsNew(core, execution, a, base, failed);
+      return continueAsNew(
+        core,
+        execution,
+        decision.continueAsNewWorkflowExecutionDecisionAttributes ?? {},
+        base,
+        failed,
+      );
     case 'SignalExternalWorkflowExecution':
-      return signalExternal(core, execution, a, base);
+      return signalExternal(
+        core,
+        execution,
+        need(decision.signalExternalWorkflowExecutionDecisionAttributes),
+        base,
+      );
     case 'RequestCancelExternalWorkflowExecution':
-      return cancelExternal(core, execution, a, base);
+      return cancelExternal(
+        core,
+        execution,
+        need(decision.requestCancelExternalWorkflowExecutionDecisionAttributes),
+        base,
+      );
     case 'StartChildWorkflowExecution':
-      return startChild(core, execution, a, base, failed);
-    case 'ScheduleLambdaFunction':
+      return startChild(
+        core,
+        execution,
+        need(decision.startChildWorkflowExecutionDecisionAttributes),
+        base,
+        failed,
+      );
+    case 'ScheduleLambdaFunction': {
+      const { id, name } = need(decision.scheduleLambdaFunctionDecisionAttributes);
       // swf-local runs no Lambda functions: say so in the history instead of hanging.
       return failed('ScheduleLambdaFunctionFailed', {
-        id: a.id,
-        name: a.name,
+        id,
+        name,
         cause: 'LAMBDA_SERVICE_NOT_AVAILABLE_IN_REGION',
       });
+    }
     default:
       throw validation(`Unknown decisionType ${type}`);
   }
 }
 
-function scheduleActivity(core: Core, execution: ExecutionRecord, a: Input, base: Input, failed: Failed) {
+function scheduleActivity(
+  core: Core,
+  execution: ExecutionRecord,
+  a: Checked<Swf.ScheduleActivityTaskDecisionAttributes>,
+  base: Input,
+  failed: Failed,
+) {
   const fail = (cause: string) =>
     failed('ScheduleActivityTaskFailed', { activityType: a.activityType, activityId: a.activityId, cause });
   const type = core.type(execution.domain, 'activity', a.activityType.name, a.activityType.version);

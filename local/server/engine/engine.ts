@@ -12,8 +12,12 @@ import * as tasks from './tasks.js';
 import { processDeadlines } from './timeouts.js';
 
 type Output = Input | undefined;
-type SyncOperation = (core: Core, input: Input) => unknown;
-type PollOperation = (core: Core, input: Input, context: tasks.PollContext) => Promise<Input>;
+/**
+ * Each operation takes its SDK input shape (`Checked<Swf.XInput>`); the table holds them all, so its parameter is
+ * `never`: the body reaches an operation only after `validateInput` checked it against that operation's shape.
+ */
+type SyncOperation = (core: Core, input: never) => unknown;
+type PollOperation = (core: Core, input: never, context: tasks.PollContext) => Promise<Input>;
 
 const SYNC_OPERATIONS: Record<string, SyncOperation> = {
   RegisterDomain: registry.registerDomain,
@@ -112,9 +116,9 @@ export class SwfEngine {
     }
     validateInput(operation, input);
     try {
-      if (longPoll) return await longPoll(this.core, input as Input, poll);
+      if (longPoll) return await longPoll(this.core, input as never, poll);
       return this.core.transaction(
-        () => ((sync as SyncOperation)(this.core, input as Input) ?? undefined) as Output,
+        () => ((sync as SyncOperation)(this.core, input as never) ?? undefined) as Output,
       );
     } catch (error) {
       if (error instanceof StoreUnavailable) throw throttled(error);

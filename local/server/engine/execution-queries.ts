@@ -2,7 +2,13 @@ import { validation } from '../protocol/faults.js';
 import { timestampMs } from '../protocol/model.js';
 import type { Core } from './core.js';
 import { findExecution } from './executions.js';
-import type { Input } from './input.js';
+import type { Checked, Input, Swf } from './input.js';
+
+/** ListOpen/ListClosed/CountOpen/CountClosed: the members they share. */
+type ListInput = Checked<Swf.ListClosedWorkflowExecutionsInput> & {
+  startTimeFilter?: Checked<Swf.ExecutionTimeFilter>;
+};
+
 import { page } from './paging.js';
 import type { ExecutionRecord } from './records.js';
 
@@ -22,7 +28,7 @@ export function executionInfo(execution: ExecutionRecord): Input {
   };
 }
 
-export function describeExecution(core: Core, input: Input): Input {
+export function describeExecution(core: Core, input: Checked<Swf.DescribeWorkflowExecutionInput>): Input {
   const execution = findExecution(core, input.domain, input.execution.workflowId, input.execution.runId);
   return {
     executionInfo: executionInfo(execution),
@@ -49,7 +55,7 @@ export function describeExecution(core: Core, input: Input): Input {
   };
 }
 
-export function getHistory(core: Core, input: Input): Input {
+export function getHistory(core: Core, input: Checked<Swf.GetWorkflowExecutionHistoryInput>): Input {
   const execution = findExecution(core, input.domain, input.execution.workflowId, input.execution.runId);
   const events = core.runs.history(execution.runId);
   const ordered = input.reverseOrder ? [...events].reverse() : events;
@@ -63,9 +69,9 @@ export function getHistory(core: Core, input: Input): Input {
 }
 
 /** The runIds ListOpen/ListClosed/CountOpen/CountClosed select, newest first (oldest first if reversed). */
-export function selectExecutions(core: Core, input: Input, open: boolean): string[] {
+export function selectExecutions(core: Core, input: ListInput, open: boolean): string[] {
   core.domain(input.domain);
-  const filters = ['executionFilter', 'typeFilter', 'tagFilter', 'closeStatusFilter'].filter(
+  const filters = (['executionFilter', 'typeFilter', 'tagFilter', 'closeStatusFilter'] as const).filter(
     (f) => input[f] !== undefined,
   );
   if (filters.length > 1) {
@@ -125,7 +131,7 @@ export function selectExecutions(core: Core, input: Input, open: boolean): strin
   return result.map((e) => e.runId);
 }
 
-export function listExecutions(core: Core, input: Input, open: boolean): Input {
+export function listExecutions(core: Core, input: ListInput, open: boolean): Input {
   const selected = selectExecutions(core, input, open);
   const scope = `list|${open}|${JSON.stringify({ ...input, nextPageToken: undefined, maximumPageSize: undefined })}`;
   const { items, nextPageToken } = page(core, scope, selected, input);

@@ -1,22 +1,11 @@
 import { SwfFault, unknownExecution, unknownType, validation } from '../protocol/faults.js';
 import type { Core } from './core.js';
 import { seconds } from './core.js';
-import type { Input } from './input.js';
+import type { Checked, Input, Swf } from './input.js';
 import type { ExecutionRecord } from './records.js';
 
-export interface StartRequest {
-  domain: string;
-  workflowId: string;
-  workflowType: { name: string; version: string };
-  taskList?: { name: string };
-  taskPriority?: string;
-  input?: string;
-  executionStartToCloseTimeout?: string;
-  tagList?: string[];
-  taskStartToCloseTimeout?: string;
-  childPolicy?: string;
-  lambdaRole?: string;
-}
+/** A start as StartWorkflowExecution takes it (child workflows and continue-as-new build one too). */
+export type StartRequest = Checked<Swf.StartWorkflowExecutionInput>;
 
 /** Why a start could not happen, as an SWF cause (for decisions) and as a fault (for the API). */
 export class StartFailure extends Error {
@@ -321,13 +310,13 @@ export function findOpenExecution(
   return execution;
 }
 
-export function signalExecution(core: Core, input: Input): void {
+export function signalExecution(core: Core, input: Checked<Swf.SignalWorkflowExecutionInput>): void {
   const execution = findOpenExecution(core, input.domain, input.workflowId, input.runId);
   core.addEvent(execution, 'WorkflowExecutionSignaled', { signalName: input.signalName, input: input.input });
   core.scheduleDecision(execution);
 }
 
-export function requestCancel(core: Core, input: Input): void {
+export function requestCancel(core: Core, input: Checked<Swf.RequestCancelWorkflowExecutionInput>): void {
   const execution = findOpenExecution(core, input.domain, input.workflowId, input.runId);
   // SWF records one request; repeating it changes nothing.
   if (execution.cancelRequested) return;
@@ -336,7 +325,7 @@ export function requestCancel(core: Core, input: Input): void {
   core.scheduleDecision(execution);
 }
 
-export function terminate(core: Core, input: Input): void {
+export function terminate(core: Core, input: Checked<Swf.TerminateWorkflowExecutionInput>): void {
   const execution = findOpenExecution(core, input.domain, input.workflowId, input.runId);
   const childPolicy = input.childPolicy ?? execution.childPolicy;
   core.addEvent(execution, 'WorkflowExecutionTerminated', {

@@ -1,6 +1,14 @@
 import { SwfFault, unknownType, validation } from '../protocol/faults.js';
 import type { Core } from './core.js';
-import type { Input } from './input.js';
+import type { Checked, Input, Swf } from './input.js';
+
+/** The requests that name one type: `activityType` or `workflowType`. */
+type TypeRequest = {
+  domain: string;
+  activityType?: Checked<Swf.ActivityType>;
+  workflowType?: Checked<Swf.WorkflowType>;
+};
+
 import { page } from './paging.js';
 import type { DomainRecord, TypeKind, TypeRecord } from './records.js';
 
@@ -33,7 +41,7 @@ function checkDuration(value: unknown, member: string): void {
   }
 }
 
-export function registerDomain(core: Core, input: Input): void {
+export function registerDomain(core: Core, input: Checked<Swf.RegisterDomainInput>): void {
   if (core.domains.has(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);
   const retention = input.workflowExecutionRetentionPeriodInDays;
   if (retention !== 'NONE' && !(/^\d{1,2}$/.test(retention) && Number(retention) <= 90)) {
@@ -59,7 +67,7 @@ function domainInfo(core: Core, domain: DomainRecord): Input {
   };
 }
 
-export function describeDomain(core: Core, input: Input): Input {
+export function describeDomain(core: Core, input: Checked<Swf.DescribeDomainInput>): Input {
   const domain = core.domain(input.name);
   return {
     domainInfo: domainInfo(core, domain),
@@ -67,7 +75,7 @@ export function describeDomain(core: Core, input: Input): Input {
   };
 }
 
-export function listDomains(core: Core, input: Input): Input {
+export function listDomains(core: Core, input: Checked<Swf.ListDomainsInput>): Input {
   const domains = [...core.domains.values()]
     .filter((d) => d.status === input.registrationStatus)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -81,7 +89,7 @@ export function listDomains(core: Core, input: Input): Input {
   return { domainInfos: items.map((d) => domainInfo(core, d)), nextPageToken };
 }
 
-export function deprecateDomain(core: Core, input: Input): void {
+export function deprecateDomain(core: Core, input: Checked<Swf.DeprecateDomainInput>): void {
   const domain = core.domain(input.name);
   if (domain.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', domain.name);
   core.saveDomain({ ...domain, status: 'DEPRECATED' });
@@ -93,13 +101,17 @@ export function deprecateDomain(core: Core, input: Input): void {
   }
 }
 
-export function undeprecateDomain(core: Core, input: Input): void {
+export function undeprecateDomain(core: Core, input: Checked<Swf.UndeprecateDomainInput>): void {
   const domain = core.domain(input.name);
   if (domain.status === 'REGISTERED') throw new SwfFault('DomainAlreadyExistsFault', domain.name);
   core.saveDomain({ ...domain, status: 'REGISTERED' });
 }
 
-export function registerType(core: Core, kind: TypeKind, input: Input): void {
+export function registerType(
+  core: Core,
+  kind: TypeKind,
+  input: Checked<Swf.RegisterActivityTypeInput> | Checked<Swf.RegisterWorkflowTypeInput>,
+): void {
   const domain = core.domain(input.domain);
   if (domain.status === 'DEPRECATED')
     throw new SwfFault('OperationNotPermittedFault', `Domain is deprecated: ${domain.name}`);
@@ -107,10 +119,12 @@ export function registerType(core: Core, kind: TypeKind, input: Input): void {
   if (core.type(domain.name, kind, input.name, input.version))
     throw new SwfFault('TypeAlreadyExistsFault', label);
   const configuration: Input = {};
+  const given = input as Record<string, unknown>;
   for (const member of kind === 'activity' ? ACTIVITY_DEFAULTS : WORKFLOW_DEFAULTS) {
-    if (input[member] === undefined) continue;
-    if (member.endsWith('Timeout')) checkDuration(input[member], member);
-    configuration[member] = input[member];
+    const value = given[member];
+    if (value === undefined) continue;
+    if (member.endsWith('Timeout')) checkDuration(value as string, member);
+    configuration[member] = value;
   }
   if (kind === 'workflow' && configuration.defaultExecutionStartToCloseTimeout === 'NONE') {
     throw validation('defaultExecutionStartToCloseTimeout cannot be NONE');
@@ -127,11 +141,14 @@ export function registerType(core: Core, kind: TypeKind, input: Input): void {
   });
 }
 
-function typeRef(kind: TypeKind, input: Input): { name: string; version: string } {
-  return kind === 'activity' ? input.activityType : input.workflowType;
+function typeRef(kind: TypeKind, input: TypeRequest): { name: string; version: string } {
+  const ref = kind === 'activity' ? input.activityType : input.workflowType;
+  // The model requires the member each operation names; a missing one never gets this far.
+  if (!ref) throw validation(`${kind}Type is required`);
+  return ref;
 }
 
-function findType(core: Core, kind: TypeKind, input: Input): TypeRecord {
+function findType(core: Core, kind: TypeKind, input: TypeRequest): TypeRecord {
   core.domain(input.domain);
   const ref = typeRef(kind, input);
   const type = core.type(input.domain, kind, ref.name, ref.version);
@@ -149,12 +166,16 @@ function typeInfo(kind: TypeKind, type: TypeRecord): Input {
   };
 }
 
-export function describeType(core: Core, kind: TypeKind, input: Input): Input {
+export function describeType(core: Core, kind: TypeKind, input: TypeRequest): Input {
   const type = findType(core, kind, input);
   return { typeInfo: typeInfo(kind, type), configuration: type.configuration };
 }
 
-export function listTypes(core: Core, kind: TypeKind, input: Input): Input {
+export function listTypes(
+  core: Core,
+  kind: TypeKind,
+  input: Checked<Swf.ListActivityTypesInput> | Checked<Swf.ListWorkflowTypesInput>,
+): Input {
   core.domain(input.domain);
   const types = [...core.types.values()]
     .filter(
@@ -171,7 +192,7 @@ export function listTypes(core: Core, kind: TypeKind, input: Input): Input {
   return { typeInfos: items.map((t) => typeInfo(kind, t)), nextPageToken };
 }
 
-export function deprecateType(core: Core, kind: TypeKind, input: Input): void {
+export function deprecateType(core: Core, kind: TypeKind, input: TypeRequest): void {
   const type = findType(core, kind, input);
   if (type.status === 'DEPRECATED') {
     throw new SwfFault(
@@ -182,7 +203,7 @@ export function deprecateType(core: Core, kind: TypeKind, input: Input): void {
   core.saveType({ ...type, status: 'DEPRECATED', deprecationDate: core.clock.now() });
 }
 
-export function undeprecateType(core: Core, kind: TypeKind, input: Input): void {
+export function undeprecateType(core: Core, kind: TypeKind, input: TypeRequest): void {
   const type = findType(core, kind, input);
   if (type.status === 'REGISTERED') {
     throw new SwfFault(
@@ -193,7 +214,7 @@ export function undeprecateType(core: Core, kind: TypeKind, input: Input): void 
   core.saveType({ ...type, status: 'REGISTERED', deprecationDate: undefined });
 }
 
-export function deleteType(core: Core, kind: TypeKind, input: Input): void {
+export function deleteType(core: Core, kind: TypeKind, input: TypeRequest): void {
   const type = findType(core, kind, input);
   if (type.status !== 'DEPRECATED') {
     throw new SwfFault(
@@ -215,7 +236,7 @@ function domainOfArn(core: Core, arn: string): DomainRecord {
   return domain;
 }
 
-export function tagResource(core: Core, input: Input): void {
+export function tagResource(core: Core, input: Checked<Swf.TagResourceInput>): void {
   const domain = domainOfArn(core, input.resourceArn);
   const tags = new Map(domain.tags.map((t) => [t.key, t]));
   for (const tag of input.tags as DomainRecord['tags']) tags.set(tag.key, tag);
@@ -224,12 +245,12 @@ export function tagResource(core: Core, input: Input): void {
   core.saveDomain({ ...domain, tags: [...tags.values()] });
 }
 
-export function untagResource(core: Core, input: Input): void {
+export function untagResource(core: Core, input: Checked<Swf.UntagResourceInput>): void {
   const domain = domainOfArn(core, input.resourceArn);
   const remove = new Set(input.tagKeys as string[]);
   core.saveDomain({ ...domain, tags: domain.tags.filter((t) => !remove.has(t.key)) });
 }
 
-export function listTags(core: Core, input: Input): Input {
+export function listTags(core: Core, input: Checked<Swf.ListTagsForResourceInput>): Input {
   return { tags: domainOfArn(core, input.resourceArn).tags };
 }

@@ -1,6 +1,6 @@
 import { unknownExecution, unknownResource } from '../protocol/faults.js';
 import type { Core } from './core.js';
-import type { Input } from './input.js';
+import type { Checked, Input, Swf } from './input.js';
 import type { ActivityTaskRecord, EventRecord, ExecutionRecord } from './records.js';
 import { type QueuedTask, queueKey, type TaskKind, type Waiter } from './task-queues.js';
 
@@ -62,8 +62,12 @@ function poll(
   });
 }
 
-export function pollForDecisionTask(core: Core, input: Input, context: PollContext): Promise<Input> {
-  if (input.nextPageToken) return Promise.resolve(decisionTaskPage(core, input));
+export function pollForDecisionTask(
+  core: Core,
+  input: Checked<Swf.PollForDecisionTaskInput>,
+  context: PollContext,
+): Promise<Input> {
+  if (input.nextPageToken) return Promise.resolve(decisionTaskPage(core, input, input.nextPageToken));
   return poll(
     core,
     'decision',
@@ -74,7 +78,11 @@ export function pollForDecisionTask(core: Core, input: Input, context: PollConte
   );
 }
 
-function startDecisionTask(core: Core, task: QueuedTask, input: Input): Input | undefined {
+function startDecisionTask(
+  core: Core,
+  task: QueuedTask,
+  input: Checked<Swf.PollForDecisionTaskInput>,
+): Input | undefined {
   const execution = core.runs.get(task.runId);
   if (execution?.status !== 'OPEN') return undefined;
   const decision = execution.decision;
@@ -129,9 +137,13 @@ function decisionTaskResponse(
 }
 
 /** A further page of the same decision task: PollForDecisionTask with the page token, no new task. */
-function decisionTaskPage(core: Core, input: Input): Input {
+function decisionTaskPage(
+  core: Core,
+  input: Checked<Swf.PollForDecisionTaskInput>,
+  pageToken: string,
+): Input {
   core.domain(input.domain);
-  const token = core.readPageToken(input.nextPageToken, 'decision-task') as Input;
+  const token = core.readPageToken(pageToken, 'decision-task') as Input;
   const execution = core.runs.find(token.r);
   if (!execution) throw unknownExecution('?', token.r);
   return decisionTaskResponse(
@@ -144,7 +156,11 @@ function decisionTaskPage(core: Core, input: Input): Input {
   );
 }
 
-export function pollForActivityTask(core: Core, input: Input, context: PollContext): Promise<Input> {
+export function pollForActivityTask(
+  core: Core,
+  input: Checked<Swf.PollForActivityTaskInput>,
+  context: PollContext,
+): Promise<Input> {
   return poll(
     core,
     'activity',
@@ -155,7 +171,11 @@ export function pollForActivityTask(core: Core, input: Input, context: PollConte
   );
 }
 
-function startActivityTask(core: Core, task: QueuedTask, input: Input): Input | undefined {
+function startActivityTask(
+  core: Core,
+  task: QueuedTask,
+  input: Checked<Swf.PollForActivityTaskInput>,
+): Input | undefined {
   const execution = core.runs.get(task.runId);
   if (execution?.status !== 'OPEN') return undefined;
   const activity = execution.activities[String(task.scheduledEventId)];
@@ -213,25 +233,31 @@ function closeActivity(
   core.scheduleDecision(execution);
 }
 
-export function respondActivityCompleted(core: Core, input: Input): void {
+export function respondActivityCompleted(
+  core: Core,
+  input: Checked<Swf.RespondActivityTaskCompletedInput>,
+): void {
   closeActivity(core, input.taskToken, 'ActivityTaskCompleted', () => ({ result: input.result }));
 }
 
-export function respondActivityFailed(core: Core, input: Input): void {
+export function respondActivityFailed(core: Core, input: Checked<Swf.RespondActivityTaskFailedInput>): void {
   closeActivity(core, input.taskToken, 'ActivityTaskFailed', () => ({
     reason: input.reason,
     details: input.details,
   }));
 }
 
-export function respondActivityCanceled(core: Core, input: Input): void {
+export function respondActivityCanceled(
+  core: Core,
+  input: Checked<Swf.RespondActivityTaskCanceledInput>,
+): void {
   closeActivity(core, input.taskToken, 'ActivityTaskCanceled', (activity) => ({
     details: input.details,
     latestCancelRequestedEventId: activity.latestCancelRequestedEventId,
   }));
 }
 
-export function recordHeartbeat(core: Core, input: Input): Input {
+export function recordHeartbeat(core: Core, input: Checked<Swf.RecordActivityTaskHeartbeatInput>): Input {
   const { execution, activity } = activityOf(core, input.taskToken);
   activity.lastHeartbeatAt = core.clock.now();
   if (input.details !== undefined) activity.heartbeatDetails = input.details;
@@ -239,7 +265,11 @@ export function recordHeartbeat(core: Core, input: Input): Input {
   return { cancelRequested: activity.cancelRequested };
 }
 
-export function countPending(core: Core, kind: TaskKind, input: Input): Input {
+export function countPending(
+  core: Core,
+  kind: TaskKind,
+  input: Checked<Swf.CountPendingActivityTasksInput>,
+): Input {
   core.domain(input.domain);
   return { count: core.queues.size(queueKey(kind, input.domain, input.taskList.name)), truncated: false };
 }

@@ -8,7 +8,7 @@ import {
   type StartRequest,
   startExecution,
 } from './executions.js';
-import type { Input } from './input.js';
+import type { Checked, Input, Swf } from './input.js';
 import type { ExecutionRecord } from './records.js';
 
 export type Failed = (eventType: string, attributes: Input) => void;
@@ -16,7 +16,13 @@ export type Failed = (eventType: string, attributes: Input) => void;
 const MAX_OPEN_CHILDREN = 1000;
 
 /** ContinueAsNewWorkflowExecution: start the next run first (all checks happen before any change), then close this one. */
-export function continueAsNew(core: Core, execution: ExecutionRecord, a: Input, base: Input, failed: Failed) {
+export function continueAsNew(
+  core: Core,
+  execution: ExecutionRecord,
+  a: Checked<Swf.ContinueAsNewWorkflowExecutionDecisionAttributes>,
+  base: Input,
+  failed: Failed,
+) {
   const workflowType = {
     name: execution.workflowType.name,
     version: a.workflowTypeVersion ?? execution.workflowType.version,
@@ -47,7 +53,11 @@ export function continueAsNew(core: Core, execution: ExecutionRecord, a: Input, 
           defaults.defaultTaskStartToCloseTimeout,
           execution.taskStartToCloseTimeout,
         ),
-        childPolicy: inherit(a.childPolicy, defaults.defaultChildPolicy, execution.childPolicy),
+        childPolicy: inherit(
+          a.childPolicy,
+          defaults.defaultChildPolicy,
+          execution.childPolicy as Swf.ChildPolicy,
+        ),
         tagList: a.tagList,
         lambdaRole: a.lambdaRole,
       },
@@ -80,7 +90,11 @@ export function continueAsNew(core: Core, execution: ExecutionRecord, a: Input, 
 }
 
 /** The open run an external decision targets, or undefined (then the decision fails with UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION). */
-function externalTarget(core: Core, execution: ExecutionRecord, a: Input): ExecutionRecord | undefined {
+function externalTarget(
+  core: Core,
+  execution: ExecutionRecord,
+  a: { workflowId: string; runId?: string },
+): ExecutionRecord | undefined {
   const target = a.runId ? core.runs.get(a.runId) : core.openExecution(execution.domain, a.workflowId);
   const valid =
     target &&
@@ -97,7 +111,10 @@ function externalTarget(core: Core, execution: ExecutionRecord, a: Input): Execu
 function actOnExternal(
   core: Core,
   execution: ExecutionRecord,
-  a: Input,
+  a: Checked<Swf.RequestCancelExternalWorkflowExecutionDecisionAttributes> & {
+    signalName?: string;
+    input?: string;
+  },
   base: Input,
   kind: 'Signal' | 'RequestCancel',
   deliver: (target: ExecutionRecord, initiatedEventId: number) => void,
@@ -133,7 +150,12 @@ function actOnExternal(
   core.scheduleDecision(execution);
 }
 
-export function signalExternal(core: Core, execution: ExecutionRecord, a: Input, base: Input): void {
+export function signalExternal(
+  core: Core,
+  execution: ExecutionRecord,
+  a: Checked<Swf.SignalExternalWorkflowExecutionDecisionAttributes>,
+  base: Input,
+): void {
   actOnExternal(core, execution, a, base, 'Signal', (target, initiatedEventId) => {
     core.addEvent(target, 'WorkflowExecutionSignaled', {
       signalName: a.signalName,
@@ -145,7 +167,12 @@ export function signalExternal(core: Core, execution: ExecutionRecord, a: Input,
   });
 }
 
-export function cancelExternal(core: Core, execution: ExecutionRecord, a: Input, base: Input): void {
+export function cancelExternal(
+  core: Core,
+  execution: ExecutionRecord,
+  a: Checked<Swf.RequestCancelExternalWorkflowExecutionDecisionAttributes>,
+  base: Input,
+): void {
   actOnExternal(core, execution, a, base, 'RequestCancel', (target, initiatedEventId) => {
     if (target.cancelRequested) return;
     target.cancelRequested = true;
@@ -157,7 +184,13 @@ export function cancelExternal(core: Core, execution: ExecutionRecord, a: Input,
   });
 }
 
-export function startChild(core: Core, execution: ExecutionRecord, a: Input, base: Input, failed: Failed) {
+export function startChild(
+  core: Core,
+  execution: ExecutionRecord,
+  a: Checked<Swf.StartChildWorkflowExecutionDecisionAttributes>,
+  base: Input,
+  failed: Failed,
+) {
   const failure = (cause: string, initiatedEventId: number) =>
     failed('StartChildWorkflowExecutionFailed', {
       workflowType: a.workflowType,
