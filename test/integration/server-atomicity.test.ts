@@ -40,8 +40,12 @@ function stateOf(of: Core) {
     .sort((a, b) => (a.runId < b.runId ? -1 : 1));
   return JSON.parse(
     JSON.stringify({
-      domains: [...of.domains.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
-      types: [...of.types.keys()].sort().map((key) => of.types.get(key)),
+      domains: of.registry.domains().sort((a, b) => (a.name < b.name ? -1 : 1)),
+      types: of.registry
+        .types()
+        .map((t) => [`${t.domain}|${t.kind}|${t.name}|${t.version}`, t] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([, t]) => t),
       runs,
       queues: of.queues.snapshot(),
     }),

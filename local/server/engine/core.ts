@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Clock, DeadlineScheduler } from '../clock.js';
-import { SwfFault, unknownDomain } from '../protocol/faults.js';
+import { SwfFault } from '../protocol/faults.js';
 import type { ChangeSet, Store } from '../store/store.js';
 import { nextDeadline } from './deadlines.js';
 import type {
@@ -11,6 +11,7 @@ import type {
   TypeKind,
   TypeRecord,
 } from './records.js';
+import { RegistryState } from './registry-state.js';
 import { Runs } from './runs.js';
 import { priorityOf, type QueuedTask, queueKey, type TaskKind, TaskQueues } from './task-queues.js';
 import { TokenSigner } from './tokens.js';
@@ -31,14 +32,12 @@ export const DEADLINE_RETRY_MS = 1_000;
  * agree, nothing was published, and a task token used by the failed request still works.
  */
 export class Core {
-  readonly domains = new Map<string, DomainRecord>();
-  readonly types = new Map<string, TypeRecord>();
+  readonly registry = new RegistryState();
   readonly runs: Runs;
   readonly queues = new TaskQueues();
   readonly scheduler: DeadlineScheduler;
   private readonly tokens: TokenSigner;
-  private registry: Pick<ChangeSet, 'domains' | 'types' | 'deletedTypes'> | undefined;
-  private undo: (() => void)[] = [];
+  private active = false;
   /** The last `queuedOrder` given out. It starts at the clock's reading, so it also grows across restarts. */
   private order = 0;
   private after: (() => void)[] = [];
@@ -59,9 +58,7 @@ export class Core {
     const secret = state.secret ? Buffer.from(state.secret, 'base64') : randomBytes(32);
     if (!state.secret) store.saveSecret(secret.toString('base64'));
     this.tokens = new TokenSigner(secret);
-    for (const domain of state.domains) this.domains.set(domain.name, domain);
-    for (const type of state.types)
-      this.types.set(typeKey(type.domain, type.kind, type.name, type.version), type);
+    this.registry.load(state.domains, state.types);
     this.runs.load(state.openExecutions);
     // Rebuild task lists in the order tasks were scheduled (priority first), then re-arm every deadline.
     const pending: { at: number; key: string; task: QueuedTask; priority: number }[] = [];
@@ -111,19 +108,19 @@ export class Core {
   }
 
   get inTransaction(): boolean {
-    return this.registry !== undefined;
+    return this.active;
   }
 
   /** Runs `work` as one transaction (see the class comment). Nested calls join the outer one. */
   transaction<T>(work: () => T): T {
-    if (this.registry) return work();
-    this.registry = { domains: [], types: [], deletedTypes: [] };
+    if (this.active) return work();
+    this.active = true;
+    this.registry.begin();
     this.runs.begin();
     let result: T;
     try {
       result = work();
-      const runs = this.runs.pending();
-      const changes: ChangeSet = { ...this.registry, ...runs };
+      const changes: ChangeSet = { ...this.registry.pending(), ...this.runs.pending() };
       // Reads and empty polls change nothing: no transaction at all.
       if (
         changes.domains.length + changes.types.length + changes.deletedTypes.length + changes.runs.length >
@@ -133,19 +130,18 @@ export class Core {
       }
     } catch (error) {
       try {
-        for (const undo of this.undo.reverse()) undo();
+        this.registry.rollback();
         this.runs.rollback();
       } finally {
-        this.undo = [];
         this.after = [];
-        this.registry = undefined;
+        this.active = false;
       }
       throw error;
     }
     const after = this.after;
-    this.undo = [];
     this.after = [];
-    this.registry = undefined;
+    this.active = false;
+    this.registry.committed();
     for (const { execution, isNew, row } of this.runs.committed()) {
       if (execution.status !== 'OPEN') this.scheduler.set(execution.runId, undefined);
       // A change to an activity alone (a heartbeat) only moves deadlines later: an early wake-up is harmless,
@@ -156,41 +152,22 @@ export class Core {
     return result;
   }
 
-  private get tx(): Pick<ChangeSet, 'domains' | 'types' | 'deletedTypes'> {
-    if (!this.registry) throw new Error('state changed outside a transaction');
-    return this.registry;
-  }
-
   /** Runs `action` once the transaction committed (task lists and long polls only learn committed facts). */
   afterCommit(action: () => void): void {
-    if (!this.registry) action();
+    if (!this.active) action();
     else this.after.push(action);
   }
 
-  private remember<K, V>(map: Map<K, V>, key: K): void {
-    const had = map.has(key);
-    const old = map.get(key);
-    this.undo.push(() => (had ? map.set(key, old as V) : map.delete(key)));
-  }
-
   saveDomain(domain: DomainRecord): void {
-    this.remember(this.domains, domain.name);
-    this.domains.set(domain.name, domain);
-    this.tx.domains.push(domain);
+    this.registry.saveDomain(domain);
   }
 
   saveType(type: TypeRecord): void {
-    const key = typeKey(type.domain, type.kind, type.name, type.version);
-    this.remember(this.types, key);
-    this.types.set(key, type);
-    this.tx.types.push(type);
+    this.registry.saveType(type);
   }
 
   deleteType(type: TypeRecord): void {
-    const key = typeKey(type.domain, type.kind, type.name, type.version);
-    this.remember(this.types, key);
-    this.types.delete(key);
-    this.tx.deletedTypes.push(type);
+    this.registry.deleteType(type);
   }
 
   /**
@@ -199,7 +176,7 @@ export class Core {
    */
   purgeExpired(): number {
     const retention = new Map<string, number>();
-    for (const domain of this.domains.values()) {
+    for (const domain of this.registry.domains()) {
       if (domain.retentionDays !== 'NONE')
         retention.set(domain.name, Number(domain.retentionDays) * 86_400_000);
     }
@@ -212,13 +189,11 @@ export class Core {
 
   /** A registered domain (deprecated ones too); UnknownResourceFault otherwise. */
   domain(name: string): DomainRecord {
-    const domain = this.domains.get(name);
-    if (!domain) throw unknownDomain(name);
-    return domain;
+    return this.registry.domain(name);
   }
 
   type(domain: string, kind: TypeKind, name: string, version: string): TypeRecord | undefined {
-    return this.types.get(typeKey(domain, kind, name, version));
+    return this.registry.type(domain, kind, name, version);
   }
 
   domainArn(name: string): string {
@@ -337,9 +312,6 @@ export class Core {
     return this.tokens.readPageToken(token, scope, this.clock.now());
   }
 }
-
-export const typeKey = (domain: string, kind: TypeKind, name: string, version: string) =>
-  `${domain}|${kind}|${name}|${version}`;
 
 function dropUndefined(attributes: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

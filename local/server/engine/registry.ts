@@ -42,7 +42,7 @@ function checkDuration(value: unknown, member: string): void {
 }
 
 export function registerDomain(core: Core, input: Checked<Swf.RegisterDomainInput>): void {
-  if (core.domains.has(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);
+  if (core.registry.findDomain(input.name)) throw new SwfFault('DomainAlreadyExistsFault', input.name);
   const retention = input.workflowExecutionRetentionPeriodInDays;
   if (retention !== 'NONE' && !(/^\d{1,2}$/.test(retention) && Number(retention) <= 90)) {
     throw validation(`workflowExecutionRetentionPeriodInDays must be 0 to 90 or NONE (got ${retention})`);
@@ -76,7 +76,8 @@ export function describeDomain(core: Core, input: Checked<Swf.DescribeDomainInpu
 }
 
 export function listDomains(core: Core, input: Checked<Swf.ListDomainsInput>): Input {
-  const domains = [...core.domains.values()]
+  const domains = core.registry
+    .domains()
     .filter((d) => d.status === input.registrationStatus)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (input.reverseOrder) domains.reverse();
@@ -95,7 +96,7 @@ export function deprecateDomain(core: Core, input: Checked<Swf.DeprecateDomainIn
   core.saveDomain({ ...domain, status: 'DEPRECATED' });
   // "Deprecating a domain also deprecates all activity and workflow types registered in the domain."
   const now = core.clock.now();
-  for (const type of [...core.types.values()]) {
+  for (const type of core.registry.types()) {
     if (type.domain === domain.name && type.status === 'REGISTERED')
       core.saveType({ ...type, status: 'DEPRECATED', deprecationDate: now });
   }
@@ -177,7 +178,8 @@ export function listTypes(
   input: Checked<Swf.ListActivityTypesInput> | Checked<Swf.ListWorkflowTypesInput>,
 ): Input {
   core.domain(input.domain);
-  const types = [...core.types.values()]
+  const types = core.registry
+    .types()
     .filter(
       (t) =>
         t.domain === input.domain &&
@@ -227,7 +229,7 @@ export function deleteType(core: Core, kind: TypeKind, input: TypeRequest): void
 
 function domainOfArn(core: Core, arn: string): DomainRecord {
   const match = /^arn:aws[\w-]*:swf:[\w-]*:\d*:\/domain\/(.+)$/.exec(arn);
-  const domain = match?.[1] ? core.domains.get(match[1]) : undefined;
+  const domain = match?.[1] ? core.registry.findDomain(match[1]) : undefined;
   if (!domain)
     throw new SwfFault(
       'UnknownResourceFault',

@@ -98,7 +98,9 @@ export class SqliteStore implements Store {
         `INSERT INTO runs (run_id, domain, workflow_id, type_name, type_version, status, close_status, start_ts,
          close_ts, tags, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      updateRun: run('UPDATE runs SET status = ?, close_status = ?, close_ts = ?, body = ? WHERE run_id = ?'),
+      // An open run's change rewrites its body only; the indexed columns change once, when it closes.
+      updateOpenRun: run('UPDATE runs SET body = ? WHERE run_id = ?'),
+      closeRun: run('UPDATE runs SET status = ?, close_status = ?, close_ts = ?, body = ? WHERE run_id = ?'),
       updateActivity: run('UPDATE run_activities SET body = ? WHERE run_id = ? AND scheduled_event_id = ?'),
       insertActivity: run('INSERT INTO run_activities (run_id, scheduled_event_id, body) VALUES (?, ?, ?)'),
       insertInput: run(
@@ -204,8 +206,10 @@ export class SqliteStore implements Store {
           JSON.stringify(e.tagList),
           body,
         );
+      } else if (e.status === 'OPEN') {
+        s.updateOpenRun.run(body, runId);
       } else {
-        s.updateRun.run(e.status, e.closeStatus ?? null, e.closeTimestamp ?? null, body, runId);
+        s.closeRun.run(e.status, e.closeStatus ?? null, e.closeTimestamp ?? null, body, runId);
       }
     }
     for (const key of change.activities) {
