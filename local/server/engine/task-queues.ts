@@ -105,9 +105,9 @@ export class TaskQueues {
     return this.lists.get(key)?.size ?? 0;
   }
 
-  /** The tasks of a list in delivery order. */
-  tasks(key: string): QueuedTask[] {
-    return this.lists.get(key)?.ordered() ?? [];
+  /** The task a poll of this list gets next. */
+  first(key: string): QueuedTask | undefined {
+    return this.lists.get(key)?.first();
   }
 
   /** Every non-empty task list's tasks in delivery order, by list (for checks and tests). */

@@ -28,9 +28,12 @@ function poll(
 ): Promise<Input> {
   core.domain(input.domain);
   const key = queueKey(kind, input.domain, input.taskList.name);
-  for (const task of core.queues.tasks(key)) {
-    const response = core.transaction(() => start(task));
-    core.queues.remove(key, task);
+  // Stale tasks (their run closed, or the task timed out) are dropped on the way; a task that could not be
+  // started because the store failed stays first in line, and the poll gets the fault.
+  for (let task = core.queues.first(key); task; task = core.queues.first(key)) {
+    const current = task;
+    const response = core.transaction(() => start(current));
+    core.queues.remove(key, current);
     if (response) return Promise.resolve(response);
   }
   return new Promise((resolve) => {
