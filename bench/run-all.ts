@@ -106,14 +106,21 @@ for (const [label, server] of servers) {
       ...(await workload(server.endpoint, { ...options, inProcess: true })),
     });
   }
-  const unloaded = await workload(server.endpoint, { pollers: 1, orders: LATENCY_ORDERS, inFlight: 1 });
-  throughput.push({
-    target: `${label}, one order at a time`,
-    workers: 'own processes',
-    pollersPerKind: 1,
-    orders: LATENCY_ORDERS,
-    ...unloaded,
-  });
+  for (const inProcess of [false, true]) {
+    const unloaded = await workload(server.endpoint, {
+      pollers: 1,
+      orders: LATENCY_ORDERS,
+      inFlight: 1,
+      inProcess,
+    });
+    throughput.push({
+      target: `${label}, one order at a time`,
+      workers: inProcess ? 'in the bench process' : 'own processes',
+      pollersPerKind: 1,
+      orders: LATENCY_ORDERS,
+      ...unloaded,
+    });
+  }
   await killHard(server.child);
 }
 {
