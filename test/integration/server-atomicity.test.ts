@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../local/server/clock.js';
 import { Core } from '../../local/server/engine/core.js';
 import type { SqliteStore } from '../../local/server/store/sqlite-store.js';
+import { scratchDirectory } from '../support/scratch.js';
 import {
   expectFault,
   history,
@@ -24,14 +23,11 @@ import {
  * Every write of every operation kind is made to fail in turn (a store that throws on its Nth write), and after
  * each failure the server's memory must equal a fresh load of its database and the state before the request.
  */
-const directory = mkdtempSync(join(tmpdir(), 'swf-atomic-'));
+const directory = scratchDirectory('swf-atomic');
 const { server, swf } = await startLocal({ memory: false, dbPath: join(directory, 'swf.db') });
 const store = server.store as SqliteStore;
 const core = server.engine.core;
-afterAll(async () => {
-  await server.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterAll(() => server.close());
 
 /** Everything the engine holds, in a canonical form. */
 function stateOf(of: Core) {

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDirectory } from '../support/scratch.js';
 import { killHard, spawnServer } from '../support/server-process.js';
 import {
   clientFor,
@@ -16,8 +15,7 @@ import {
   W,
 } from '../support/swf-local.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'swf-local-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const directory = scratchDirectory('swf-local');
 
 describe('SQLite durability', () => {
   it('loses nothing to kill -9, and fires the timers and timeouts that fell due while it was down', async () => {

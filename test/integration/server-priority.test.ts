@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, describe, expect, it } from 'vitest';
+import { scratchDirectory } from '../support/scratch.js';
 import {
   pollActivity,
   pollDecision,
@@ -19,6 +18,7 @@ import {
  */
 const { server, swf } = await startLocal();
 afterAll(() => server.close());
+const directory = scratchDirectory('swf-prio');
 const domain = await setupDomain(swf, 'priorities');
 await swf.send(
   new S.RegisterActivityTypeCommand({
@@ -83,9 +83,8 @@ describe('task priority', () => {
   });
 
   it('keeps that order across a restart', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'swf-prio-'));
     const db = join(directory, 'swf.db');
-    try {
+    {
       const first = await startLocal({ memory: false, dbPath: db });
       const d = await setupDomain(first.swf, 'restart');
       for (const [workflowId, taskPriority] of [
@@ -108,8 +107,6 @@ describe('task priority', () => {
       } finally {
         await second.server.close();
       }
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
     }
   });
 });

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../local/server/store/sqlite-store.js';
+import { scratchDirectory } from '../support/scratch.js';
 import {
   history,
   pollActivity,
@@ -17,8 +16,7 @@ import {
   W,
 } from '../support/swf-local.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'swf-store-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const directory = scratchDirectory('swf-store');
 
 const count = (db: string, table: string) => {
   const sqlite = new Database(db, { readonly: true });
