@@ -20,9 +20,8 @@ const median = (values: number[]) => {
 };
 const NO_POLL = { holdMs: 0, isGone: () => true, onGone: () => {} };
 
-/** A server (SQLite on disk) with one run holding `open` started activities; returns a heartbeat to time. */
-async function heartbeatTarget(directory: string, open: number) {
-  const engine = new SwfEngine(new VirtualClock(), new SqliteStore(join(directory, `hb-${open}.db`)));
+/** Domain `d`, workflow type W (task list w) and activity type A (task list a), every default set. */
+async function register(engine: SwfEngine): Promise<void> {
   const call = (operation: string, input: unknown) => engine.handle(operation, input, NO_POLL);
   await call('RegisterDomain', { name: 'd', workflowExecutionRetentionPeriodInDays: '1' });
   await call('RegisterWorkflowType', {
@@ -44,6 +43,13 @@ async function heartbeatTarget(directory: string, open: number) {
     defaultTaskScheduleToCloseTimeout: '86400',
     defaultTaskHeartbeatTimeout: '3600',
   });
+}
+
+/** A server (SQLite on disk) with one run holding `open` started activities; returns a heartbeat to time. */
+async function heartbeatTarget(directory: string, open: number) {
+  const engine = new SwfEngine(new VirtualClock(), new SqliteStore(join(directory, `hb-${open}.db`)));
+  const call = (operation: string, input: unknown) => engine.handle(operation, input, NO_POLL);
+  await register(engine);
   await call('StartWorkflowExecution', {
     domain: 'd',
     workflowId: 'w',
@@ -100,6 +106,83 @@ export async function measureHeartbeats(rounds = 15, perRound = 400) {
       us1000: thousand as number,
       ratio: Math.round(((thousand as number) / (ten as number)) * 100) / 100,
     };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The engine's cost per workflow step, in process: 5-step runs driven through `handle` (validation, the engine,
+ * the store; no HTTP, no SDK), on SQLite on disk and on SQLite in memory, interleaved, medians of CPU µs per step.
+ * What the end-to-end server figure adds on top of this is HTTP and JSON.
+ */
+export async function measureEngineSteps(rounds = 5, ordersPerRound = 100) {
+  const directory = mkdtempSync(join(tmpdir(), 'swf-steps-'));
+  try {
+    const targets = [
+      {
+        label: 'SQLite file',
+        engine: new SwfEngine(new VirtualClock(), new SqliteStore(join(directory, 'steps.db'))),
+      },
+      { label: 'SQLite memory', engine: new SwfEngine(new VirtualClock(), new SqliteStore(':memory:')) },
+    ].map((t) => ({ ...t, samples: [] as number[] }));
+    const input = JSON.stringify({ orderId: 'x', items: [{ sku: 'a', quantity: 1, unitPrice: 1 }] });
+    let next = 0;
+    const drive = async (engine: SwfEngine, orders: number) => {
+      const call = (operation: string, body: unknown) =>
+        engine.handle(operation, body, NO_POLL) as Promise<{ taskToken: string }>;
+      for (let n = 0; n < orders; n++) {
+        const workflowId = `w${next++}`;
+        await call('StartWorkflowExecution', {
+          domain: 'd',
+          workflowId,
+          workflowType: { name: 'W', version: '1' },
+          input,
+        });
+        for (let step = 0; step <= 5; step++) {
+          const task = await call('PollForDecisionTask', { domain: 'd', taskList: { name: 'w' } });
+          const decisions =
+            step < 5
+              ? [
+                  {
+                    decisionType: 'ScheduleActivityTask',
+                    scheduleActivityTaskDecisionAttributes: {
+                      activityType: { name: 'A', version: '1' },
+                      activityId: `s${step}`,
+                      input,
+                    },
+                  },
+                ]
+              : [
+                  {
+                    decisionType: 'CompleteWorkflowExecution',
+                    completeWorkflowExecutionDecisionAttributes: { result: input },
+                  },
+                ];
+          await call('RespondDecisionTaskCompleted', { taskToken: task.taskToken, decisions });
+          if (step === 5) continue;
+          const work = await call('PollForActivityTask', { domain: 'd', taskList: { name: 'a' } });
+          await call('RespondActivityTaskCompleted', { taskToken: work.taskToken, result: input });
+        }
+      }
+    };
+    for (const { engine } of targets) {
+      await register(engine);
+      await drive(engine, ordersPerRound);
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (const t of targets) {
+        const before = process.cpuUsage();
+        await drive(t.engine, ordersPerRound);
+        const used = process.cpuUsage(before);
+        t.samples.push((used.user + used.system) / (ordersPerRound * 5));
+      }
+    }
+    for (const t of targets) t.engine.close();
+    return Object.fromEntries(targets.map((t) => [t.label, Math.round(median(t.samples))])) as Record<
+      string,
+      number
+    >;
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
@@ -204,5 +287,15 @@ export function measureStartup(closedRuns = 100_000, rounds = 5) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(JSON.stringify({ heartbeat: await measureHeartbeats(), startup: measureStartup() }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        engineSteps: await measureEngineSteps(),
+        heartbeat: await measureHeartbeats(),
+        startup: measureStartup(),
+      },
+      null,
+      2,
+    ),
+  );
 }

@@ -17,7 +17,7 @@ import { table } from '../local/cli/format.js';
 import { killHard, spawnServer } from '../test/support/server-process.js';
 import { measureBundles } from './bundles.js';
 import { measureDecide } from './decide-histories.js';
-import { measureHeartbeats, measureStartup } from './engine-bench.js';
+import { measureEngineSteps, measureHeartbeats, measureStartup } from './engine-bench.js';
 import { interleavedCallCost, rssMb, spawnEcho, spawnMoto } from './harness.js';
 import { measurePayloads } from './payload-bench.js';
 import { workload } from './throughput.js';
@@ -165,6 +165,7 @@ rmSync(directory, { recursive: true, force: true });
 if (!SMOKE) results.bundles = await measureBundles({ iterations: 15 });
 results.payloads = await measurePayloads(SMOKE ? 1 : 10);
 results.decide = measureDecide(SMOKE ? [1000] : [1000, 10000, 25000], SMOKE ? 3 : 30);
+results.engineSteps = await measureEngineSteps(SMOKE ? 1 : 5, SMOKE ? 10 : 100);
 results.heartbeat = await measureHeartbeats(SMOKE ? 3 : 15, SMOKE ? 50 : 400);
 results.startup = measureStartup(SMOKE ? 5_000 : 100_000, SMOKE ? 1 : 5);
 results.throughput = throughput;
@@ -226,6 +227,12 @@ console.log(
   `\nlong polls: ${longPoll.openPolls} open → server ${cell(longPoll.withPollsMb)} MB (idle ${cell(longPoll.idleMb)} MB, ${cell(longPoll.perPollKb)} KB each)`,
 );
 {
+  const steps = results.engineSteps as Record<string, number>;
+  console.log(
+    `\nengine alone (in process, no HTTP): ${Object.entries(steps)
+      .map(([label, us]) => `${label} ${us} µs CPU/step`)
+      .join(', ')}`,
+  );
   const hb = results.heartbeat as Awaited<ReturnType<typeof measureHeartbeats>>;
   const st = results.startup as ReturnType<typeof measureStartup>;
   console.log(

@@ -2,7 +2,7 @@ import { SwfFault, unknownExecution, unknownType, validation } from '../protocol
 import type { Core } from './core.js';
 import { seconds } from './core.js';
 import type { Checked, Input, Swf } from './input.js';
-import type { ExecutionRecord } from './records.js';
+import { type ExecutionRecord, noTimers } from './records.js';
 
 /** A start as StartWorkflowExecution takes it (child workflows and continue-as-new build one too). */
 export type StartRequest = Checked<Swf.StartWorkflowExecutionInput>;
@@ -174,7 +174,7 @@ export function createRun(
       taskList,
     },
     activities: {},
-    timers: {},
+    timers: noTimers(),
     children: {},
   };
   core.runs.add(execution);

@@ -123,6 +123,9 @@ export interface EventRecord {
   [attributes: string]: unknown;
 }
 
+/** A run's timers by id: an object without a prototype, so no user-chosen id can name an inherited member. */
+export const noTimers = (): Record<string, TimerRecord> => Object.create(null);
+
 /**
  * A run's open timer by the id the decider chose. Timer ids are user strings: `constructor`, `toString` or
  * `__proto__` must name a timer, never something on Object.prototype (reads check own properties, writes define one).

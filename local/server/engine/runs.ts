@@ -6,7 +6,7 @@ import type {
   ExecutionRecord,
   TimerRecord,
 } from './records.js';
-import { setTimer } from './records.js';
+import { noTimers, setTimer } from './records.js';
 
 /** What the current transaction did to runs: row-grained changes, new events, and how to take them back. */
 interface RunTransaction {
@@ -64,19 +64,20 @@ export class Runs {
   rollback(): void {
     const tx = this.current;
     this.tx = undefined;
+    // Read everything back first: if the disk cannot be read either, memory is left as it was, not half swapped.
+    const stored = [...tx.accessed].map((runId) => [runId, this.store.loadRun(runId)] as const);
     for (const [runId, length] of tx.lengths) {
       const history = this.histories.get(runId);
       if (history) history.length = length;
     }
-    for (const runId of tx.accessed) {
+    for (const [runId] of stored) {
       const execution = this.open.get(runId);
       if (execution && this.byWorkflowId.get(openKey(execution.domain, execution.workflowId)) === runId)
         this.byWorkflowId.delete(openKey(execution.domain, execution.workflowId));
       this.open.delete(runId);
     }
-    for (const runId of tx.accessed) {
-      const stored = this.store.loadRun(runId);
-      if (stored?.status === 'OPEN') this.publish(stored);
+    for (const [runId, execution] of stored) {
+      if (execution?.status === 'OPEN') this.publish(execution);
       else this.histories.delete(runId);
     }
   }
@@ -200,7 +201,7 @@ export class Runs {
     for (const key of Object.keys(execution.activities)) change.activities.add(key);
     for (const key of Object.keys(execution.timers)) change.timers.add(key);
     execution.activities = {};
-    execution.timers = {};
+    execution.timers = noTimers();
     if (children) {
       for (const key of Object.keys(execution.children)) change.children.add(key);
       execution.children = {};

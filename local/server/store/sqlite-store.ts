@@ -7,6 +7,7 @@ import {
   type DomainRecord,
   type EventRecord,
   type ExecutionRecord,
+  noTimers,
   setTimer,
   type TimerRecord,
   type TypeRecord,
@@ -368,7 +369,7 @@ function runBody(execution: ExecutionRecord): string {
 }
 
 function fromRunBody(body: string): ExecutionRecord {
-  return { ...(JSON.parse(body) as ExecutionRecord), activities: {}, timers: {}, children: {} };
+  return { ...(JSON.parse(body) as ExecutionRecord), activities: {}, timers: noTimers(), children: {} };
 }
 
 function addActivity(execution: ExecutionRecord, input: string | null | undefined, body: string): void {
