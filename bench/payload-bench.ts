@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import { FilePayloadStore } from '../lambda/adapters/file-payloads.js';
-import { type OperationsContext, readEvents, startWorkflow } from '../lambda/worker/operations.js';
+import { type OperationsContext, readEvents } from '../lambda/worker/operations.js';
+import { startWorkflow } from '../lambda/worker/start-workflow.js';
 import { eventually, orderEnvironment, startWorkers } from '../test/support/workers.js';
 import { percentile } from './harness.js';
 

@@ -9,11 +9,11 @@ import {
   resumeRun,
   runHistory,
   signalRun,
-  startWorkflow,
   terminateRun,
 } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
 import { describeRun } from '../lambda/worker/run-description.js';
+import { startWorkflow } from '../lambda/worker/start-workflow.js';
 import { jsonTextDepthProblem } from '../lambda/workflow/bounded-json.js';
 import { ValidationError } from '../lambda/workflow/errors.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';

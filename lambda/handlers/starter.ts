@@ -1,4 +1,4 @@
-import { startWorkflow } from '../worker/operations.js';
+import { startWorkflow } from '../worker/start-workflow.js';
 import { telemetry } from './function-runtime.js';
 import { offloadingContext } from './payload-store.js';
 

@@ -8,11 +8,11 @@ import {
   readEvents,
   resumeRun,
   signalRun,
-  startWorkflow,
   terminateRun,
 } from '../../lambda/worker/operations.js';
 import { describeRun, type RunDescription, runMarks } from '../../lambda/worker/run-description.js';
 import { actOnSelected } from '../../lambda/worker/selected-operations.js';
+import { startWorkflow } from '../../lambda/worker/start-workflow.js';
 import type { Effects } from '../../lambda/workflow/effects.js';
 import { consoleBundle } from './bundle.js';
 import { consolePage } from './page.js';

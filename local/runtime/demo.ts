@@ -6,7 +6,8 @@ import {
   scanHistory,
   waitTimerIdFor,
 } from '../../lambda/decider/index.js';
-import { type OperationsContext, resumeRun, startWorkflow } from '../../lambda/worker/operations.js';
+import { type OperationsContext, resumeRun } from '../../lambda/worker/operations.js';
+import { startWorkflow } from '../../lambda/worker/start-workflow.js';
 import { startOrder, workflowIdFor } from '../../lambda/workflow/order/operations.js';
 import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { duration, table } from '../cli/format.js';

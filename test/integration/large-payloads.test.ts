@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilePayloadStore } from '../../lambda/adapters/file-payloads.js';
-import {
-  type OperationsContext,
-  readEvents,
-  resumeRun,
-  runHistory,
-  startWorkflow,
-} from '../../lambda/worker/operations.js';
+import { type OperationsContext, readEvents, resumeRun, runHistory } from '../../lambda/worker/operations.js';
+import { startWorkflow } from '../../lambda/worker/start-workflow.js';
 import { isPayloadRef } from '../../lambda/workflow/payloads.js';
 import { renderTimeline } from '../../local/cli/format.js';
 import { eventually, type OrderEnvironment, orderEnvironment, startWorkers } from '../support/workers.js';

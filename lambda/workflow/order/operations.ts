@@ -1,4 +1,5 @@
-import { type OperationsContext, startWorkflow } from '../../worker/operations.js';
+import type { OperationsContext } from '../../worker/operations.js';
+import { startWorkflow } from '../../worker/start-workflow.js';
 import { ORDER_WORKFLOW_NAME } from './workflow.js';
 
 export { workflowIdFor } from './ids.js';

@@ -106,7 +106,7 @@ describe('card numbers in logs and at the door, whatever the workflow', () => {
   });
 
   it('refuses a start of any workflow whose input holds a card number, naming where, never the number', async () => {
-    const { startWorkflow } = await import('../../../lambda/worker/operations.js');
+    const { startWorkflow } = await import('../../../lambda/worker/start-workflow.js');
     const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
     const config = loadConfig({});
     const context = { config, catalog: buildCatalog(config), swf: {} as never };
@@ -130,7 +130,7 @@ describe('card numbers in logs and at the door, whatever the workflow', () => {
   });
 
   it('refuses a start whose input carries a payload reference of its own', async () => {
-    const { startWorkflow } = await import('../../../lambda/worker/operations.js');
+    const { startWorkflow } = await import('../../../lambda/worker/start-workflow.js');
     const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
     const config = loadConfig({});
     const context = { config, catalog: buildCatalog(config), swf: {} as never };
@@ -144,7 +144,7 @@ describe('card numbers in logs and at the door, whatever the workflow', () => {
   });
 
   it('refuses a start whose input nests past the bound, at once and in words (swfctl, the console, the starter)', async () => {
-    const { startWorkflow } = await import('../../../lambda/worker/operations.js');
+    const { startWorkflow } = await import('../../../lambda/worker/start-workflow.js');
     const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
     const config = loadConfig({});
     const context = { config, catalog: buildCatalog(config), swf: {} as never };
