@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { OrderEffects } from '../../lambda/workflow/order/ports.js';
 import { table } from '../cli/format.js';
 import {
   createEventsTopicWithQueue,
@@ -13,12 +12,12 @@ import {
   peerClientSettings,
   type ReceivedEvent,
 } from '../runtime/aws-effects-peer.js';
-import { effectProblems } from '../runtime/demo.js';
 import { type MotoServer, startMoto } from '../runtime/moto.js';
 import { startServer } from '../server/server.js';
 import { type Assembly, type Physical, readAssembly, resolve, synthesize } from './assembly.js';
 import { driveOrders } from './drive-orders.js';
-import { type FunctionError, runSchedule, Sandbox } from './sandbox.js';
+import { checkOrders, type RehearsalRow } from './order-checks.js';
+import { runSchedule, Sandbox } from './sandbox.js';
 import { rehearsalOrders } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,16 +37,6 @@ export interface RehearsalOptions {
   /** Rehearses the production bundling profile (the runtime's AWS SDK, no source maps). */
   production?: boolean;
   print?: (line: string) => void;
-}
-
-export interface RehearsalRow {
-  orderId: string;
-  scenario: string;
-  expected: string;
-  actual: string;
-  ledger: string;
-  messages: number;
-  problems: string[];
 }
 
 export interface RehearsalResult {
@@ -296,55 +285,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       pseudo,
     ) as string;
     const messages = (await readers.get(topicArn)?.(1_500)) ?? [];
-    const rows: RehearsalRow[] = [];
-    /** The subjects the rehearsed runs' effects are stored under (an order's id, `subscription-<id>`). */
-    const subjects = new Set<string>();
-    for (const order of orders) {
-      const entry = state.get(order.orderId);
-      const actual = entry?.actual ?? 'NOT STARTED';
-      const problems = [...(entry?.problems ?? [])];
-      if (actual !== order.expect) problems.push(`ended ${actual}, expected ${order.expect}`);
-      const effects = await invokeOps({ command: 'effects', workflowId: order.workflowId }).then(
-        (e) => e as OrderEffects,
-        (error: FunctionError) => {
-          if (error.code !== 'NotFound')
-            problems.push(`effects command failed: ${error.name}: ${error.message}`);
-          return { orderId: order.orderId, notifications: [], ledger: [], runs: [] } as OrderEffects;
-        },
-      );
-      // An order leaves a record, a reservation and one confirmation; a renewal a reminder and a confirmation.
-      const expectedEvents = order.workflow
-        ? ['RenewalReminder', 'SubscriptionRenewed']
-        : actual === 'COMPLETED'
-          ? ['OrderConfirmed']
-          : [];
-      if (order.workflow) {
-        const sent = effects.notifications.filter((n) => n.status === 'sent').map((n) => n.eventType);
-        if (actual === 'COMPLETED' && sent.sort().join(',') !== expectedEvents.join(','))
-          problems.push(
-            `notifications sent: ${sent.join(',') || 'none'}, expected ${expectedEvents.join(',')}`,
-          );
-      } else problems.push(...effectProblems(effects, actual));
-      subjects.add(effects.orderId);
-      const mine = messages.filter((m) => m.attributes.orderId === effects.orderId);
-      const wanted = actual === 'COMPLETED' ? expectedEvents.length : 0;
-      if (mine.length !== wanted)
-        problems.push(`${mine.length} event message(s) on the topic, expected ${wanted}`);
-      for (const m of mine) {
-        const keyOk = order.workflow || m.attributes.idempotencyKey === `order-confirmed:${order.orderId}`;
-        if (!expectedEvents.includes(m.attributes.eventType ?? '') || !keyOk)
-          problems.push(`message attributes ${JSON.stringify(m.attributes)}`);
-      }
-      rows.push({
-        orderId: order.orderId,
-        scenario: order.scenario,
-        expected: order.expect,
-        actual,
-        ledger: effects.ledger.map((e) => e.kind).join(',') || '–',
-        messages: mine.length,
-        problems,
-      });
-    }
+    const { rows, subjects } = await checkOrders(orders, state, messages, invokeOps);
     const cloudwatch = new CloudWatchClient(aws);
     const metrics = await cloudwatch.send(
       new ListMetricsCommand({ Namespace: 'SwfOrders', MetricName: 'OpenExecutions' }),
