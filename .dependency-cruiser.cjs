@@ -1,6 +1,7 @@
 /**
  * The project's module boundaries, checked in `npm test` (`npm run lint:deps`):
  * - the decider and the workers are generic: they import no workflow module (lambda/workflow/<name>/);
+ * - so is lambda/workflow's own top level: only modules.ts, the registry, names the workflows;
  * - swf-local is an SWF server for any application: local/server imports nothing from lambda/;
  * - no import cycles anywhere.
  */
@@ -20,6 +21,17 @@ module.exports = {
         'The decider and the workers serve every workflow: they reach a workflow only through the catalog and the registry.',
       from: { path: '^lambda/(decider|worker)/' },
       to: { path: '^lambda/workflow/[^/]+/' },
+    },
+    {
+      name: 'generic-workflow-core',
+      severity: 'error',
+      comment:
+        "lambda/workflow's top level (catalog, config, ports, module contract) serves every workflow: only the registry, modules.ts, imports the workflows, and generic code never imports the registry.",
+      from: {
+        path: '^lambda/(decider/|worker/|workflow/[^/]+\\.ts$)',
+        pathNot: '^lambda/workflow/modules\\.ts$',
+      },
+      to: { path: '^lambda/workflow/([^/]+/|modules\\.ts$)' },
     },
     {
       name: 'swf-local-stands-alone',

@@ -10,7 +10,8 @@ import { runActivityWorker } from '../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../lambda/worker/deadline.js';
 import { runDecider } from '../lambda/worker/decider-worker.js';
 import { createSwfClient } from '../lambda/worker/swf-client.js';
-import { buildCatalog, loadConfig } from '../lambda/workflow/index.js';
+import { loadConfig } from '../lambda/workflow/index.js';
+import { buildCatalog } from '../lambda/workflow/modules.js';
 import { stepWatcher } from './step-watcher.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

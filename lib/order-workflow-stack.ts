@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { buildCatalog } from '../lambda/workflow/index.js';
+import { buildCatalog } from '../lambda/workflow/modules.js';
 import { handlerEnvironment, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/common-environment.js';
 import { OperationsApi } from './constructs/operations-api.js';
 import { OrderEffects } from './constructs/order-effects.js';

@@ -1,5 +1,5 @@
 import { loadConfig, type WorkflowConfig } from '../lambda/workflow/config.js';
-import { buildCatalog } from '../lambda/workflow/index.js';
+import { buildCatalog } from '../lambda/workflow/modules.js';
 
 /** Stage names: lower-case letters and digits, so they fit stack, domain and function names. */
 const STAGE = /^[a-z][a-z0-9]{0,15}$/;

@@ -1,7 +1,7 @@
 import type { OperationsContext } from '../worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../worker/swf-client.js';
 import { loadConfig } from '../workflow/config.js';
-import { buildCatalog } from '../workflow/index.js';
+import { buildCatalog } from '../workflow/modules.js';
 import { powertoolsTelemetry } from './powertools.js';
 
 /**

@@ -2,28 +2,33 @@ import { defineCatalog } from './catalog.js';
 import type { WorkflowConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Catalog, WorkflowModule } from './module.js';
-import { WORKFLOW_MODULES } from './modules.js';
 
 export { type CatalogSpec, defineCatalog } from './catalog.js';
 export { loadConfig, type WorkflowConfig } from './config.js';
 export * from './errors.js';
 export { type Catalog, moduleFor, type WorkflowModule } from './module.js';
-export { WORKFLOW_MODULES } from './modules.js';
 export type * from './types.js';
 
-/** The project's catalog: the domain and every workflow type, read by registration, decider and worker. */
-export function buildCatalog(config: WorkflowConfig): Catalog {
-  checkWorkflowSettings(config, WORKFLOW_MODULES);
+/**
+ * A catalog of the given workflow modules: the domain and every workflow type, read by registration, decider and
+ * worker. Generic: the project's own list of modules is in `modules.ts`, whose `buildCatalog` calls this.
+ */
+export function catalogOf(
+  config: WorkflowConfig,
+  modules: readonly WorkflowModule[],
+  domainDescription: string,
+): Catalog {
+  checkWorkflowSettings(config, modules);
   return defineCatalog(
     {
       domain: {
         name: config.domain,
-        description: 'Order processing workflows',
+        description: domainDescription,
         retentionDays: config.domainRetentionDays,
       },
-      workflows: WORKFLOW_MODULES.flatMap((module) => module.definitions(config)),
+      workflows: modules.flatMap((module) => module.definitions(config)),
     },
-    WORKFLOW_MODULES,
+    modules,
   );
 }
 

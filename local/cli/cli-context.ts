@@ -3,7 +3,7 @@ import { lazyPayloadStore, loadPayloadSettings } from '../../lambda/adapters/pay
 import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../../lambda/worker/swf-client.js';
 import { loadConfig } from '../../lambda/workflow/config.js';
-import { buildCatalog } from '../../lambda/workflow/index.js';
+import { buildCatalog } from '../../lambda/workflow/modules.js';
 
 /** Loads `.env` from the working directory, if there is one (variables already set win). */
 export function loadDotEnv(path = '.env'): void {

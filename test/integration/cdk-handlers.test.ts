@@ -1,7 +1,8 @@
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
-import { buildCatalog, defineCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { defineCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { buildCatalog } from '../../lambda/workflow/modules.js';
 import { orderWorkflow } from '../../lambda/workflow/order/workflow.js';
 import type { RunningServer } from '../../local/server/server.js';
 import { startLocal } from '../support/swf-local.js';

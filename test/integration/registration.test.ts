@@ -2,7 +2,8 @@ import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
-import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { loadConfig } from '../../lambda/workflow/index.js';
+import { buildCatalog } from '../../lambda/workflow/modules.js';
 import type { RunningServer } from '../../local/server/server.js';
 import { startLocal } from '../support/swf-local.js';
 

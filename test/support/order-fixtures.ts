@@ -1,4 +1,5 @@
-import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { loadConfig } from '../../lambda/workflow/index.js';
+import { buildCatalog } from '../../lambda/workflow/modules.js';
 
 /**
  * Most tests tell version 1's story (five steps in a line), which stays registered for runs in flight; version 2

@@ -9,8 +9,9 @@ import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { recordingTelemetry } from '../../lambda/worker/telemetry.js';
-import { buildCatalog, loadConfig } from '../../lambda/workflow/index.js';
+import { loadConfig } from '../../lambda/workflow/index.js';
 import type { Catalog } from '../../lambda/workflow/module.js';
+import { buildCatalog } from '../../lambda/workflow/modules.js';
 import { startLocal } from './swf-local.js';
 
 export type Ports = InMemoryPorts;

@@ -107,7 +107,8 @@ describe('card numbers in logs and at the door, whatever the workflow', () => {
 
   it('refuses a start of any workflow whose input holds a card number, naming where, never the number', async () => {
     const { startWorkflow } = await import('../../../lambda/worker/start-workflow.js');
-    const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
+    const { loadConfig } = await import('../../../lambda/workflow/index.js');
+    const { buildCatalog } = await import('../../../lambda/workflow/modules.js');
     const config = loadConfig({});
     const context = { config, catalog: buildCatalog(config), swf: {} as never };
     const renewal = {
@@ -131,7 +132,8 @@ describe('card numbers in logs and at the door, whatever the workflow', () => {
 
   it('refuses a start whose input carries a payload reference of its own', async () => {
     const { startWorkflow } = await import('../../../lambda/worker/start-workflow.js');
-    const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
+    const { loadConfig } = await import('../../../lambda/workflow/index.js');
+    const { buildCatalog } = await import('../../../lambda/workflow/modules.js');
     const config = loadConfig({});
     const context = { config, catalog: buildCatalog(config), swf: {} as never };
     const ref = { $payload: { address: 'local:payloads/x', size: 2, sha256: 'a'.repeat(64) } };
@@ -145,7 +147,8 @@ describe('card numbers in logs and at the door, whatever the workflow', () => {
 
   it('refuses a start whose input nests past the bound, at once and in words (swfctl, the console, the starter)', async () => {
     const { startWorkflow } = await import('../../../lambda/worker/start-workflow.js');
-    const { buildCatalog, loadConfig } = await import('../../../lambda/workflow/index.js');
+    const { loadConfig } = await import('../../../lambda/workflow/index.js');
+    const { buildCatalog } = await import('../../../lambda/workflow/modules.js');
     const config = loadConfig({});
     const context = { config, catalog: buildCatalog(config), swf: {} as never };
     let deep: unknown = 0;

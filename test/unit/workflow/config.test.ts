@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../../lambda/workflow/durations.js';
-import { buildCatalog, ConfigError, loadConfig } from '../../../lambda/workflow/index.js';
+import { ConfigError, loadConfig } from '../../../lambda/workflow/index.js';
+import { buildCatalog } from '../../../lambda/workflow/modules.js';
 
 describe('loadConfig', () => {
   it('has defaults for a fresh checkout', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, loadConfig } from '../../../lambda/workflow/index.js';
+import { loadConfig } from '../../../lambda/workflow/index.js';
+import { buildCatalog } from '../../../lambda/workflow/modules.js';
 
 describe('SWF_TIMEOUT_SCALE', () => {
   it('scales every order timeout and versions the activity types, since SWF types are immutable', () => {
