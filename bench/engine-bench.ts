@@ -13,11 +13,8 @@ import Database from 'better-sqlite3';
 import { VirtualClock } from '../local/server/clock.js';
 import { SwfEngine } from '../local/server/engine/engine.js';
 import { SqliteStore } from '../local/server/store/sqlite-store.js';
+import { median } from './harness.js';
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 const NO_POLL = { holdMs: 0, isGone: () => true, onGone: () => {} };
 
 /** Domain `d`, workflow type W (task list w) and activity type A (task list a), every default set. */

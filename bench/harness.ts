@@ -38,7 +38,12 @@ export interface CallTarget {
   swf: boolean;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** The middle value (the upper one of an even count); NaN for none. */
+export const median = (values: readonly number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 /**
  * The cost of one cheap, read-only SWF call (CountPendingActivityTasks), sequentially: wall microseconds (client
@@ -80,12 +85,11 @@ export async function interleavedCallCost(
   for (const swf of clients) swf.destroy();
   const floorCpu = median(cpu[0] as number[]);
   return targets.map((target, i) => {
-    const serverCpuUs =
-      (cpu[i] as number[]).length > 0 ? Math.round(median(cpu[i] as number[]) as number) : undefined;
+    const serverCpuUs = (cpu[i] as number[]).length > 0 ? Math.round(median(cpu[i] as number[])) : undefined;
     const ratio = serverCpuUs !== undefined && floorCpu ? serverCpuUs / floorCpu : undefined;
     return {
       target: target.label,
-      wallUs: Math.round(median(wall[i] as number[]) as number),
+      wallUs: Math.round(median(wall[i] as number[])),
       serverCpuUs,
       rounds: options.rounds,
       vsFloor:

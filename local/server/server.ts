@@ -30,6 +30,8 @@ export interface ServerOptions {
   routes?: (request: IncomingMessage, response: ServerResponse, body: Buffer) => boolean | Promise<boolean>;
   /** Request-body bytes all connections together may hold while they arrive (default 64 MB). */
   bodyBudgetBytes?: number;
+  /** How long a request may take to arrive, headers and body (default 30 s): a stalled upload is cut off. */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -139,13 +141,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const bodyBudget = new BodyBudget(options.bodyBudgetBytes);
   const host = options.host ?? '127.0.0.1';
   const hostAllowed = localHostsOnly(host, options.allowedHosts);
+  // A request must arrive within the timeout: a stalled upload gives its connection (and budget) back. Node
+  // checks it every `connectionsCheckingInterval`, so that runs at least as often as the timeout is short.
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const server: Server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 2)),
+    },
     createRequestListener(engine, { holdMs, logger, routes: adminRoutes, hostAllowed, budget: bodyBudget }),
   );
-  // A body must arrive within 30 s: a stalled upload gives its connection (and budget) back.
-  server.requestTimeout = 30_000;
   server.keepAliveTimeout = 75_000;
-  server.headersTimeout = 80_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());

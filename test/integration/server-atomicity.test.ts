@@ -14,6 +14,7 @@ import {
   scheduleA,
   setupDomain,
   startLocal,
+  startTimer,
   types,
   W,
 } from '../support/swf-local.js';
@@ -148,10 +149,7 @@ describe('one request, one transaction', () => {
       respond(swf, task.taskToken, [
         scheduleA('one', { heartbeatTimeout: '60' }),
         scheduleA('two'),
-        {
-          decisionType: 'StartTimer',
-          startTimerDecisionAttributes: { timerId: 'constructor', startToFireTimeout: '5' },
-        },
+        startTimer('constructor', '5'),
         { decisionType: 'RecordMarker', recordMarkerDecisionAttributes: { markerName: 'm', details: 'd' } },
         {
           decisionType: 'StartChildWorkflowExecution',
@@ -247,12 +245,7 @@ describe('one request, one transaction', () => {
       }),
     );
     const task = await pollDecision(swf, domain, 'timed');
-    await respond(swf, task.taskToken, [
-      {
-        decisionType: 'StartTimer',
-        startTimerDecisionAttributes: { timerId: 't', startToFireTimeout: '10' },
-      },
-    ]);
+    await respond(swf, task.taskToken, [startTimer('t', '10')]);
     const before = stateOf(core);
     store.fault = () => {
       throw injected('SQLITE_IOERR_WRITE');
@@ -282,13 +275,7 @@ describe('one request, one transaction', () => {
     const task = await pollDecision(swf, domain, 'half');
     const before = stateOf(core);
     await expectFault(
-      respond(swf, task.taskToken, [
-        scheduleA('first'),
-        {
-          decisionType: 'StartTimer',
-          startTimerDecisionAttributes: { timerId: 't', startToFireTimeout: 'abc' },
-        },
-      ]),
+      respond(swf, task.taskToken, [scheduleA('first'), startTimer('t', 'abc')]),
       'ValidationException',
     );
     expect(stateOf(core)).toEqual(before);
@@ -302,5 +289,35 @@ describe('one request, one transaction', () => {
       'DecisionTaskCompleted',
       'ActivityTaskScheduled',
     ]);
+  });
+
+  it('a busy database is a ThrottlingException the SDK retries by itself', async () => {
+    const retrying = new S.SWFClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 3,
+    });
+    let failures = 0;
+    store.fault = () => {
+      if (failures === 0) {
+        failures++;
+        throw injected('SQLITE_BUSY');
+      }
+    };
+    try {
+      const { runId } = await retrying.send(
+        new S.StartWorkflowExecutionCommand({ domain, workflowId: 'retried', workflowType: W }),
+      );
+      expect(failures).toBe(1);
+      expect(types(await history(swf, domain, { workflowId: 'retried', runId }))).toEqual([
+        'WorkflowExecutionStarted',
+        'DecisionTaskScheduled',
+      ]);
+    } finally {
+      store.fault = undefined;
+      retrying.destroy();
+    }
+    expect(freshState()).toEqual(stateOf(core));
   });
 });

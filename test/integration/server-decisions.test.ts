@@ -10,6 +10,7 @@ import {
   respond,
   scheduleA,
   startLocalWithDomain,
+  startTimer as startTimerDecision,
   types,
   W,
 } from '../support/swf-local.js';
@@ -183,10 +184,7 @@ describe('activity decisions', () => {
   });
 });
 
-const startTimer = (timerId: string, seconds: string): S.Decision => ({
-  decisionType: 'StartTimer',
-  startTimerDecisionAttributes: { timerId, startToFireTimeout: seconds, control: 'c' },
-});
+const startTimer = (timerId: string, seconds: string) => startTimerDecision(timerId, seconds, 'c');
 
 describe('timers and markers', () => {
   it('fires a timer on the virtual clock, cancels another, and refuses duplicates and unknown ids', async () => {

@@ -11,6 +11,7 @@ import {
   respond,
   scheduleA,
   setupDomain,
+  startTimer,
   types,
   W,
 } from '../support/swf-local.js';
@@ -34,14 +35,8 @@ describe('SQLite durability', () => {
     const execution = { workflowId: 'durable', runId: runId as string };
     const task = await pollDecision(swf, domain);
     await respond(swf, task.taskToken, [
-      {
-        decisionType: 'StartTimer',
-        startTimerDecisionAttributes: { timerId: 'soon', startToFireTimeout: '1' },
-      },
-      {
-        decisionType: 'StartTimer',
-        startTimerDecisionAttributes: { timerId: 'later', startToFireTimeout: '3600' },
-      },
+      startTimer('soon', '1'),
+      startTimer('later', '3600'),
       scheduleA('crashy', { startToCloseTimeout: '2' }),
       scheduleA('waiting', { taskList: { name: 'nobody' } }),
     ]);

@@ -281,6 +281,34 @@ describe('inputs the API reference refuses', () => {
   });
 });
 
+/** An upload that says 1,000,000 bytes, sends `sent` of them and stalls; `answered` is what the server said. */
+function stallUpload(endpoint: string, sent: number) {
+  const url = new URL(endpoint);
+  const req = request({
+    host: url.hostname,
+    port: url.port,
+    method: 'POST',
+    path: '/',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'SimpleWorkflowService.ListDomains',
+      'content-length': '1000000',
+    },
+  });
+  const answered = new Promise<{ status: number; body: string }>((resolve) => {
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+  });
+  req.write(Buffer.alloc(sent, 0x20));
+  return { req, answered };
+}
+
 describe('request bodies', () => {
   it('refuses a body that is not valid UTF-8 as a SerializationException, and applies nothing', async () => {
     const body = Buffer.concat([
@@ -306,33 +334,7 @@ describe('request bodies', () => {
 
   it('bounds the bodies held across connections: stalled uploads cannot take the memory, and give it back', async () => {
     const small = await startLocal({ bodyBudgetBytes: 2_000_000 });
-    const url = new URL(small.server.endpoint);
-    /** An upload that says 1,000,000 bytes, sends `sent` of them and stalls. */
-    const stall = (sent: number) => {
-      const req = request({
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/',
-        headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': 'SimpleWorkflowService.ListDomains',
-          'content-length': '1000000',
-        },
-      });
-      const answered = new Promise<{ status: number; body: string }>((resolve) => {
-        req.on('response', (res) => {
-          let body = '';
-          res.on('data', (chunk) => {
-            body += chunk;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on('error', () => resolve({ status: 0, body: '' }));
-      });
-      req.write(Buffer.alloc(sent, 0x20));
-      return { req, answered };
-    };
+    const stall = (sent: number) => stallUpload(small.server.endpoint, sent);
     try {
       const held = [stall(900_000), stall(900_000)];
       await expect.poll(() => small.server.bodyBudget.inFlight, { timeout: 5_000 }).toBe(1_800_000);
@@ -349,6 +351,23 @@ describe('request bodies', () => {
       expect(domains.domainInfos).toEqual([]);
     } finally {
       await small.server.close();
+    }
+  });
+
+  it('cuts off an upload that stalls past the request timeout, and takes its bytes back', async () => {
+    const quick = await startLocal({ requestTimeoutMs: 500 });
+    try {
+      const stalled = stallUpload(quick.server.endpoint, 300_000);
+      await expect.poll(() => quick.server.bodyBudget.inFlight, { timeout: 5_000 }).toBe(300_000);
+      // Nobody closes the upload: the server does, and the budget is whole again.
+      const { status } = await stalled.answered;
+      expect([0, 408]).toContain(status);
+      expect(stalled.req.destroyed || status === 408).toBe(true);
+      await expect.poll(() => quick.server.bodyBudget.inFlight, { timeout: 5_000 }).toBe(0);
+      const domains = await quick.swf.send(new S.ListDomainsCommand({ registrationStatus: 'REGISTERED' }));
+      expect(domains.domainInfos).toEqual([]);
+    } finally {
+      await quick.server.close();
     }
   });
 });

@@ -12,6 +12,7 @@ import {
   scheduleA,
   setupDomain,
   startLocal,
+  startTimer,
   types,
   W,
 } from '../support/swf-local.js';
@@ -76,10 +77,7 @@ describe('the SQLite store', () => {
     const task = await pollDecision(swf, domain);
     await respond(swf, task.taskToken, [
       scheduleA('queued', { taskList: { name: 'later' } }),
-      {
-        decisionType: 'StartTimer',
-        startTimerDecisionAttributes: { timerId: 'toString', startToFireTimeout: '60' },
-      },
+      startTimer('toString', '60'),
     ]);
     const before = await history(swf, domain, { workflowId: 'legacy', runId });
     await server.close();

@@ -79,6 +79,14 @@ export function respond(swf: SWFClient, taskToken: string, decisions: S.Decision
   return swf.send(new S.RespondDecisionTaskCompletedCommand({ taskToken, decisions }));
 }
 
+/** A StartTimer decision (`control` is optional). */
+export function startTimer(timerId: string, seconds: string, control?: string): S.Decision {
+  return {
+    decisionType: 'StartTimer',
+    startTimerDecisionAttributes: { timerId, startToFireTimeout: seconds, control },
+  };
+}
+
 export function scheduleA(
   activityId: string,
   extra: Partial<S.ScheduleActivityTaskDecisionAttributes> = {},

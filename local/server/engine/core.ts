@@ -94,21 +94,19 @@ export class Core {
   /** A deadline fell due: its changes are one transaction; if the store refuses them, it is tried again later. */
   private fireDeadline(runId: string): void {
     try {
+      const events = this.runs.get(runId)?.eventCount;
       this.transaction(() => {
         const execution = this.runs.get(runId);
         if (execution) this.onDeadline(execution);
       });
-      // Woken early (a heartbeat moved the deadline later without saying so): sleep until the real one.
+      // Woken early (a heartbeat moved the deadline later without saying so), nothing fired and the commit
+      // re-armed nothing: sleep until the real deadline. (When something fired, the commit re-armed it.)
       const execution = this.runs.get(runId);
-      if (execution) this.refreshDeadline(execution);
+      if (execution && execution.eventCount === events) this.refreshDeadline(execution);
     } catch (error) {
       this.onDeadlineFault(error);
       this.scheduler.set(runId, this.clock.now() + DEADLINE_RETRY_MS);
     }
-  }
-
-  get inTransaction(): boolean {
-    return this.active;
   }
 
   /** Runs `work` as one transaction (see the class comment). Nested calls join the outer one. */
@@ -156,18 +154,6 @@ export class Core {
   afterCommit(action: () => void): void {
     if (!this.active) action();
     else this.after.push(action);
-  }
-
-  saveDomain(domain: DomainRecord): void {
-    this.registry.saveDomain(domain);
-  }
-
-  saveType(type: TypeRecord): void {
-    this.registry.saveType(type);
-  }
-
-  deleteType(type: TypeRecord): void {
-    this.registry.deleteType(type);
   }
 
   /**

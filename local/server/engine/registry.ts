@@ -49,7 +49,7 @@ export function registerDomain(core: Core, input: Checked<Swf.RegisterDomainInpu
   }
   if ((input.tags?.length ?? 0) > MAX_TAGS)
     throw new SwfFault('TooManyTagsFault', `A domain may have at most ${MAX_TAGS} tags`);
-  core.saveDomain({
+  core.registry.saveDomain({
     name: input.name,
     description: input.description,
     status: 'REGISTERED',
@@ -93,19 +93,19 @@ export function listDomains(core: Core, input: Checked<Swf.ListDomainsInput>): I
 export function deprecateDomain(core: Core, input: Checked<Swf.DeprecateDomainInput>): void {
   const domain = core.domain(input.name);
   if (domain.status === 'DEPRECATED') throw new SwfFault('DomainDeprecatedFault', domain.name);
-  core.saveDomain({ ...domain, status: 'DEPRECATED' });
+  core.registry.saveDomain({ ...domain, status: 'DEPRECATED' });
   // "Deprecating a domain also deprecates all activity and workflow types registered in the domain."
   const now = core.clock.now();
   for (const type of core.registry.types()) {
     if (type.domain === domain.name && type.status === 'REGISTERED')
-      core.saveType({ ...type, status: 'DEPRECATED', deprecationDate: now });
+      core.registry.saveType({ ...type, status: 'DEPRECATED', deprecationDate: now });
   }
 }
 
 export function undeprecateDomain(core: Core, input: Checked<Swf.UndeprecateDomainInput>): void {
   const domain = core.domain(input.name);
   if (domain.status === 'REGISTERED') throw new SwfFault('DomainAlreadyExistsFault', domain.name);
-  core.saveDomain({ ...domain, status: 'REGISTERED' });
+  core.registry.saveDomain({ ...domain, status: 'REGISTERED' });
 }
 
 export function registerType(
@@ -130,7 +130,7 @@ export function registerType(
   if (kind === 'workflow' && configuration.defaultExecutionStartToCloseTimeout === 'NONE') {
     throw validation('defaultExecutionStartToCloseTimeout cannot be NONE');
   }
-  core.saveType({
+  core.registry.saveType({
     domain: domain.name,
     kind,
     name: input.name,
@@ -202,7 +202,7 @@ export function deprecateType(core: Core, kind: TypeKind, input: TypeRequest): v
       `${TYPE_LABEL[kind]}=[name=${type.name}, version=${type.version}]`,
     );
   }
-  core.saveType({ ...type, status: 'DEPRECATED', deprecationDate: core.clock.now() });
+  core.registry.saveType({ ...type, status: 'DEPRECATED', deprecationDate: core.clock.now() });
 }
 
 export function undeprecateType(core: Core, kind: TypeKind, input: TypeRequest): void {
@@ -213,7 +213,7 @@ export function undeprecateType(core: Core, kind: TypeKind, input: TypeRequest):
       `${TYPE_LABEL[kind]}=[name=${type.name}, version=${type.version}]`,
     );
   }
-  core.saveType({ ...type, status: 'REGISTERED', deprecationDate: undefined });
+  core.registry.saveType({ ...type, status: 'REGISTERED', deprecationDate: undefined });
 }
 
 export function deleteType(core: Core, kind: TypeKind, input: TypeRequest): void {
@@ -224,7 +224,7 @@ export function deleteType(core: Core, kind: TypeKind, input: TypeRequest): void
       `${TYPE_LABEL[kind]}=[name=${type.name}, version=${type.version}] must be deprecated before it is deleted`,
     );
   }
-  core.deleteType(type);
+  core.registry.deleteType(type);
 }
 
 function domainOfArn(core: Core, arn: string): DomainRecord {
@@ -244,13 +244,13 @@ export function tagResource(core: Core, input: Checked<Swf.TagResourceInput>): v
   for (const tag of input.tags as DomainRecord['tags']) tags.set(tag.key, tag);
   if (tags.size > MAX_TAGS)
     throw new SwfFault('TooManyTagsFault', `A domain may have at most ${MAX_TAGS} tags`);
-  core.saveDomain({ ...domain, tags: [...tags.values()] });
+  core.registry.saveDomain({ ...domain, tags: [...tags.values()] });
 }
 
 export function untagResource(core: Core, input: Checked<Swf.UntagResourceInput>): void {
   const domain = domainOfArn(core, input.resourceArn);
   const remove = new Set(input.tagKeys as string[]);
-  core.saveDomain({ ...domain, tags: domain.tags.filter((t) => !remove.has(t.key)) });
+  core.registry.saveDomain({ ...domain, tags: domain.tags.filter((t) => !remove.has(t.key)) });
 }
 
 export function listTags(core: Core, input: Checked<Swf.ListTagsForResourceInput>): Input {
