@@ -64,11 +64,11 @@ export function createRequestListener(engine: SwfEngine, options: HttpOptions) {
       chunks.length = 0;
     };
     // Refuses at once and stops reading: the rest of the body is never held.
-    const refuse = (status: number, type: string, message: string) => {
+    const refuse = (fault: SwfFault) => {
       refused = true;
       release();
-      const text = JSON.stringify({ __type: type, message });
-      response.writeHead(status, {
+      const text = JSON.stringify({ __type: fault.type, message: fault.message });
+      response.writeHead(fault.status, {
         'content-type': JSON_TYPE,
         'content-length': Buffer.byteLength(text),
         connection: 'close',
@@ -77,28 +77,25 @@ export function createRequestListener(engine: SwfEngine, options: HttpOptions) {
     };
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      refuse(
-        400,
-        'com.amazon.coral.validate#ValidationException',
-        `The request is ${declared} bytes; SWF accepts at most ${MAX_BODY_BYTES}`,
-      );
+      refuse(validation(`The request is ${declared} bytes; SWF accepts at most ${MAX_BODY_BYTES}`));
       return;
     }
     request.on('data', (chunk: Buffer) => {
       if (refused) return;
       if (held + chunk.length > MAX_BODY_BYTES) {
         refuse(
-          400,
-          'com.amazon.coral.validate#ValidationException',
-          `The request is over ${MAX_BODY_BYTES} bytes; SWF accepts at most ${MAX_BODY_BYTES}`,
+          validation(`The request is over ${MAX_BODY_BYTES} bytes; SWF accepts at most ${MAX_BODY_BYTES}`),
         );
         return;
       }
       if (!budget.take(chunk.length)) {
         refuse(
-          503,
-          'com.amazon.coral.availability#ThrottlingException',
-          'The server is holding as many request bodies as it allows; retry shortly',
+          new SwfFault(
+            'ThrottlingException',
+            'The server is holding as many request bodies as it allows; retry shortly',
+            'com.amazon.coral.availability',
+            503,
+          ),
         );
         return;
       }
@@ -108,9 +105,8 @@ export function createRequestListener(engine: SwfEngine, options: HttpOptions) {
     request.on('end', () => {
       if (refused) return;
       const body = Buffer.concat(chunks);
-      const size = held;
       release();
-      void serve(engine, options, request, response, body, size);
+      void serve(engine, options, request, response, body);
     });
     request.on('close', release);
     request.on('error', () => {
@@ -126,7 +122,6 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
   body: Buffer,
-  size: number,
 ): Promise<void> {
   const requestId = randomUUID();
   const started = performance.now();
@@ -163,8 +158,6 @@ async function serve(
       );
     }
     operation = target.slice(TARGET_PREFIX.length);
-    if (size > MAX_BODY_BYTES)
-      throw validation(`The request is ${size} bytes; SWF accepts at most ${MAX_BODY_BYTES}`);
     let input: unknown = {};
     if (body.length > 0) {
       let text: string;

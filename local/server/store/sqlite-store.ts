@@ -88,7 +88,6 @@ export class SqliteStore implements Store {
     // NORMAL is durable against a killed process (the WAL is in the OS); only power loss could cost the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
-    migrateWholeRunRows(this.db);
     migrateActivityInputs(this.db);
     const run = (sql: string) => this.db.prepare(sql);
     this.s = {
@@ -130,6 +129,16 @@ export class SqliteStore implements Store {
       purgeEvents: run('DELETE FROM events WHERE run_id = ?'),
     };
     this.commitTransaction = this.db.transaction((changes: ChangeSet) => this.write(changes));
+    migrateWholeRunRows(this.db, (execution) =>
+      this.writeRun({
+        execution,
+        isNew: true,
+        row: true,
+        activities: new Set(Object.keys(execution.activities)),
+        timers: new Set(Object.keys(execution.timers)),
+        children: new Set(Object.keys(execution.children)),
+      }),
+    );
   }
 
   /**
