@@ -6,6 +6,7 @@ import { Core } from '../../local/server/engine/core.js';
 import type { SqliteStore } from '../../local/server/store/sqlite-store.js';
 import { scratchDirectory } from '../support/scratch.js';
 import {
+  beginRun,
   expectFault,
   history,
   pollActivity,
@@ -236,15 +237,8 @@ describe('one request, one transaction', () => {
   });
 
   it('a timer or timeout whose write fails is tried again, never fatal and never half-applied', async () => {
-    const { runId } = await swf.send(
-      new S.StartWorkflowExecutionCommand({
-        domain,
-        workflowId: 'timed',
-        workflowType: W,
-        taskList: { name: 'timed' },
-      }),
-    );
-    const task = await pollDecision(swf, domain, 'timed');
+    const { execution, task } = await beginRun(swf, domain, 'timed');
+    const { runId } = execution;
     await respond(swf, task.taskToken, [startTimer('t', '10')]);
     const before = stateOf(core);
     store.fault = () => {
@@ -264,15 +258,8 @@ describe('one request, one transaction', () => {
   });
 
   it('finding 1: a list whose second decision is invalid applies nothing, and the token still works', async () => {
-    const { runId } = await swf.send(
-      new S.StartWorkflowExecutionCommand({
-        domain,
-        workflowId: 'half',
-        workflowType: W,
-        taskList: { name: 'half' },
-      }),
-    );
-    const task = await pollDecision(swf, domain, 'half');
+    const { execution, task } = await beginRun(swf, domain, 'half');
+    const { runId } = execution;
     const before = stateOf(core);
     await expectFault(
       respond(swf, task.taskToken, [scheduleA('first'), startTimer('t', 'abc')]),
