@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { type BulkOperation, bulkBatch } from '../worker/bulk-operations.js';
 import { readEffects } from '../worker/effects-view.js';
-import { cancelRun, resumeRun, runHistory, signalRun, terminateRun } from '../worker/operations.js';
+import { cancelRun, resumeRun, runHistory, terminateRun } from '../worker/operations.js';
 import { describeRun } from '../worker/run-description.js';
+import { signalRun } from '../worker/signal-run.js';
 import { ValidationError } from '../workflow/errors.js';
 import { effectPorts } from './effect-ports.js';
 import type { LambdaContext } from './lambda-context.js';
@@ -41,6 +42,10 @@ const command = z.discriminatedUnion('command', [
     ...ref,
     signalName: z.string().min(1).max(256),
     input: z.string().max(32_768).optional(),
+    // Sends it even if the run is not waiting for it, unchecked.
+    force: z.boolean().optional(),
+    // How long to wait for the run's decision on it (at most 20 s of the function's time).
+    waitSeconds: z.number().min(0).max(20).optional(),
   }),
   z.object({ command: z.literal('cancel'), ...ref }),
   z.object({ command: z.literal('terminate'), ...ref, reason: z.string().max(256).optional() }),
@@ -140,7 +145,10 @@ export const handler = async (event: unknown, context?: Pick<LambdaContext, 'get
     case 'resume':
       return resumeRun(offloadingContext, request);
     case 'signal':
-      return signalRun(offloadingContext, request);
+      return signalRun(offloadingContext, {
+        ...request,
+        waitMs: (request.waitSeconds ?? 5) * 1000,
+      });
     case 'cancel':
       return cancelRun(offloadingContext, request);
     case 'terminate':

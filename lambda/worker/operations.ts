@@ -1,11 +1,13 @@
 import * as S from '@aws-sdk/client-swf';
-import { buildTimeline, type HistoryEvent, scanHistory, type Timeline } from '../decider/index.js';
+import { buildTimeline, type HistoryEvent, type Timeline } from '../decider/index.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import type { Catalog } from '../workflow/module.js';
 import type { PayloadStore } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
+import { readEvents } from './history-pages.js';
 import { resolveForDisplay, type ShownPayload } from './payload-codec.js';
+import { resumeSource } from './resume-source.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
 export interface OperationsContext {
@@ -28,7 +30,8 @@ export class OperationError extends Error {
       | 'MissingResults'
       | 'NotOpen'
       | 'BadToken'
-      | 'UnknownType',
+      | 'UnknownType'
+      | 'NotWaiting',
     message: string,
   ) {
     super(message);
@@ -76,19 +79,7 @@ export async function findRun(
   throw new OperationError('NotFound', `No run of workflow ${workflowId} in domain ${domain}; ${hint}`);
 }
 
-/** Every event of a run, across all history pages. */
-export async function readEvents(context: OperationsContext, execution: RunRef): Promise<S.HistoryEvent[]> {
-  const events: S.HistoryEvent[] = [];
-  let nextPageToken: string | undefined;
-  do {
-    const page = await context.swf.send(
-      new S.GetWorkflowExecutionHistoryCommand({ domain: context.config.domain, execution, nextPageToken }),
-    );
-    events.push(...(page.events ?? []));
-    nextPageToken = page.nextPageToken;
-  } while (nextPageToken);
-  return events;
-}
+export { readEvents } from './history-pages.js';
 
 /** A run's readable timeline (and its raw events, one page at a time when asked). */
 export async function runHistory(
@@ -187,19 +178,11 @@ export async function resumeRun(
     );
   }
   const events = await readEvents(context, { workflowId: request.workflowId, runId: sourceRunId });
-  const timeline = buildTimeline(events as HistoryEvent[], workflow);
-  const original = JSON.parse(scanHistory(events as HistoryEvent[]).input ?? '{}') as JsonObject & {
-    resume?: { previousResults?: Record<string, Json>; lineageId?: string };
-  };
+  const source = resumeSource(events as HistoryEvent[], workflow);
+  const original = source.input as JsonObject & { resume?: { lineageId?: string } };
   // The first run of the chain owns the effects: the new run may undo them, no other lineage may.
   const lineageId = original.resume?.lineageId ?? sourceRunId;
-  const results: Record<string, Json> = { ...(original.resume?.previousResults ?? {}) };
-  const compensated = new Set<string>();
-  for (const view of timeline.steps) {
-    const done = view.attempts.find((a) => a.outcome === 'completed');
-    if (view.kind === 'step' && done) results[view.step] = done.result ?? null;
-    if (view.kind === 'compensation' && done) compensated.add(view.step);
-  }
+  const { results, compensated } = source;
   const firstRolledBack = steps.find((step) => compensated.has(step));
   const requestedIndex = steps.indexOf(request.fromStep);
   const fromIndex =
@@ -238,7 +221,8 @@ export async function resumeRun(
   };
 }
 
-async function openRunOrFail(
+/** The open run a command means, or a refusal naming how it closed. */
+export async function openRunOrFail(
   context: OperationsContext,
   workflowId: string,
   runId?: string,
@@ -251,22 +235,6 @@ async function openRunOrFail(
     );
   }
   return { workflowId, runId: info.execution?.runId ?? '' };
-}
-
-export async function signalRun(
-  context: OperationsContext,
-  request: { workflowId: string; signalName: string; input?: string; runId?: string },
-) {
-  const run = await openRunOrFail(context, request.workflowId, request.runId);
-  await context.swf.send(
-    new S.SignalWorkflowExecutionCommand({
-      domain: context.config.domain,
-      ...run,
-      signalName: request.signalName,
-      input: request.input,
-    }),
-  );
-  return run;
 }
 
 export async function cancelRun(context: OperationsContext, request: { workflowId: string; runId?: string }) {

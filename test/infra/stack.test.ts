@@ -147,6 +147,9 @@ describe('least-privilege IAM', () => {
         'logs:PutLogEvents',
         // Close results and details too large for SWF (see the payload bucket's tests).
         's3:PutObject',
+        // A resumed run's source, read to check its resume block.
+        'swf:DescribeWorkflowExecution',
+        'swf:GetWorkflowExecutionHistory',
         'swf:PollForDecisionTask',
         'swf:RespondDecisionTaskCompleted',
         'swf:ScheduleActivityTask',
