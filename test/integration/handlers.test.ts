@@ -132,7 +132,16 @@ describe('starter and operations handlers', () => {
       status: 'OPEN',
       lineage: { resumedBy: [] },
     });
-    await ops({ command: 'signal', workflowId: 'order-H-1', signalName: 'poke' });
+    // A signal no wait takes is refused, nothing sent; --force sends it raw.
+    await expect(
+      ops({ command: 'signal', workflowId: 'order-H-1', signalName: 'poke' }),
+    ).rejects.toMatchObject({
+      code: 'NotWaiting',
+      message: expect.stringMatching(/has no wait that takes poke/),
+    });
+    expect(
+      await ops({ command: 'signal', workflowId: 'order-H-1', signalName: 'poke', force: true }),
+    ).toMatchObject({ status: 'sent' });
     await expect(
       ops({ command: 'resume', workflowId: 'order-H-1', fromStep: 'SaveResults' }),
     ).rejects.toMatchObject({ code: 'StillOpen' });
