@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilePayloadStore, MemoryPayloadStore } from '../../lambda/adapters/file-payloads.js';
-import { createPayloadStore, loadPayloadSettings } from '../../lambda/adapters/payload-config.js';
+import {
+  createPayloadStore,
+  lazyPayloadStore,
+  loadPayloadSettings,
+} from '../../lambda/adapters/payload-config.js';
 import { S3PayloadStore } from '../../lambda/adapters/s3-payloads.js';
 import { loadPayload, offloadValue, resolveValue, storePayload } from '../../lambda/worker/payload-codec.js';
 import { NonRetryableError } from '../../lambda/workflow/errors.js';
@@ -140,6 +144,51 @@ describe('the local payload directory', () => {
     expect(await store.get(old.$payload.sha256)).toBeUndefined();
     expect(await store.get(renewed.$payload.sha256)).toBeDefined();
     expect(await store.get(fresh.$payload.sha256)).toBeDefined();
+  });
+
+  it('expires only the bodies it wrote and its own stale temporary files, never anything else', async () => {
+    const dir = join(directory, 'mixed');
+    const store = new FilePayloadStore(dir);
+    const old = await storePayload(store, JSON.stringify({ old: 'o'.repeat(9_000) }));
+    const sha = old.$payload.sha256;
+    const hexLike = 'a'.repeat(64);
+    const decoys = {
+      notes: join(dir, 'notes.txt'),
+      withExtension: join(dir, `${hexLike}.json`),
+      upperCase: join(dir, 'A'.repeat(64)),
+      folder: join(dir, 'b'.repeat(64)),
+      folderFile: join(dir, 'b'.repeat(64), 'inside.txt'),
+      namedLikeTemporary: join(dir, `${hexLike}.tmp`),
+    };
+    const staleTemporary = join(dir, `${sha}.4242.1700000000000.tmp`);
+    const freshTemporary = join(dir, `${hexLike}.4243.${Date.now()}.tmp`);
+    mkdirSync(decoys.folder);
+    for (const path of [...Object.values(decoys), staleTemporary, freshTemporary])
+      if (path !== decoys.folder) writeFileSync(path, 'a document the store did not write');
+    const longAgo = new Date(Date.now() - 60 * 86_400_000);
+    for (const path of [join(dir, sha), ...Object.values(decoys), staleTemporary])
+      utimesSync(path, longAgo, longAgo);
+
+    expect(store.expire(37)).toBe(2);
+    expect(await store.get(sha)).toBeUndefined();
+    expect(existsSync(staleTemporary)).toBe(false);
+    // A temporary file being written now is another writer's, not stale: it stays.
+    expect(existsSync(freshTemporary)).toBe(true);
+    for (const path of Object.values(decoys)) expect(existsSync(path), path).toBe(true);
+  });
+
+  it('deletes nothing for a process that only reads (history, describe); the first write expires', async () => {
+    const dir = join(directory, 'read-only');
+    const writer = new FilePayloadStore(dir);
+    const old = await storePayload(writer, JSON.stringify({ old: 'r'.repeat(9_000) }));
+    const longAgo = new Date(Date.now() - 60 * 86_400_000);
+    utimesSync(join(dir, old.$payload.sha256), longAgo, longAgo);
+    const settings = { ...loadPayloadSettings({ SWF_PAYLOADS_DIR: dir }), expireAfterDays: 37 };
+    const reader = lazyPayloadStore(settings) as PayloadStore;
+    expect(await reader.get(old.$payload.sha256)).toBeDefined();
+    expect(await reader.get(old.$payload.sha256)).toBeDefined();
+    await storePayload(reader, JSON.stringify({ fresh: 'w'.repeat(9_000) }));
+    expect(await reader.get(old.$payload.sha256)).toBeUndefined();
   });
 });
 
