@@ -182,16 +182,18 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
     signal: controller.signal,
     sleep: (ms) =>
       new Promise((resolve, reject) => {
-        if (controller.signal.aborted) return reject(controller.signal.reason);
-        const timer = setTimeout(resolve, ms);
-        controller.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            reject(controller.signal.reason);
-          },
-          { once: true },
-        );
+        const signal = controller.signal;
+        if (signal.aborted) return reject(signal.reason);
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        };
+        // A sleep that ends takes its listener with it: a long activity sleeps thousands of times.
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
       }),
     ports: options.ports,
     allowFailureInjection: options.allowFailureInjection,
