@@ -3,7 +3,7 @@ import { encodeFailureDetails } from '../decider/failure-details.js';
 import { durationSeconds } from '../workflow/durations.js';
 import { isNonRetryable } from '../workflow/errors.js';
 import type { Catalog } from '../workflow/module.js';
-import { PayloadCorrupt, PayloadMissing, type PayloadStore } from '../workflow/payloads.js';
+import type { PayloadStore } from '../workflow/payloads.js';
 import type {
   ActivityContext,
   ActivityPayload,
@@ -127,11 +127,11 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
       ),
     };
   } catch (error) {
-    const known = error instanceof PayloadMissing || error instanceof PayloadCorrupt;
+    const known = isNonRetryable(error);
     return fail(
       known ? (error as Error).name : 'PayloadUnreadable',
       (error as Error).message,
-      // A missing or changed body stays so; a store that could not be reached may answer next time.
+      // A missing, changed or foreign body stays so; a store that could not be reached may answer next time.
       known,
     );
   }

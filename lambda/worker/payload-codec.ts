@@ -3,9 +3,11 @@ import { parseBoundedJson } from '../workflow/bounded-json.js';
 import {
   isPayloadRef,
   PayloadCorrupt,
+  PayloadForeign,
   PayloadMissing,
   type PayloadRef,
   type PayloadStore,
+  printableAddress,
 } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 
@@ -21,8 +23,13 @@ export async function storePayload(store: PayloadStore, text: string): Promise<P
   return { $payload: { address: store.address(sha256), size: text.length, sha256 } };
 }
 
-/** Reads a reference's body back, checking its size and hash; a missing or changed body is a non-retryable error naming it. */
+/**
+ * Reads a reference's body back, checking its address (this store's own for that hash), size and hash; a foreign
+ * reference, or a missing or changed body, is a non-retryable error naming it.
+ */
 export async function loadPayload(store: PayloadStore, ref: PayloadRef): Promise<Json> {
+  const own = store.address(ref.$payload.sha256);
+  if (ref.$payload.address !== own) throw new PayloadForeign(ref, own);
   const body = await store.get(ref.$payload.sha256);
   if (body === undefined) throw new PayloadMissing(ref);
   if (body.length !== ref.$payload.size)
@@ -111,7 +118,7 @@ export async function resolveForDisplay(
   if (isPayloadRef(value)) {
     const entry: ShownPayload = {
       where,
-      address: value.$payload.address,
+      address: printableAddress(value.$payload.address),
       size: value.$payload.size,
       resolved: false,
     };

@@ -11,7 +11,14 @@ import {
   loadPayloadSettings,
 } from '../../lambda/adapters/payload-config.js';
 import { S3PayloadStore } from '../../lambda/adapters/s3-payloads.js';
-import { loadPayload, offloadValue, resolveValue, storePayload } from '../../lambda/worker/payload-codec.js';
+import {
+  loadPayload,
+  offloadValue,
+  resolveForDisplay,
+  resolveValue,
+  type ShownPayload,
+  storePayload,
+} from '../../lambda/worker/payload-codec.js';
 import { NonRetryableError } from '../../lambda/workflow/errors.js';
 import { isPayloadRef, type PayloadRef, type PayloadStore } from '../../lambda/workflow/payloads.js';
 import { peerClientSettings } from '../../local/runtime/aws-effects-peer.js';
@@ -91,13 +98,14 @@ describe.each(Object.keys(backends))('payload store: %s', (name) => {
 
   it('fails a missing or changed body with a non-retryable error that names it', async () => {
     const ref = await storePayload(backend.store, JSON.stringify({ note: 'x'.repeat(10_000) }));
-    const missing: PayloadRef = { $payload: { ...ref.$payload, sha256: 'f'.repeat(64), address: 'gone' } };
+    const gone = backend.store.address('f'.repeat(64));
+    const missing: PayloadRef = { $payload: { ...ref.$payload, sha256: 'f'.repeat(64), address: gone } };
     const size = ref.$payload.size;
     const error = await loadPayload(backend.store, missing).catch((e: Error) => e);
     expect(error).toBeInstanceOf(NonRetryableError);
     expect(error).toMatchObject({
       name: 'PayloadMissing',
-      message: `The payload gone (${size} characters) is missing from the payload store: it expired or was deleted; start the run again with its input`,
+      message: `The payload ${gone} (${size} characters) is missing from the payload store (it may have expired, been deleted, or never been stored here); start the run again with its input`,
     });
     await backend.tamper(ref.$payload.sha256, JSON.stringify({ note: 'y'.repeat(10_000) }));
     await expect(loadPayload(backend.store, ref)).rejects.toMatchObject({
@@ -109,6 +117,26 @@ describe.each(Object.keys(backends))('payload store: %s', (name) => {
       name: 'PayloadCorrupt',
       message: expect.stringContaining(`2 characters, the reference says ${size}`),
     });
+  });
+
+  it('refuses a reference whose address is not the one this store gives its hash, without printing it raw', async () => {
+    const ref = await storePayload(backend.store, JSON.stringify({ note: 'f'.repeat(10_000) }));
+    const address = `\u001b]0;owned\u0007\u001b[2J${'x'.repeat(200)}`;
+    const forged: PayloadRef = { $payload: { ...ref.$payload, address } };
+    const error = (await loadPayload(backend.store, forged).catch((e: Error) => e)) as Error;
+    expect(error).toBeInstanceOf(NonRetryableError);
+    expect(error.name).toBe('PayloadForeign');
+    expect(error.message).toContain('is not a reference this store wrote');
+    expect(error.message).toContain(backend.store.address(ref.$payload.sha256));
+    // Quoted and escaped, and cut short: no control character reaches a terminal.
+    expect(error.message).toContain('"\\u001b]0;owned\\u0007\\u001b[2J');
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(error.message).not.toContain('x'.repeat(100));
+    const shown: ShownPayload[] = [];
+    expect(await resolveForDisplay(backend.store, forged as never, 'input', shown)).toEqual(forged);
+    expect(shown[0]?.resolved).toBe(false);
+    expect(shown[0]?.problem).toContain('is not a reference this store wrote');
+    expect(shown[0]?.address).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
   it('offloads the large fields of a value and keeps the small ones inline, and resolves them back', async () => {
