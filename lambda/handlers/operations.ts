@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { type BulkOperation, bulkBatch } from '../worker/bulk-operations.js';
 import { readEffects } from '../worker/effects-view.js';
-import { cancelRun, resumeRun, runHistory, signalRun, terminateRun } from '../worker/operations.js';
+import { historyAnswer } from '../worker/history-answer.js';
+import { cancelRun, resumeRun, signalRun, terminateRun } from '../worker/operations.js';
 import { describeRun } from '../worker/run-description.js';
 import { ValidationError } from '../workflow/errors.js';
 import { effectPorts } from './effect-ports.js';
@@ -120,8 +121,8 @@ export const handler = async (event: unknown, context?: Pick<LambdaContext, 'get
   const request = parsed.data;
   switch (request.command) {
     case 'history':
-      // Stored payloads are inlined up to 1 MB each, so the answer stays within Lambda's 6 MB response.
-      return runHistory(offloadingContext, request.workflowId, { ...request, maxPayloadChars: 1_000_000 });
+      // Shaped to stay within Lambda's 6 MB response, whatever the history holds (see historyAnswer).
+      return historyAnswer(offloadingContext, request.workflowId, request);
     case 'describe': {
       // What `swfctl describe --json` prints: status, failure, lineage (the timeline is `history`'s).
       const { timeline: _timeline, ...description } = await describeRun(

@@ -12,7 +12,7 @@ import type {
   Json,
 } from '../workflow/types.js';
 import { errorName, isGone } from './errors.js';
-import { offloadValue, resolveValue } from './payload-codec.js';
+import { ACTIVITY_PAYLOAD_BUDGET_CHARS, offloadValue, PayloadResolver } from './payload-codec.js';
 import { type LoopResult, type PollerOptions, respondWithRetry, runPollLoop } from './poll-loop.js';
 
 export interface ActivityWorkerOptions extends PollerOptions {
@@ -114,14 +114,16 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
   }
   telemetry.appendKeys({ attempt: payload.attempt, activity: type.name });
   try {
-    // The decider passes references on; the activity sees the values (sizes and hashes checked).
+    // The decider passes references on; the activity sees the values (sizes and hashes checked), each body read
+    // once however often it is referenced, and no more of them than the task's budget.
+    const resolver = new PayloadResolver(options.payloads, ACTIVITY_PAYLOAD_BUDGET_CHARS);
     payload = {
       ...payload,
-      input: (await resolveValue(options.payloads, payload.input)) as ActivityPayload['input'],
+      input: (await resolver.resolve(payload.input)) as ActivityPayload['input'],
       previousResults: Object.fromEntries(
         await Promise.all(
           Object.entries(payload.previousResults ?? {}).map(
-            async ([step, value]) => [step, await resolveValue(options.payloads, value)] as const,
+            async ([step, value]) => [step, await resolver.resolve(value)] as const,
           ),
         ),
       ),

@@ -64,6 +64,19 @@ export class PayloadForeign extends NonRetryableError {
   }
 }
 
+/**
+ * References that resolve to more stored characters than a task may take (a body counts each time a reference
+ * to it appears, as the activity sees that many copies): the same input would do the same on every attempt.
+ */
+export class PayloadBudgetExceeded extends NonRetryableError {
+  override name = 'PayloadBudgetExceeded';
+  constructor(budgetChars: number, ref: PayloadRef) {
+    super(
+      `The references in this task resolve to more than ${budgetChars.toLocaleString('en-US')} characters of stored payloads, the most one activity task resolves (a body counts each time a reference to it appears; ${printableAddress(ref.$payload.address)} of ${ref.$payload.size.toLocaleString('en-US')} characters went past it): pass fewer or smaller references`,
+    );
+  }
+}
+
 /** A body that does not match its reference's size or hash: it was changed after it was stored. */
 export class PayloadCorrupt extends NonRetryableError {
   override name = 'PayloadCorrupt';

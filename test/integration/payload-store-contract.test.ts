@@ -14,10 +14,11 @@ import { S3PayloadStore } from '../../lambda/adapters/s3-payloads.js';
 import {
   loadPayload,
   offloadValue,
-  resolveForDisplay,
+  PayloadResolver,
   resolveValue,
   type ShownPayload,
   storePayload,
+  VIEW_PAYLOAD_BUDGET_CHARS,
 } from '../../lambda/worker/payload-codec.js';
 import { NonRetryableError } from '../../lambda/workflow/errors.js';
 import { isPayloadRef, type PayloadRef, type PayloadStore } from '../../lambda/workflow/payloads.js';
@@ -140,7 +141,8 @@ describe.each(Object.keys(backends))('payload store: %s', (name) => {
     expect(hasControlCharacter(error.message)).toBe(false);
     expect(error.message).not.toContain('x'.repeat(100));
     const shown: ShownPayload[] = [];
-    expect(await resolveForDisplay(backend.store, forged as never, 'input', shown)).toEqual(forged);
+    const view = new PayloadResolver(backend.store, VIEW_PAYLOAD_BUDGET_CHARS);
+    expect(await view.display(forged as never, 'input', shown)).toEqual(forged);
     expect(shown[0]?.resolved).toBe(false);
     expect(shown[0]?.problem).toContain('is not a reference this store wrote');
     expect(hasControlCharacter(shown[0]?.address ?? '')).toBe(false);
@@ -224,6 +226,40 @@ describe('the local payload directory', () => {
     expect(await reader.get(old.$payload.sha256)).toBeDefined();
     await storePayload(reader, JSON.stringify({ fresh: 'w'.repeat(9_000) }));
     expect(await reader.get(old.$payload.sha256)).toBeUndefined();
+  });
+});
+
+describe('the payload resolver', () => {
+  it('reads a body once however often it is referenced, counts every reference, and never reads past its budget', async () => {
+    const inner = new MemoryPayloadStore();
+    const reads: string[] = [];
+    const store: PayloadStore = {
+      address: (sha) => inner.address(sha),
+      put: (sha, body) => inner.put(sha, body),
+      get: (sha) => {
+        reads.push(sha);
+        return inner.get(sha);
+      },
+    };
+    const small = await storePayload(store, JSON.stringify({ s: 's'.repeat(1_000) }));
+    const large = await storePayload(store, JSON.stringify({ l: 'l'.repeat(5_000) }));
+    // A body whose fields are references: resolved in turn, and counted with them.
+    const nested = await storePayload(store, JSON.stringify({ a: small, b: small }));
+    const resolver = new PayloadResolver(store, 10_000);
+    const value = (await resolver.resolve({ x: nested, y: nested, z: small } as never)) as Record<
+      string,
+      unknown
+    >;
+    expect(value.z).toEqual({ s: 's'.repeat(1_000) });
+    expect(value.x).toEqual({ a: value.z, b: value.z });
+    expect(reads.filter((sha) => sha === small.$payload.sha256)).toHaveLength(1);
+    expect(reads.filter((sha) => sha === nested.$payload.sha256)).toHaveLength(1);
+    const each = small.$payload.size;
+    expect(resolver.spentChars).toBe(2 * (nested.$payload.size + 2 * each) + each);
+    // Past the budget: refused before the body is read.
+    await expect(resolver.resolve(large as never)).rejects.toMatchObject({ name: 'PayloadBudgetExceeded' });
+    expect(reads).not.toContain(large.$payload.sha256);
+    await expect(resolver.resolve(large as never)).rejects.toBeInstanceOf(NonRetryableError);
   });
 });
 
