@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { type BulkOperation, bulkBatch } from '../worker/bulk-operations.js';
 import { readEffects } from '../worker/effects-view.js';
-import { cancelRun, resumeRun, runHistory, terminateRun } from '../worker/operations.js';
+import { historyAnswer } from '../worker/history-answer.js';
+import { cancelRun, resumeRun, terminateRun } from '../worker/operations.js';
 import { describeRun } from '../worker/run-description.js';
 import { signalRun } from '../worker/signal-run.js';
 import { ValidationError } from '../workflow/errors.js';
@@ -125,8 +126,8 @@ export const handler = async (event: unknown, context?: Pick<LambdaContext, 'get
   const request = parsed.data;
   switch (request.command) {
     case 'history':
-      // Stored payloads are inlined up to 1 MB each, so the answer stays within Lambda's 6 MB response.
-      return runHistory(offloadingContext, request.workflowId, { ...request, maxPayloadChars: 1_000_000 });
+      // Shaped to stay within Lambda's 6 MB response, whatever the history holds (see historyAnswer).
+      return historyAnswer(offloadingContext, request.workflowId, request);
     case 'describe': {
       // What `swfctl describe --json` prints: status, failure, lineage (the timeline is `history`'s).
       const { timeline: _timeline, ...description } = await describeRun(

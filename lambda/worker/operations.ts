@@ -6,7 +6,7 @@ import type { PayloadStore } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
 import { readEvents } from './history-pages.js';
-import { resolveForDisplay, type ShownPayload } from './payload-codec.js';
+import { PayloadResolver, type ShownPayload, VIEW_PAYLOAD_BUDGET_CHARS } from './payload-codec.js';
 import { resumeSource } from './resume-source.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
@@ -81,46 +81,76 @@ export async function findRun(
 
 export { readEvents } from './history-pages.js';
 
-/** A run's readable timeline (and its raw events, one page at a time when asked). */
+/** How a view resolves a run's stored payloads (see `withPayloads`). */
+export interface PayloadViewOptions {
+  /** Bodies above this many characters stay references (default: no bound but the budget). */
+  maxPayloadChars?: number;
+  /** The stored characters the view resolves in all (default VIEW_PAYLOAD_BUDGET_CHARS). */
+  payloadBudgetChars?: number;
+  /** Set: every reference stays one, listed with this reason. */
+  referencesOnly?: string;
+}
+
+/** The page token of the events from `offset` on. */
+export const eventsPageToken = (offset: number) => Buffer.from(String(offset)).toString('base64url');
+const eventsOffset = (token: string | undefined) =>
+  token ? Number(Buffer.from(token, 'base64url').toString()) || 0 : 0;
+
+/**
+ * A run's readable timeline (and its raw events, one page at a time when asked); `resolvePayloads: false` leaves
+ * the stored payloads as references, unlisted (for views that read only the steps).
+ */
 export async function runHistory(
   context: OperationsContext,
   workflowId: string,
-  options: { runId?: string; pageSize?: number; nextPageToken?: string; maxPayloadChars?: number } = {},
+  options: PayloadViewOptions & {
+    runId?: string;
+    pageSize?: number;
+    nextPageToken?: string;
+    resolvePayloads?: boolean;
+  } = {},
 ): Promise<{
   execution: RunRef;
   info: Partial<S.WorkflowExecutionInfo>;
   timeline: Timeline;
   events: S.HistoryEvent[];
+  /** Where `events` starts among all the run's events. */
+  offset: number;
   nextPageToken?: string;
 }> {
   const info = await findRun(context, workflowId, options.runId);
   const execution = { workflowId, runId: info.execution?.runId ?? '' };
   const all = await readEvents(context, execution);
   const workflow = context.catalog.workflow(info.workflowType?.name ?? '', info.workflowType?.version ?? '');
-  const timeline = await withPayloads(context, buildTimeline(all as HistoryEvent[], workflow), options);
+  const built = buildTimeline(all as HistoryEvent[], workflow);
+  const timeline = options.resolvePayloads === false ? built : await withPayloads(context, built, options);
   const size = options.pageSize ?? all.length;
-  const offset = options.nextPageToken
-    ? Number(Buffer.from(options.nextPageToken, 'base64url').toString()) || 0
-    : 0;
+  const offset = eventsOffset(options.nextPageToken);
   const events = all.slice(offset, offset + size);
-  const nextPageToken =
-    offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
-  return { execution, info, timeline, events, nextPageToken };
+  const nextPageToken = offset + size < all.length ? eventsPageToken(offset + size) : undefined;
+  return { execution, info, timeline, events, offset, nextPageToken };
 }
 
 /**
  * The timeline with the payloads stored outside SWF resolved for people (the input, each attempt's result, the
- * run's result), and listed with their sizes in `timeline.payloads`. `maxPayloadChars` bounds what is inlined
- * (the operations function stays within Lambda's 6 MB response).
+ * run's result), and listed with their sizes in `timeline.payloads`: one resolver for the whole view, so a body
+ * is read once however often it appears, and no more than the view's budget is inlined.
  */
-async function withPayloads(
+export async function withPayloads(
   context: OperationsContext,
   timeline: Timeline,
-  options: { maxPayloadChars?: number },
+  options: PayloadViewOptions,
 ): Promise<Timeline> {
   const shown: ShownPayload[] = [];
+  const resolver = new PayloadResolver(
+    context.payloads,
+    options.payloadBudgetChars ?? VIEW_PAYLOAD_BUDGET_CHARS,
+  );
   const show = (value: Json | undefined, where: string) =>
-    resolveForDisplay(context.payloads, value, where, shown, options.maxPayloadChars);
+    resolver.display(value, where, shown, {
+      maxChars: options.maxPayloadChars,
+      referencesOnly: options.referencesOnly,
+    });
   timeline.input = await show(timeline.input, 'input');
   // A close result or failure details the decider stored.
   timeline.result = await show(timeline.result, 'result');
@@ -131,7 +161,7 @@ async function withPayloads(
       if (attempt.result !== undefined)
         attempt.result = await show(attempt.result, `${attempt.activityId} result`);
   const results = (timeline.result as { results?: Record<string, Json> } | undefined)?.results;
-  if (results && typeof results === 'object')
+  if (results && typeof results === 'object' && !Array.isArray(results))
     for (const [step, value] of Object.entries(results))
       results[step] = (await show(value, `result.${step}`)) as Json;
   if (shown.length > 0) timeline.payloads = shown;

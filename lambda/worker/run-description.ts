@@ -192,7 +192,11 @@ export async function runMarks(context: OperationsContext, run: S.WorkflowExecut
       // Details that are not JSON name no step.
     }
   } else if (status === 'OPEN' || status === 'TERMINATED' || status === 'TIMED_OUT') {
-    const { timeline } = await runHistory(context, execution.workflowId ?? '', { runId: execution.runId });
+    // A list reads only the steps: resolving the run's stored payloads for each row would be wasted reads.
+    const { timeline } = await runHistory(context, execution.workflowId ?? '', {
+      runId: execution.runId,
+      resolvePayloads: false,
+    });
     const steps =
       status === 'OPEN'
         ? whereNow(timeline).map((s) => s.short)
