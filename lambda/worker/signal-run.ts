@@ -1,5 +1,11 @@
 import * as S from '@aws-sdk/client-swf';
-import { buildTimeline, decide, type HistoryEvent, type WorkflowState } from '../decider/index.js';
+import {
+  buildTimeline,
+  decide,
+  type HistoryEvent,
+  scanHistory,
+  type WorkflowState,
+} from '../decider/index.js';
 import { signalPayload } from '../decider/signals.js';
 import type { FlowNode, WorkflowDefinition } from '../workflow/types.js';
 import { readEvents } from './history-pages.js';
@@ -160,11 +166,8 @@ async function awaitDecision(
   for (;;) {
     const events = await readEvents(context, run);
     // Ours is the first signal of that name after what we read before sending.
-    const signaled = events.find(
-      (e) =>
-        (e.eventId ?? 0) > sent.before &&
-        e.eventType === 'WorkflowExecutionSignaled' &&
-        e.workflowExecutionSignaledEventAttributes?.signalName === sent.signalName,
+    const signaled = scanHistory(events as HistoryEvent[], false).signals.find(
+      (signal) => signal.eventId > sent.before && signal.name === sent.signalName,
     );
     // A decision that started after the signal has seen it (or the run closed meanwhile).
     const decided =
@@ -172,8 +175,8 @@ async function awaitDecision(
       events.some(
         (e) =>
           (e.eventType === 'DecisionTaskCompleted' &&
-            (e.decisionTaskCompletedEventAttributes?.startedEventId ?? 0) > (signaled.eventId ?? 0)) ||
-          ((e.eventId ?? 0) > (signaled.eventId ?? 0) && e.eventType === 'WorkflowExecutionTerminated'),
+            (e.decisionTaskCompletedEventAttributes?.startedEventId ?? 0) > signaled.eventId) ||
+          ((e.eventId ?? 0) > signaled.eventId && e.eventType === 'WorkflowExecutionTerminated'),
       );
     if (signaled && decided) {
       const seen = buildTimeline(events as HistoryEvent[], workflow).signals.find(

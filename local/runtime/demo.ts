@@ -72,11 +72,11 @@ export function demoOrders(count: number, tag: string): DemoOrder[] {
       action: 'resume-after-failure',
     },
     {
-      scenario: 'version 2, a total above 5,000: waits for a person; the demo approves it',
+      scenario: 'version 3, a total above 5,000: waits for a person; the demo approves it',
       order: { ...base, orderId: id('approve'), items: [{ sku: 'TV-1', quantity: 1, unitPrice: 6_000 }] },
       expect: 'COMPLETED',
       action: 'approve-when-waiting',
-      version: '2',
+      version: '3',
     },
     {
       scenario: 'a second workflow: a subscription renewal reminds, sleeps 2 s on an SWF timer, charges',

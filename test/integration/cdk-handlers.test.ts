@@ -38,7 +38,8 @@ describe('the registration custom resource handler, against swf-local', () => {
     const again = await registration.onEvent({ RequestType: 'Create' }, swf, catalog);
     expect(again.Data).toMatchObject({
       DomainAction: 'existing',
-      WorkflowTypes: 'OrderProcessing@1:existing,OrderProcessing@2:existing,SubscriptionRenewal@1:existing',
+      WorkflowTypes:
+        'OrderProcessing@1:existing,OrderProcessing@2:existing,OrderProcessing@3:existing,SubscriptionRenewal@1:existing',
     });
   });
 
@@ -58,7 +59,7 @@ describe('the registration custom resource handler, against swf-local', () => {
       domain: { name: 'cr-domain', retentionDays: 30 },
       workflows: [
         orderWorkflow(config),
-        orderWorkflow(loadConfig({ SWF_DOMAIN: 'cr-domain', SWF_WORKFLOW_VERSION: '3' })),
+        orderWorkflow(loadConfig({ SWF_DOMAIN: 'cr-domain', SWF_WORKFLOW_VERSION: '7' })),
       ],
     });
     const result = await registration.onEvent(
@@ -66,14 +67,14 @@ describe('the registration custom resource handler, against swf-local', () => {
       swf,
       both,
     );
-    expect(result.Data?.WorkflowTypes).toBe('OrderProcessing@1:existing,OrderProcessing@3:created');
-    const v3 = await swf.send(
+    expect(result.Data?.WorkflowTypes).toBe('OrderProcessing@1:existing,OrderProcessing@7:created');
+    const v7 = await swf.send(
       new S.DescribeWorkflowTypeCommand({
         domain: 'cr-domain',
-        workflowType: { name: 'OrderProcessing', version: '3' },
+        workflowType: { name: 'OrderProcessing', version: '7' },
       }),
     );
-    expect(v3.typeInfo?.status).toBe('REGISTERED');
+    expect(v7.typeInfo?.status).toBe('REGISTERED');
   });
 
   it('fails a deploy whose catalog changes a default of a registered type, or the domain retention', async () => {

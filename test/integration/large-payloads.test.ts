@@ -21,7 +21,7 @@ let context: OperationsContext;
 let workers: ReturnType<typeof startWorkers>;
 
 beforeAll(async () => {
-  env = await orderEnvironment({ env: { SWF_WORKFLOW_VERSION: '2' } });
+  env = await orderEnvironment({ env: { SWF_WORKFLOW_VERSION: '3' } });
   context = {
     ...env.context,
     payloads: new FilePayloadStore(join(directory, 'payloads')),

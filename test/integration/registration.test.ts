@@ -24,6 +24,7 @@ describe('registerCatalog', () => {
     expect(first.workflowTypes).toEqual([
       { name: 'OrderProcessing', version: '1', action: 'created' },
       { name: 'OrderProcessing', version: '2', action: 'created' },
+      { name: 'OrderProcessing', version: '3', action: 'created' },
       { name: 'SubscriptionRenewal', version: '1', action: 'created' },
     ]);
     expect(first.activityTypes.map((t) => t.action)).toEqual(Array(13).fill('created'));
