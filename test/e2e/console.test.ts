@@ -353,11 +353,11 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     );
   }, 40_000);
 
-  it('shows a large version-2 order waiting for Approve or Reject, and approves it with a button', async () => {
+  it('shows a large order waiting for Approve or Reject, and approves it with a button that says the run took it', async () => {
     const context = stack.runtime.operationsContext;
-    const v2 = { ...context, config: { ...context.config, workflowVersion: '2' } };
+    const current = { ...context, config: { ...context.config, workflowVersion: '3' } };
     await startOrder(
-      v2,
+      current,
       anOrder({ orderId: 'UI-APPROVE', items: [{ sku: 'TV-1', quantity: 1, unitPrice: 6000 }] }),
     );
     const run = await eventually(async () => {
@@ -375,6 +375,14 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
     expect(await page.locator('[data-step="‖ FraudCheck"]').getAttribute('data-status')).toBe('completed');
     await page.fill('[data-testid=reviewer]', 'ana');
     await page.click('[data-testid=signal-Approve]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=action-result]')?.textContent?.startsWith('Sent'),
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await page.locator('[data-testid=action-result]').textContent()).toBe(
+      'Sent: the run took it (Approval).',
+    );
     await page.waitForFunction(
       () => document.querySelector('[data-testid=header] .badge')?.textContent === 'COMPLETED',
       undefined,

@@ -5,6 +5,7 @@ import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilePayloadStore } from '../../lambda/adapters/file-payloads.js';
 import { findRun, type OperationsContext, runHistory } from '../../lambda/worker/operations.js';
+import { runMarks } from '../../lambda/worker/run-description.js';
 import { startWorkflow } from '../../lambda/worker/start-workflow.js';
 import { isPayloadRef } from '../../lambda/workflow/payloads.js';
 import { anOrder } from '../support/order-fixtures.js';
@@ -100,6 +101,12 @@ describe('order version 3: an approval no caller can skip or pre-empt', () => {
     };
     expect(isPayloadRef(processData.totals)).toBe(true);
     expect(processData.total).toBeGreaterThan(15_000);
+    // The console's list says where it is too.
+    const info = await findRun(context, 'order-G3-LARGE');
+    expect(await runMarks(context, info as S.WorkflowExecutionInfo)).toMatchObject({
+      step: '⏸ Approval',
+      stepState: 'at',
+    });
     const described = await swfctl('describe', 'order-G3-LARGE');
     expect(described.stdout).toMatch(/now at\s+Approval \(waiting for Approve or Reject\)/);
     const approved = await swfctl('approve', 'order-G3-LARGE', '--reviewer', 'ana');
