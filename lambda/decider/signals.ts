@@ -1,3 +1,4 @@
+import { parseBoundedJson } from '../workflow/bounded-json.js';
 import type { FlowNode, Json, SignalChoice } from '../workflow/types.js';
 
 /**
@@ -16,14 +17,33 @@ export interface SignalMatch {
 
 const isWait = (node: FlowNode): node is SignalNode => node.kind === 'signal';
 
+/**
+ * A signal's input as waits read it: JSON when it is JSON within the bounds, plain text otherwise, no input null.
+ * Text nested too deep stays text (no schema takes it), with the reason the timeline reports.
+ */
+function readSignalInput(input: string | undefined): { value: unknown; problem?: string } {
+  if (input === undefined || input === '') return { value: null };
+  const parsed = parseBoundedJson(input, { what: 'the signal input' });
+  if (parsed.ok) return { value: parsed.value };
+  return parsed.problem === 'notJson' ? { value: input } : { value: input, problem: parsed.error };
+}
+
 /** Parses a signal's input as JSON when it is JSON; plain text stays text, no input is null. */
 export function signalPayload(input: string | undefined): unknown {
-  if (input === undefined || input === '') return null;
-  try {
-    return JSON.parse(input);
-  } catch {
-    return input;
-  }
+  return readSignalInput(input).value;
+}
+
+/** A payload's refusal on one line: a schema's issues as `path: message` (zod's message is multi-line JSON). */
+function refusalLine(error: unknown): string {
+  const issues = (error as { issues?: unknown })?.issues;
+  if (Array.isArray(issues) && issues.length > 0)
+    return issues
+      .map((issue: { path?: unknown[]; message?: unknown }) => {
+        const path = Array.isArray(issue?.path) ? issue.path.map(String).join('.') : '';
+        return `${path || 'payload'}: ${String(issue?.message ?? 'invalid')}`;
+      })
+      .join('; ');
+  return String((error as Error)?.message ?? error).replace(/\s+/g, ' ');
 }
 
 /** The first signal a wait accepts (named by it, payload valid), in arrival order, not taken by an earlier wait. */
@@ -58,11 +78,13 @@ export function whyIgnored(
 ): string | undefined {
   const waits = flow.filter(isWait).filter((node) => Object.hasOwn(node.signals, signal.name));
   if (waits.length === 0) return 'no wait in this workflow accepts it';
+  const read = readSignalInput(signal.input);
+  if (read.problem) return `invalid payload: ${read.problem}`;
   for (const node of waits) {
     try {
-      node.signals[signal.name]?.parse?.(signalPayload(signal.input));
+      node.signals[signal.name]?.parse?.(read.value);
     } catch (error) {
-      return `invalid payload: ${((error as Error)?.message ?? String(error)).slice(0, 300)}`;
+      return `invalid payload: ${refusalLine(error).slice(0, 300)}`;
     }
   }
   return undefined; // Valid, but its wait has not been reached yet (kept for it) or was already answered.
