@@ -1,10 +1,13 @@
 import * as S from '@aws-sdk/client-swf';
 import { buildTimeline, type HistoryEvent, scanHistory, type Timeline } from '../decider/index.js';
+import { parseBoundedJson } from '../workflow/bounded-json.js';
+import { checkCallerInput } from '../workflow/caller-input.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import type { Catalog } from '../workflow/module.js';
 import type { PayloadStore } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
+import { maskedForView } from './history-view.js';
 import { resolveForDisplay, type ShownPayload } from './payload-codec.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
@@ -28,7 +31,8 @@ export class OperationError extends Error {
       | 'MissingResults'
       | 'NotOpen'
       | 'BadToken'
-      | 'UnknownType',
+      | 'UnknownType'
+      | 'UnreadableInput',
     message: string,
   ) {
     super(message);
@@ -114,7 +118,7 @@ export async function runHistory(
   const events = all.slice(offset, offset + size);
   const nextPageToken =
     offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
-  return { execution, info, timeline, events, nextPageToken };
+  return maskedForView({ execution, info, timeline, events, nextPageToken });
 }
 
 /**
@@ -188,7 +192,7 @@ export async function resumeRun(
   }
   const events = await readEvents(context, { workflowId: request.workflowId, runId: sourceRunId });
   const timeline = buildTimeline(events as HistoryEvent[], workflow);
-  const original = JSON.parse(scanHistory(events as HistoryEvent[]).input ?? '{}') as JsonObject & {
+  const original = runInput(scanHistory(events as HistoryEvent[]).input, sourceRunId) as JsonObject & {
     resume?: { previousResults?: Record<string, Json>; lineageId?: string };
   };
   // The first run of the chain owns the effects: the new run may undo them, no other lineage may.
@@ -238,6 +242,17 @@ export async function resumeRun(
   };
 }
 
+/** A run's own input, read back to build the resumed run's; a run whose input is unreadable is not resumed. */
+function runInput(text: string | undefined, runId: string): unknown {
+  const parsed = parseBoundedJson(text || '{}', { what: `the input of run ${runId}` });
+  if (parsed.ok && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value))
+    return parsed.value;
+  throw new OperationError(
+    'UnreadableInput',
+    `${parsed.ok ? `the input of run ${runId} is not a JSON object` : parsed.error}, so it cannot be resumed; start it anew`,
+  );
+}
+
 async function openRunOrFail(
   context: OperationsContext,
   workflowId: string,
@@ -257,6 +272,7 @@ export async function signalRun(
   context: OperationsContext,
   request: { workflowId: string; signalName: string; input?: string; runId?: string },
 ) {
+  checkCallerInput({ signalName: request.signalName, signalInput: request.input });
   const run = await openRunOrFail(context, request.workflowId, request.runId);
   await context.swf.send(
     new S.SignalWorkflowExecutionCommand({
@@ -281,6 +297,7 @@ export async function terminateRun(
   context: OperationsContext,
   request: { workflowId: string; runId?: string; reason?: string },
 ) {
+  checkCallerInput({ reason: request.reason });
   const run = await openRunOrFail(context, request.workflowId, request.runId);
   await context.swf.send(
     new S.TerminateWorkflowExecutionCommand({

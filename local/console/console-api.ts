@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
 import { readEffects } from '../../lambda/worker/effects-view.js';
+import { maskedForView } from '../../lambda/worker/history-view.js';
 import {
   cancelRun,
   type OperationsContext,
@@ -13,7 +14,9 @@ import {
 import { describeRun, type RunDescription, runMarks } from '../../lambda/worker/run-description.js';
 import { actOnSelected } from '../../lambda/worker/selected-operations.js';
 import { startWorkflow } from '../../lambda/worker/start-workflow.js';
+import { parseBoundedJson } from '../../lambda/workflow/bounded-json.js';
 import type { Effects } from '../../lambda/workflow/effects.js';
+import { createLogger, type Logger } from '../server/logger.js';
 import { consoleBundle } from './bundle.js';
 import { consolePage } from './page.js';
 
@@ -25,6 +28,8 @@ export interface ConsoleOptions {
   effectsOf?: (subject: string) => Promise<Effects>;
   /** The order the start form opens with. */
   sampleOrder?: Json;
+  /** Where a request the console could not answer is logged (default: JSON lines on stderr, as swf-local's). */
+  logger?: Logger;
 }
 
 const STATUSES = [
@@ -172,7 +177,8 @@ async function runDetails(context: OperationsContext, query: URLSearchParams): P
 async function eventsPage(context: OperationsContext, query: URLSearchParams): Promise<Json> {
   const workflowId = query.get('workflowId') ?? '';
   const runId = query.get('runId') ?? '';
-  const events = await readEvents(context, { workflowId, runId });
+  // Raw events as SWF holds them, card numbers masked as every view masks them.
+  const events = maskedForView(await readEvents(context, { workflowId, runId }));
   const pageSize = Math.min(200, Math.max(1, Number(query.get('pageSize') ?? 50)));
   const page = Math.max(0, Number(query.get('page') ?? 0));
   return {
@@ -283,15 +289,29 @@ async function action(context: OperationsContext, path: string, body: Json): Pro
     }
   } catch (error) {
     if (error instanceof HttpError) throw error;
-    const name = (error as Error).name;
-    const status =
-      name === 'ValidationError' || name === 'ValidationException'
-        ? 400
-        : name === 'OperationError'
-          ? 409
-          : 400;
-    throw new HttpError(status, (error as Error).message, text(error));
+    const name = (error as Error)?.name;
+    // A refusal is the caller's to fix (400) or the run's state (409); anything else is ours, logged as a 500.
+    if (name === 'OperationError') throw new HttpError(409, (error as Error).message, text(error));
+    if (name === 'ValidationError' || (error as { $metadata?: unknown })?.$metadata)
+      throw new HttpError(400, (error as Error).message, text(error));
+    throw error;
   }
+}
+
+/** An action's body: a JSON object within the bounds, or a 400 that says what it is instead. */
+function requestBody(body: Buffer): Json {
+  const parsed = parseBoundedJson(body.toString('utf8') || '{}', {
+    maxChars: MAX_BODY,
+    what: 'the request body',
+  });
+  if (!parsed.ok) throw new HttpError(400, `The request body is not valid JSON: ${parsed.error}`);
+  const value = parsed.value;
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new HttpError(
+      400,
+      `The request body must be a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value})`,
+    );
+  return value as Json;
 }
 
 /**
@@ -300,6 +320,7 @@ async function action(context: OperationsContext, path: string, body: Json): Pro
  */
 export function createConsoleRoutes(options: ConsoleOptions) {
   const token = randomBytes(24).toString('base64url');
+  const logger = options.logger ?? createLogger('info');
   return async (request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<boolean> => {
     const url = new URL(request.url ?? '/', 'http://local');
     if (url.pathname !== '/console' && !url.pathname.startsWith('/console/')) return false;
@@ -363,18 +384,20 @@ export function createConsoleRoutes(options: ConsoleOptions) {
       if (request.method !== 'POST') throw new HttpError(405, 'Use GET to read and POST to act');
       checkAction(request, token);
       if (body.length > MAX_BODY) throw new HttpError(413, `The request is over ${MAX_BODY} bytes`);
-      let parsed: Json;
-      try {
-        parsed = JSON.parse(body.toString('utf8') || '{}') as Json;
-      } catch {
-        throw new HttpError(400, 'The request body is not valid JSON');
-      }
-      json(200, await action(options.context, api, parsed));
+      json(200, await action(options.context, api, requestBody(body)));
     } catch (error) {
       if (error instanceof HttpError) json(error.status, { message: error.message, ...error.extra });
       else if ((error as { $metadata?: unknown }).$metadata)
         json(400, { message: `${(error as Error).name}: ${(error as Error).message}` });
-      else json(500, { message: 'The console hit an unexpected error; see the server log' });
+      else {
+        logger.error('console request failed', {
+          method: request.method,
+          path: url.pathname,
+          error: (error as Error)?.name ?? typeof error,
+          detail: String((error as Error)?.message ?? error).slice(0, 1_000),
+        });
+        json(500, { message: 'The console hit an unexpected error; see the server log' });
+      }
     }
     return true;
   };
