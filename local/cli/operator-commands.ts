@@ -7,8 +7,7 @@ import { OperationError, type OperationsContext, signalRun } from '../../lambda/
 import { WORKFLOW_MODULES } from '../../lambda/workflow/modules.js';
 import { progressBar } from '../runtime/demo.js';
 import { renderEffects, table } from './format.js';
-
-const print = (text: string) => process.stdout.write(`${text}\n`);
+import { print } from './terminal.js';
 
 /** Prints a bulk command's rows as a table, or `none` when there are none; false when there were none. */
 function printRows<T>(rows: T[], none: string, headers: string[], cells: (row: T) => string[]): boolean {
