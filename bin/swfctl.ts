@@ -3,14 +3,7 @@ import type * as S from '@aws-sdk/client-swf';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createPorts } from '../lambda/adapters/create-ports.js';
 import { loadEffectsSettings } from '../lambda/adapters/effects-config.js';
-import {
-  cancelRun,
-  listRuns,
-  resumeRun,
-  runHistory,
-  signalRun,
-  terminateRun,
-} from '../lambda/worker/operations.js';
+import { cancelRun, listRuns, resumeRun, runHistory, terminateRun } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
 import { describeRun } from '../lambda/worker/run-description.js';
 import { startWorkflow } from '../lambda/worker/start-workflow.js';
@@ -267,23 +260,6 @@ program
   });
 
 addOperatorCommands(program, context);
-
-program
-  .command('signal')
-  .description('Send a signal to an open run')
-  .argument('<workflowId>')
-  .argument('<signalName>')
-  .option('--input <text>', 'signal input')
-  .option('--run <runId>', 'a specific run')
-  .action(async (workflowId: string, signalName: string, options) => {
-    const run = await signalRun(context(), {
-      workflowId,
-      signalName,
-      input: options.input,
-      runId: options.run,
-    });
-    print(`signaled ${workflowId} (run ${run.runId}) with ${signalName}`);
-  });
 
 program
   .command('cancel')

@@ -71,9 +71,8 @@ export async function createPayloadStore(
     }
     case 'file': {
       const { FilePayloadStore } = await import('./file-payloads.js');
-      const store = new FilePayloadStore(settings.directory);
-      store.expire(settings.expireAfterDays);
-      return store;
+      // Expired by the writers, at their first write: a read-only command (history, describe) deletes nothing.
+      return new FilePayloadStore(settings.directory, { expireAfterDays: settings.expireAfterDays });
     }
     case 'none':
       return undefined;

@@ -99,6 +99,7 @@ export function endingOf(state: WorkflowState, outcome: 'fail' | 'cancel'): RunE
     reason &&
     (UNSCHEDULABLE.has(reason) ||
       reason === 'PredicateError' ||
+      reason === 'RuleReadPayload' ||
       reason === 'InvalidInput' ||
       reason === 'InvalidResume')
       ? (reason as EndingCause)

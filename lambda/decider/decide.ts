@@ -1,5 +1,5 @@
 import type { Catalog } from '../workflow/module.js';
-import type { Step } from '../workflow/types.js';
+import type { FlowNode, Step } from '../workflow/types.js';
 import { progressOf } from './attempt-progress.js';
 import { compensate, complete, invalidInput, stuck } from './closing.js';
 import type { DecideOptions, DecideResult, DecisionContext, WorkflowState } from './decision-state.js';
@@ -7,8 +7,10 @@ import { UnknownWorkflowTypeError } from './errors.js';
 import { type Current, cancelTimer, failureAt, isWait, nodeSteps, ordered, stopActivities } from './flow.js';
 import { type RejectedDecision, readHistory } from './history.js';
 import { sleepTimerIdFor, waitTimerIdFor } from './ids.js';
+import { recordedVerdict, verdictMarker } from './resume-verdict.js';
+import { RuleReadPayload, ruleView } from './rule-view.js';
 import { advance, attemptNumber, refusal, schedulable, stepAttempts } from './scheduling.js';
-import { takeSignal, whyIgnored } from './signals.js';
+import { takeSignal, type WaitStanding, whyIgnored, whyNotTaken } from './signals.js';
 import { type Decision, type HistoryEvent, SWF_LIMITS } from './swf-types.js';
 import { parseWorkflowInput } from './workflow-input.js';
 
@@ -52,6 +54,7 @@ export function decide(
     compensationFailures: [],
     skippedSteps: [],
     ignoredSignals: [],
+    takenSignals: [],
   };
   if (facts.closed) return { decisions: [], state: { ...state, phase: 'closed' } };
   if (facts.lastCloseFailure && facts.lastCloseFailure.cause !== 'UNHANDLED_DECISION') {
@@ -66,6 +69,24 @@ export function decide(
   const parsedInput = parseWorkflowInput(facts.input, workflow);
   if ('error' in parsedInput) return invalidInput(workflow, facts, state, refused, parsedInput, closeLimit);
   const { input, resume } = parsedInput;
+  // A resume block is a claim: the worker's verdict on it is recorded once, then read back from the history.
+  const recorded = resume ? recordedVerdict(facts) : undefined;
+  const verdict = recorded ?? (resume ? options.resumeVerdict : undefined);
+  const leading: Decision[] = verdict && !recorded ? [verdictMarker(verdict)] : [];
+  if (verdict && !verdict.trusted) {
+    const refusedResume = invalidInput(
+      workflow,
+      facts,
+      state,
+      refused,
+      {
+        reason: 'InvalidResume',
+        error: `The resume block cannot be trusted: ${verdict.reason}. Only "swfctl resume" (or the operations function's resume) builds one, from the source run's history`,
+      },
+      closeLimit,
+    );
+    return { ...refusedResume, decisions: [...leading, ...refusedResume.decisions] };
+  }
   const flow = workflow.flow;
   // A resumed run carries every node before the one holding its first step.
   const startNode = resume
@@ -85,30 +106,40 @@ export function decide(
   // Walk the flow forward until the first node that is not done. Everything is derived from the history.
   const completions: { step: Step; eventId: number }[] = [];
   const consumed = new Set<number>();
-  const leading: Decision[] = [];
   const context: DecisionContext = {
     workflow,
     facts,
     input,
     state,
-    lineageId: resume?.lineageId,
+    // A verified claim's lineage; without a verdict (the views), the block as written.
+    lineageId: verdict?.trusted ? verdict.lineageId : resume?.lineageId,
     refused,
     closeLimit,
   };
+  // A rule that throws, or reads a stored payload, fails the run at its node (compensating): never a silent skip.
+  const ruleFailed = (node: FlowNode, error: unknown): DecideResult => {
+    state.currentStep = node.name;
+    const readPayload = error instanceof RuleReadPayload;
+    if (readPayload) state.failureReason = 'RuleReadPayload';
+    state.failure = {
+      failedStep: node.name,
+      attempts: 0,
+      lastError: {
+        reason: readPayload ? 'RuleReadPayload' : 'PredicateError',
+        details: (error as Error)?.message ?? String(error),
+      },
+    };
+    return compensate(context, ordered(completions), 'fail', leading);
+  };
+  const ruleInput = () => [ruleView(input, 'input'), ruleView(state.results, 'results')] as const;
   let current: Current | undefined;
   for (const node of flow.slice(startNode)) {
     if (node.when) {
       let applies: boolean;
       try {
-        applies = node.when(input, state.results);
+        applies = node.when(...ruleInput());
       } catch (error) {
-        state.currentStep = node.name;
-        state.failure = {
-          failedStep: node.name,
-          attempts: 0,
-          lastError: { reason: 'PredicateError', details: (error as Error)?.message ?? String(error) },
-        };
-        return compensate(context, ordered(completions), 'fail', leading);
+        return ruleFailed(node, error);
       }
       if (!applies) {
         state.skippedSteps.push(node.name);
@@ -159,7 +190,10 @@ export function decide(
       current = { kind: 'signal', node, timer, match: undefined, refused: refusedTimer };
       break;
     }
-    const match = takeSignal(node, facts.signals, consumed, facts.timersFiredAt.get(timerId));
+    const match = takeSignal(node, facts.signals, consumed, {
+      endedAt: facts.timersFiredAt.get(timerId),
+      since: facts.timersStartedAt.get(timerId),
+    });
     if (match && !match.choice.fails) {
       state.results[node.name] = { signal: match.name, payload: match.payload };
       state.completedSteps.push(node.name);
@@ -174,10 +208,23 @@ export function decide(
     current = { kind: 'signal', node, timer, match };
     break;
   }
+  // Waits before the current node are over, the current one is waiting (or about to), later ones are ahead.
+  const currentIndex = current ? flow.indexOf(current.node) : flow.length;
+  const standingOf = (node: FlowNode): WaitStanding => {
+    const index = flow.indexOf(node);
+    const since = facts.timersStartedAt.get(waitTimerIdFor(node.name));
+    if (index < currentIndex) return { standing: 'ended', since };
+    return { standing: index === currentIndex ? 'waiting' : 'ahead', since };
+  };
   state.ignoredSignals = facts.signals
     .filter((signal) => !consumed.has(signal.eventId))
-    .map((signal) => ({ name: signal.name, eventId: signal.eventId, why: whyIgnored(signal, flow) }))
+    .map((signal) => ({
+      name: signal.name,
+      eventId: signal.eventId,
+      why: whyIgnored(signal, flow) ?? whyNotTaken(signal, flow, standingOf),
+    }))
     .filter((signal) => signal.why !== undefined) as WorkflowState['ignoredSignals'];
+  state.takenSignals = [...consumed];
 
   if (!current) {
     const result = complete(state, closeLimit);
@@ -227,10 +274,15 @@ export function decide(
       state.waitingFor = { node: current.node.name, signals: Object.keys(current.node.signals) };
     return { decisions: leading, state };
   }
-  const seconds =
-    current.kind === 'sleep'
-      ? Math.max(0, Math.round(current.node.seconds(input, state.results)))
-      : current.node.timeoutSeconds;
+  let seconds: number;
+  try {
+    seconds =
+      current.kind === 'sleep'
+        ? Math.max(0, Math.round(current.node.seconds(...ruleInput())))
+        : current.node.timeoutSeconds;
+  } catch (error) {
+    return ruleFailed(current.node, error);
+  }
   if (current.kind === 'signal')
     state.waitingFor = { node: current.node.name, signals: Object.keys(current.node.signals) };
   return {

@@ -1,6 +1,7 @@
 import type { Json, JsonObject, WorkflowDefinition } from '../workflow/types.js';
 import type { AttemptError } from './attempt-progress.js';
 import type { HistoryFacts, RejectedDecision } from './history.js';
+import type { ResumeVerdict } from './resume-verdict.js';
 import type { Decision } from './swf-types.js';
 
 /** Where the execution stands after replay; what `swfctl history` and the console summarise. */
@@ -26,6 +27,8 @@ export interface WorkflowState {
   waitingFor?: { node: string; signals: string[] };
   /** Signals no wait took: unknown names or invalid payloads (recorded, reported, never fatal). */
   ignoredSignals: { name: string; eventId: number; why: string }[];
+  /** The signal events a wait took (their event ids): what `swfctl signal` checks after sending. */
+  takenSignals: number[];
   /** The run's failure reason when a node other than an exhausted step failed it (a rejection, say). */
   failureReason?: string;
   /** Why the run is ending, once it is: every ending runs the compensations of the completed steps first. */
@@ -40,6 +43,7 @@ export type EndingCause =
   | 'StepFailed'
   | 'SignalFailed'
   | 'PredicateError'
+  | 'RuleReadPayload'
   | 'PayloadTooLarge'
   | 'PayloadInvalid'
   | 'ScheduleActivityTaskFailed'
@@ -80,6 +84,12 @@ export interface DecideOptions {
    * down). A decider worker that stores large payloads passes more, and stores what exceeds its threshold.
    */
   closeLimit?: number;
+  /**
+   * What the decider worker found when it checked the run's resume block against SWF (see resume-verdict.ts);
+   * recorded in the history on the first decision. A refused block fails the run as InvalidResume; without a
+   * verdict (the views), the block is read as written.
+   */
+  resumeVerdict?: ResumeVerdict;
 }
 
 export interface DecideResult {

@@ -43,6 +43,8 @@ export interface TimerRecord {
   timerId: string;
   seconds: number;
   startedAt: number;
+  /** The TimerStarted event's id. */
+  startedEventId: number;
   status: TimerStatus;
   firedAt?: number;
   firedEventId?: number;
@@ -73,6 +75,10 @@ export interface HistoryFacts {
   timers: Map<string, TimerStatus>;
   /** The event at which each fired timer fired (a signal wait's answer must come before its timeout). */
   timersFiredAt: Map<string, number>;
+  /** The event at which each timer last started (a wait that takes no early signal counts only later ones). */
+  timersStartedAt: Map<string, number>;
+  /** Markers the decider recorded, by name: the first one's details (a verdict recorded once stays). */
+  markers: Map<string, string | undefined>;
   /** Signals received, in order: a signal that arrives before its wait is reached is kept for it. */
   signals: { name: string; input: string | undefined; eventId: number; at: number }[];
   /** Decisions SWF refused, in order: `id` for people, `activityId` or `timerId` for the decider. */
@@ -145,6 +151,8 @@ export function scanHistory(events: readonly HistoryEvent[], withTimes = true): 
     attempts: new Map(),
     timers: new Map(),
     timersFiredAt: new Map(),
+    timersStartedAt: new Map(),
+    markers: new Map(),
     signals: [],
     rejectedDecisions: [],
     timerLog: [],
@@ -278,10 +286,12 @@ export function scanHistory(events: readonly HistoryEvent[], withTimes = true): 
         const timerId = attributes?.timerId;
         if (timerId === undefined) break;
         facts.timers.set(timerId, 'started');
+        facts.timersStartedAt.set(timerId, eventId);
         const record: TimerRecord = {
           timerId,
           seconds: Number(attributes?.startToFireTimeout),
           startedAt: at,
+          startedEventId: eventId,
           status: 'started',
         };
         facts.timerLog.push(record);
@@ -315,6 +325,12 @@ export function scanHistory(events: readonly HistoryEvent[], withTimes = true): 
           cause: attributes?.cause ?? 'UNKNOWN',
           timerId: attributes?.timerId,
         });
+        break;
+      }
+      case 'MarkerRecorded': {
+        const attributes = event.markerRecordedEventAttributes;
+        const name = attributes?.markerName;
+        if (name !== undefined && !facts.markers.has(name)) facts.markers.set(name, attributes?.details);
         break;
       }
       case 'WorkflowExecutionCancelRequested':

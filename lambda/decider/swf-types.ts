@@ -32,6 +32,7 @@ export interface HistoryEvent {
   timerFiredEventAttributes?: { timerId?: string };
   timerCanceledEventAttributes?: { timerId?: string };
   startTimerFailedEventAttributes?: { timerId?: string; cause?: string };
+  markerRecordedEventAttributes?: { markerName?: string; details?: string };
   completeWorkflowExecutionFailedEventAttributes?: { cause?: string };
   failWorkflowExecutionFailedEventAttributes?: { cause?: string };
   cancelWorkflowExecutionFailedEventAttributes?: { cause?: string };
@@ -82,7 +83,13 @@ export interface CancelWorkflowExecutionDecision {
   cancelWorkflowExecutionDecisionAttributes: { details: string };
 }
 
+export interface RecordMarkerDecision {
+  decisionType: 'RecordMarker';
+  recordMarkerDecisionAttributes: { markerName: string; details: string };
+}
+
 export type Decision =
+  | RecordMarkerDecision
   | ScheduleActivityTaskDecision
   | RequestCancelActivityTaskDecision
   | StartTimerDecision

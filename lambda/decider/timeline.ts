@@ -1,9 +1,9 @@
 import { jsonForView } from '../workflow/bounded-json.js';
-import type { Json, WorkflowDefinition } from '../workflow/types.js';
+import type { FlowNode, Json, WorkflowDefinition } from '../workflow/types.js';
 import { decodeFailureDetails } from './failure-details.js';
 import { type ActivityAttempt, type ActivityStatus, scanHistory } from './history.js';
 import { type ActivityKind, parseTimerId, sleepTimerIdFor, waitTimerIdFor } from './ids.js';
-import { takeSignal, whyIgnored } from './signals.js';
+import { takeSignal, type WaitStanding, whyIgnored, whyNotTaken } from './signals.js';
 import type { HistoryEvent } from './swf-types.js';
 
 export type AttemptOutcome =
@@ -38,6 +38,8 @@ export interface RetryWait {
   timerId: string;
   seconds: number;
   startedAt: number;
+  /** The TimerStarted event's id. */
+  startedEventId: number;
   firedAt?: number;
   /** The TimerFired event's id. */
   firedEventId?: number;
@@ -188,7 +190,10 @@ function flowStatuses(
     }
     const timer = row.waits[0];
     if (node.kind === 'signal') {
-      const match = takeSignal(node, signals, consumed, timer?.firedEventId);
+      const match = takeSignal(node, signals, consumed, {
+        endedAt: timer?.firedEventId,
+        since: timer?.startedEventId,
+      });
       const seen = match ? timeline.signals.find((s) => s.eventId === match.eventId) : undefined;
       if (match && seen) {
         seen.takenBy = node.name;
@@ -203,12 +208,21 @@ function flowStatuses(
     else if (timer.canceledAt !== undefined || timeline.closedAt !== undefined) row.status = 'abandoned';
     else row.status = 'waiting';
   }
+  const flow = workflow?.flow ?? [];
+  const standingOf = (node: FlowNode): WaitStanding => {
+    const row = views.get(`wait:${node.name}`);
+    const since = row?.waits[0]?.startedEventId;
+    if (!row || row.status === 'pending') return { standing: 'ahead', since };
+    return { standing: row.status === 'waiting' ? 'waiting' : 'ended', since };
+  };
   for (const signal of timeline.signals) {
     if (signal.takenBy) continue;
-    const why = whyIgnored(
-      { name: signal.name ?? '', input: rawInput(signals, signal.eventId) },
-      workflow?.flow ?? [],
-    );
+    const named = {
+      name: signal.name ?? '',
+      input: rawInput(signals, signal.eventId),
+      eventId: signal.eventId,
+    };
+    const why = whyIgnored(named, flow) ?? whyNotTaken(named, flow, standingOf);
     if (why) signal.ignored = why;
   }
 }

@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { type BulkOperation, bulkBatch } from '../worker/bulk-operations.js';
 import { readEffects } from '../worker/effects-view.js';
-import { cancelRun, resumeRun, runHistory, signalRun, terminateRun } from '../worker/operations.js';
+import { historyAnswer } from '../worker/history-answer.js';
+import { cancelRun, resumeRun, terminateRun } from '../worker/operations.js';
 import { describeRun } from '../worker/run-description.js';
+import { signalRun } from '../worker/signal-run.js';
 import { ValidationError } from '../workflow/errors.js';
 import { SWF_LIMITS } from '../workflow/swf-names.js';
 import { effectPorts } from './effect-ports.js';
@@ -44,6 +46,10 @@ const command = z.discriminatedUnion('command', [
     ...ref,
     signalName: z.string().min(1).max(256),
     input: z.string().max(SWF_LIMITS.data).optional(),
+    // Sends it even if the run is not waiting for it, unchecked.
+    force: z.boolean().optional(),
+    // How long to wait for the run's decision on it (at most 20 s of the function's time).
+    waitSeconds: z.number().min(0).max(20).optional(),
   }),
   z.object({ command: z.literal('cancel'), ...ref }),
   z.object({ command: z.literal('terminate'), ...ref, reason: z.string().max(SWF_LIMITS.reason).optional() }),
@@ -154,8 +160,8 @@ function refused(answer: Refusal): Refusal {
 async function run(request: OperationsCommand, context?: Pick<LambdaContext, 'getRemainingTimeInMillis'>) {
   switch (request.command) {
     case 'history':
-      // Stored payloads are inlined up to 1 MB each, so the answer stays within Lambda's 6 MB response.
-      return runHistory(offloadingContext, request.workflowId, { ...request, maxPayloadChars: 1_000_000 });
+      // Shaped to stay within Lambda's 6 MB response, whatever the history holds (see historyAnswer).
+      return historyAnswer(offloadingContext, request.workflowId, request);
     case 'describe': {
       // What `swfctl describe --json` prints: status, failure, lineage (the timeline is `history`'s).
       const { timeline: _timeline, ...description } = await describeRun(
@@ -174,7 +180,10 @@ async function run(request: OperationsCommand, context?: Pick<LambdaContext, 'ge
     case 'resume':
       return resumeRun(offloadingContext, request);
     case 'signal':
-      return signalRun(offloadingContext, request);
+      return signalRun(offloadingContext, {
+        ...request,
+        waitMs: (request.waitSeconds ?? 5) * 1000,
+      });
     case 'cancel':
       return cancelRun(offloadingContext, request);
     case 'terminate':

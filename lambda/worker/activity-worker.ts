@@ -4,7 +4,7 @@ import { jsonOrUndefined } from '../workflow/bounded-json.js';
 import { durationSeconds } from '../workflow/durations.js';
 import { isNonRetryable } from '../workflow/errors.js';
 import type { Catalog } from '../workflow/module.js';
-import { PayloadCorrupt, PayloadMissing, type PayloadStore } from '../workflow/payloads.js';
+import type { PayloadStore } from '../workflow/payloads.js';
 import type {
   ActivityContext,
   ActivityPayload,
@@ -13,7 +13,7 @@ import type {
   Json,
 } from '../workflow/types.js';
 import { errorName, isGone } from './errors.js';
-import { offloadValue, resolveValue } from './payload-codec.js';
+import { ACTIVITY_PAYLOAD_BUDGET_CHARS, offloadValue, PayloadResolver } from './payload-codec.js';
 import { type LoopResult, type PollerOptions, respondWithRetry, runPollLoop } from './poll-loop.js';
 
 export interface ActivityWorkerOptions extends PollerOptions {
@@ -115,24 +115,26 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
   }
   telemetry.appendKeys({ attempt: payload.attempt, activity: type.name });
   try {
-    // The decider passes references on; the activity sees the values (sizes and hashes checked).
+    // The decider passes references on; the activity sees the values (sizes and hashes checked), each body read
+    // once however often it is referenced, and no more of them than the task's budget.
+    const resolver = new PayloadResolver(options.payloads, ACTIVITY_PAYLOAD_BUDGET_CHARS);
     payload = {
       ...payload,
-      input: (await resolveValue(options.payloads, payload.input)) as ActivityPayload['input'],
+      input: (await resolver.resolve(payload.input)) as ActivityPayload['input'],
       previousResults: Object.fromEntries(
         await Promise.all(
           Object.entries(payload.previousResults ?? {}).map(
-            async ([step, value]) => [step, await resolveValue(options.payloads, value)] as const,
+            async ([step, value]) => [step, await resolver.resolve(value)] as const,
           ),
         ),
       ),
     };
   } catch (error) {
-    const known = error instanceof PayloadMissing || error instanceof PayloadCorrupt;
+    const known = isNonRetryable(error);
     return fail(
       known ? (error as Error).name : 'PayloadUnreadable',
       (error as Error).message,
-      // A missing or changed body stays so; a store that could not be reached may answer next time.
+      // A missing, changed or foreign body stays so; a store that could not be reached may answer next time.
       known,
     );
   }
@@ -183,16 +185,18 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
     signal: controller.signal,
     sleep: (ms) =>
       new Promise((resolve, reject) => {
-        if (controller.signal.aborted) return reject(controller.signal.reason);
-        const timer = setTimeout(resolve, ms);
-        controller.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            reject(controller.signal.reason);
-          },
-          { once: true },
-        );
+        const signal = controller.signal;
+        if (signal.aborted) return reject(signal.reason);
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        };
+        // A sleep that ends takes its listener with it: a long activity sleeps thousands of times.
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
       }),
     ports: options.ports,
     allowFailureInjection: options.allowFailureInjection,

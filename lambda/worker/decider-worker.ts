@@ -5,6 +5,9 @@ import {
   type HistoryEvent,
   isCompensationId,
   parseTimerId,
+  parseWorkflowInput,
+  RESUME_VERDICT_MARKER,
+  type ResumeVerdict,
 } from '../decider/index.js';
 import { jsonOrUndefined, parseBoundedJson } from '../workflow/bounded-json.js';
 import { durationSeconds } from '../workflow/durations.js';
@@ -14,6 +17,7 @@ import type { Json } from '../workflow/types.js';
 import { errorName } from './errors.js';
 import { DEFAULT_OFFLOAD_THRESHOLD, offloadValue } from './payload-codec.js';
 import { type LoopResult, type PollerOptions, respondWithRetry, runPollLoop } from './poll-loop.js';
+import { checkResume } from './resume-source.js';
 import type { WorkerTelemetry } from './telemetry.js';
 
 export interface DeciderOptions extends PollerOptions {
@@ -131,6 +135,38 @@ async function offloadClose(
   );
 }
 
+/**
+ * The verdict on the run's resume block, when it has one no decider has judged yet (the first decision task of
+ * a resumed run): checked against SWF here, recorded in the history by decide().
+ */
+async function resumeVerdictFor(
+  task: DecisionTask,
+  options: DeciderOptions,
+): Promise<ResumeVerdict | undefined> {
+  const raw = task.events.find((e) => e.eventType === 'WorkflowExecutionStarted')
+    ?.workflowExecutionStartedEventAttributes?.input;
+  if (!raw?.includes('"resume"')) return undefined;
+  const judged = task.events.some(
+    (e) =>
+      e.eventType === 'MarkerRecorded' &&
+      e.markerRecordedEventAttributes?.markerName === RESUME_VERDICT_MARKER,
+  );
+  const type = { name: task.workflowType.name ?? '', version: task.workflowType.version ?? '' };
+  const workflow = options.catalog.workflow(type.name, type.version);
+  if (judged || !workflow) return undefined;
+  const parsed = parseWorkflowInput(raw, workflow);
+  if ('error' in parsed || !parsed.resume) return undefined;
+  return checkResume(
+    { swf: options.swf, domain: options.domain, catalog: options.catalog },
+    {
+      workflowId: task.workflowExecution.workflowId ?? '',
+      runId: task.workflowExecution.runId ?? '',
+      workflowType: type,
+    },
+    parsed.resume,
+  );
+}
+
 /** Handles one decision task: decide from the full history and respond. A decider error leaves the task to time out. */
 export async function handleDecisionTask(task: DecisionTask, options: DeciderOptions): Promise<void> {
   const { telemetry } = options;
@@ -139,6 +175,21 @@ export async function handleDecisionTask(task: DecisionTask, options: DeciderOpt
     runId: task.workflowExecution.runId,
     workflowType: `${task.workflowType.name}@${task.workflowType.version}`,
   });
+  let resumeVerdict: ResumeVerdict | undefined;
+  try {
+    resumeVerdict = await resumeVerdictFor(task, options);
+  } catch (error) {
+    // SWF could not be asked: the task times out and a later one checks again. Never decide on an unchecked claim.
+    telemetry.count('DecisionErrors');
+    telemetry.error("checking the run's resume block failed; leaving the decision task to time out", {
+      error: errorName(error),
+    });
+    return;
+  }
+  if (resumeVerdict && !resumeVerdict.trusted)
+    telemetry.warn('refused a resume block that does not match its source run', {
+      reason: resumeVerdict.reason,
+    });
   const started = performance.now();
   let decisions: Decision[];
   let phase: string;
@@ -146,6 +197,7 @@ export async function handleDecisionTask(task: DecisionTask, options: DeciderOpt
     // With a payload store, close results and details are written whole and stored above the threshold.
     const result = decide(task.events as HistoryEvent[], options.catalog, {
       closeLimit: options.payloads ? MAX_STORED_CLOSE : undefined,
+      resumeVerdict,
     });
     decisions = result.decisions;
     phase = result.state.phase;
@@ -168,7 +220,7 @@ export async function handleDecisionTask(task: DecisionTask, options: DeciderOpt
       telemetry.warn('storing a close payload failed; closing with what fits SWF', {
         error: errorName(error),
       });
-      decisions = decide(task.events as HistoryEvent[], options.catalog).decisions;
+      decisions = decide(task.events as HistoryEvent[], options.catalog, { resumeVerdict }).decisions;
     }
   }
   countDecisions(decisions, telemetry);

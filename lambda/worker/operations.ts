@@ -1,14 +1,15 @@
 import * as S from '@aws-sdk/client-swf';
-import { buildTimeline, type HistoryEvent, scanHistory, type Timeline } from '../decider/index.js';
-import { parseBoundedJson } from '../workflow/bounded-json.js';
+import { buildTimeline, type HistoryEvent, type Timeline } from '../decider/index.js';
 import { checkCallerInput } from '../workflow/caller-input.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import type { Catalog } from '../workflow/module.js';
 import type { PayloadStore } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
+import { readEvents } from './history-pages.js';
 import { maskedForView } from './history-view.js';
-import { resolveForDisplay, type ShownPayload } from './payload-codec.js';
+import { PayloadResolver, type ShownPayload, VIEW_PAYLOAD_BUDGET_CHARS } from './payload-codec.js';
+import { resumeSource } from './resume-source.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
 export interface OperationsContext {
@@ -32,7 +33,7 @@ export class OperationError extends Error {
       | 'NotOpen'
       | 'BadToken'
       | 'UnknownType'
-      | 'UnreadableInput',
+      | 'NotWaiting',
     message: string,
   ) {
     super(message);
@@ -80,60 +81,78 @@ export async function findRun(
   throw new OperationError('NotFound', `No run of workflow ${workflowId} in domain ${domain}; ${hint}`);
 }
 
-/** Every event of a run, across all history pages. */
-export async function readEvents(context: OperationsContext, execution: RunRef): Promise<S.HistoryEvent[]> {
-  const events: S.HistoryEvent[] = [];
-  let nextPageToken: string | undefined;
-  do {
-    const page = await context.swf.send(
-      new S.GetWorkflowExecutionHistoryCommand({ domain: context.config.domain, execution, nextPageToken }),
-    );
-    events.push(...(page.events ?? []));
-    nextPageToken = page.nextPageToken;
-  } while (nextPageToken);
-  return events;
+export { readEvents } from './history-pages.js';
+
+/** How a view resolves a run's stored payloads (see `withPayloads`). */
+export interface PayloadViewOptions {
+  /** Bodies above this many characters stay references (default: no bound but the budget). */
+  maxPayloadChars?: number;
+  /** The stored characters the view resolves in all (default VIEW_PAYLOAD_BUDGET_CHARS). */
+  payloadBudgetChars?: number;
+  /** Set: every reference stays one, listed with this reason. */
+  referencesOnly?: string;
 }
 
-/** A run's readable timeline (and its raw events, one page at a time when asked). */
+/** The page token of the events from `offset` on. */
+export const eventsPageToken = (offset: number) => Buffer.from(String(offset)).toString('base64url');
+const eventsOffset = (token: string | undefined) =>
+  token ? Number(Buffer.from(token, 'base64url').toString()) || 0 : 0;
+
+/**
+ * A run's readable timeline (and its raw events, one page at a time when asked); `resolvePayloads: false` leaves
+ * the stored payloads as references, unlisted (for views that read only the steps).
+ */
 export async function runHistory(
   context: OperationsContext,
   workflowId: string,
-  options: { runId?: string; pageSize?: number; nextPageToken?: string; maxPayloadChars?: number } = {},
+  options: PayloadViewOptions & {
+    runId?: string;
+    pageSize?: number;
+    nextPageToken?: string;
+    resolvePayloads?: boolean;
+  } = {},
 ): Promise<{
   execution: RunRef;
   info: Partial<S.WorkflowExecutionInfo>;
   timeline: Timeline;
   events: S.HistoryEvent[];
+  /** Where `events` starts among all the run's events. */
+  offset: number;
   nextPageToken?: string;
 }> {
   const info = await findRun(context, workflowId, options.runId);
   const execution = { workflowId, runId: info.execution?.runId ?? '' };
   const all = await readEvents(context, execution);
   const workflow = context.catalog.workflow(info.workflowType?.name ?? '', info.workflowType?.version ?? '');
-  const timeline = await withPayloads(context, buildTimeline(all as HistoryEvent[], workflow), options);
+  const built = buildTimeline(all as HistoryEvent[], workflow);
+  const timeline = options.resolvePayloads === false ? built : await withPayloads(context, built, options);
   const size = options.pageSize ?? all.length;
-  const offset = options.nextPageToken
-    ? Number(Buffer.from(options.nextPageToken, 'base64url').toString()) || 0
-    : 0;
+  const offset = eventsOffset(options.nextPageToken);
   const events = all.slice(offset, offset + size);
-  const nextPageToken =
-    offset + size < all.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
-  return maskedForView({ execution, info, timeline, events, nextPageToken });
+  const nextPageToken = offset + size < all.length ? eventsPageToken(offset + size) : undefined;
+  return maskedForView({ execution, info, timeline, events, offset, nextPageToken });
 }
 
 /**
  * The timeline with the payloads stored outside SWF resolved for people (the input, each attempt's result, the
- * run's result), and listed with their sizes in `timeline.payloads`. `maxPayloadChars` bounds what is inlined
- * (the operations function stays within Lambda's 6 MB response).
+ * run's result), and listed with their sizes in `timeline.payloads`: one resolver for the whole view, so a body
+ * is read once however often it appears, and no more than the view's budget is inlined.
  */
-async function withPayloads(
+export async function withPayloads(
   context: OperationsContext,
   timeline: Timeline,
-  options: { maxPayloadChars?: number },
+  options: PayloadViewOptions,
 ): Promise<Timeline> {
   const shown: ShownPayload[] = [];
+  const resolver = new PayloadResolver(
+    context.payloads,
+    options.payloadBudgetChars ?? VIEW_PAYLOAD_BUDGET_CHARS,
+  );
   const show = (value: Json | undefined, where: string) =>
-    resolveForDisplay(context.payloads, value, where, shown, options.maxPayloadChars);
+    resolver.display(value, where, shown, {
+      maxChars: options.maxPayloadChars,
+      referencesOnly: options.referencesOnly,
+    });
   timeline.input = await show(timeline.input, 'input');
   // A close result or failure details the decider stored.
   timeline.result = await show(timeline.result, 'result');
@@ -144,7 +163,7 @@ async function withPayloads(
       if (attempt.result !== undefined)
         attempt.result = await show(attempt.result, `${attempt.activityId} result`);
   const results = (timeline.result as { results?: Record<string, Json> } | undefined)?.results;
-  if (results && typeof results === 'object')
+  if (results && typeof results === 'object' && !Array.isArray(results))
     for (const [step, value] of Object.entries(results))
       results[step] = (await show(value, `result.${step}`)) as Json;
   if (shown.length > 0) timeline.payloads = shown;
@@ -191,19 +210,11 @@ export async function resumeRun(
     );
   }
   const events = await readEvents(context, { workflowId: request.workflowId, runId: sourceRunId });
-  const timeline = buildTimeline(events as HistoryEvent[], workflow);
-  const original = runInput(scanHistory(events as HistoryEvent[]).input, sourceRunId) as JsonObject & {
-    resume?: { previousResults?: Record<string, Json>; lineageId?: string };
-  };
+  const source = resumeSource(events as HistoryEvent[], workflow);
+  const original = source.input as JsonObject & { resume?: { lineageId?: string } };
   // The first run of the chain owns the effects: the new run may undo them, no other lineage may.
   const lineageId = original.resume?.lineageId ?? sourceRunId;
-  const results: Record<string, Json> = { ...(original.resume?.previousResults ?? {}) };
-  const compensated = new Set<string>();
-  for (const view of timeline.steps) {
-    const done = view.attempts.find((a) => a.outcome === 'completed');
-    if (view.kind === 'step' && done) results[view.step] = done.result ?? null;
-    if (view.kind === 'compensation' && done) compensated.add(view.step);
-  }
+  const { results, compensated } = source;
   const firstRolledBack = steps.find((step) => compensated.has(step));
   const requestedIndex = steps.indexOf(request.fromStep);
   const fromIndex =
@@ -242,18 +253,8 @@ export async function resumeRun(
   };
 }
 
-/** A run's own input, read back to build the resumed run's; a run whose input is unreadable is not resumed. */
-function runInput(text: string | undefined, runId: string): unknown {
-  const parsed = parseBoundedJson(text || '{}', { what: `the input of run ${runId}` });
-  if (parsed.ok && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value))
-    return parsed.value;
-  throw new OperationError(
-    'UnreadableInput',
-    `${parsed.ok ? `the input of run ${runId} is not a JSON object` : parsed.error}, so it cannot be resumed; start it anew`,
-  );
-}
-
-async function openRunOrFail(
+/** The open run a command means, or a refusal naming how it closed. */
+export async function openRunOrFail(
   context: OperationsContext,
   workflowId: string,
   runId?: string,
@@ -266,23 +267,6 @@ async function openRunOrFail(
     );
   }
   return { workflowId, runId: info.execution?.runId ?? '' };
-}
-
-export async function signalRun(
-  context: OperationsContext,
-  request: { workflowId: string; signalName: string; input?: string; runId?: string },
-) {
-  checkCallerInput({ signalName: request.signalName, signalInput: request.input });
-  const run = await openRunOrFail(context, request.workflowId, request.runId);
-  await context.swf.send(
-    new S.SignalWorkflowExecutionCommand({
-      domain: context.config.domain,
-      ...run,
-      signalName: request.signalName,
-      input: request.input,
-    }),
-  );
-  return run;
 }
 
 export async function cancelRun(context: OperationsContext, request: { workflowId: string; runId?: string }) {

@@ -80,6 +80,23 @@ async function resumeBlockOf(
   return parsed && typeof parsed === 'object' ? parsed.resume : undefined;
 }
 
+/**
+ * Where an open run is: the steps running, scheduled or waiting to retry, and the wait or sleep it is in, each
+ * with a label for describe (`Approval (waiting for Approve or Reject)`) and a short one for lists.
+ */
+export function whereNow(timeline: Timeline): { label: string; short: string }[] {
+  return timeline.steps.flatMap((s) => {
+    if (s.status === 'waiting' && s.kind === 'wait')
+      return [{ label: `${s.step} (waiting for ${(s.accepts ?? []).join(' or ')})`, short: `⏸ ${s.step}` }];
+    if (s.status === 'waiting' && s.kind === 'sleep')
+      return [{ label: `${s.step} (sleeping)`, short: `⏾ ${s.step}` }];
+    if (s.status !== 'running' && s.status !== 'scheduled' && s.status !== 'retrying') return [];
+    return s.kind === 'compensation'
+      ? [{ label: `${s.step} (compensation)`, short: `↩ ${s.step}` }]
+      : [{ label: s.step, short: s.step }];
+  });
+}
+
 /** Describes a run (the open one, else the newest, unless `runId`), with its failure and lineage. */
 export async function describeRun(
   context: OperationsContext,
@@ -99,9 +116,7 @@ export async function describeRun(
     if (resume?.sourceRunId === execution.runId)
       resumedBy.push({ runId: ref.runId, fromStep: resume.fromStep, status: statusOf(run) });
   }
-  const current = timeline.steps
-    .filter((s) => s.status === 'running' || s.status === 'scheduled' || s.status === 'retrying')
-    .map((s) => (s.kind === 'compensation' ? `${s.step} (compensation)` : s.step));
+  const current = whereNow(timeline).map((s) => s.label);
   const startedAt = info.startTimestamp?.getTime();
   const closedAt = info.closeTimestamp?.getTime();
   return {
@@ -174,14 +189,15 @@ export async function runMarks(context: OperationsContext, run: S.WorkflowExecut
     if (typeof step === 'string' && step)
       Object.assign(marks, { step, stepState: status === 'FAILED' ? 'failed at' : 'canceled at' });
   } else if (status === 'OPEN' || status === 'TERMINATED' || status === 'TIMED_OUT') {
-    const { timeline } = await runHistory(context, execution.workflowId ?? '', { runId: execution.runId });
-    const live = (s: Timeline['steps'][number]) =>
+    // A list reads only the steps: resolving the run's stored payloads for each row would be wasted reads.
+    const { timeline } = await runHistory(context, execution.workflowId ?? '', {
+      runId: execution.runId,
+      resolvePayloads: false,
+    });
+    const steps =
       status === 'OPEN'
-        ? s.status === 'running' || s.status === 'scheduled' || s.status === 'retrying'
-        : s.status === 'abandoned';
-    const steps = timeline.steps
-      .filter(live)
-      .map((s) => (s.kind === 'compensation' ? `↩ ${s.step}` : s.step));
+        ? whereNow(timeline).map((s) => s.short)
+        : timeline.steps.filter((s) => s.status === 'abandoned').map((s) => s.step);
     if (steps.length > 0)
       Object.assign(marks, { step: steps.join(', '), stepState: status === 'OPEN' ? 'at' : 'stopped at' });
   }

@@ -147,6 +147,7 @@ function resolveWorkflow(spec: ParsedWorkflow): WorkflowDefinition {
             },
           ]),
         ),
+        earlySignals: entry.earlySignals,
         timeoutSeconds: Number(timeout),
         onTimeout: entry.onTimeout,
         when: entry.when,

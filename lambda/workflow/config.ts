@@ -17,7 +17,7 @@ export const configSchema = z.object({
   SWF_DOMAIN_RETENTION_DAYS: z.coerce.number().int().min(0).max(90).default(30),
   SWF_DECISION_TASK_LIST: name.default('order-decisions'),
   SWF_ACTIVITY_TASK_LIST: name.default('order-activities'),
-  SWF_WORKFLOW_VERSION: name.refine((v) => v.length <= 64, 'must be at most 64 characters').default('2'),
+  SWF_WORKFLOW_VERSION: name.refine((v) => v.length <= 64, 'must be at most 64 characters').default('3'),
   /** The version new runs of each workflow start on, as `Name=version,…` (overrides SWF_WORKFLOW_VERSION). */
   SWF_WORKFLOW_VERSIONS: z
     .string()

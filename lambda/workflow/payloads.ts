@@ -27,12 +27,52 @@ export interface PayloadStore {
   get(sha256: string): Promise<string | undefined>;
 }
 
-/** A reference whose body is gone (expired, deleted, never stored): the attempt cannot run, and retrying will not help. */
+/**
+ * An address as it may be printed: itself when it is plain printable ASCII of a sane length (what every store
+ * writes); else quoted, with control, bidirectional and other invisible characters escaped, and cut to 80
+ * characters (a forged reference's address may hold terminal escapes).
+ */
+export function printableAddress(address: string): string {
+  if (/^[\x21-\x7e]{1,200}$/.test(address)) return address;
+  const cut = address.length > 80 ? `${address.slice(0, 80)}…` : address;
+  return JSON.stringify(cut).replace(
+    /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** A reference whose body is not in the store: the attempt cannot run, and retrying will not help. */
 export class PayloadMissing extends NonRetryableError {
   override name = 'PayloadMissing';
   constructor(ref: PayloadRef) {
     super(
-      `The payload ${ref.$payload.address} (${ref.$payload.size} characters) is missing from the payload store: it expired or was deleted; start the run again with its input`,
+      `The payload ${printableAddress(ref.$payload.address)} (${ref.$payload.size} characters) is missing from the payload store (it may have expired, been deleted, or never been stored here); start the run again with its input`,
+    );
+  }
+}
+
+/**
+ * A reference whose address is not the one this store gives its hash: the store never wrote it (it was forged,
+ * or made for another store), so it is not read, whatever the store holds under that hash.
+ */
+export class PayloadForeign extends NonRetryableError {
+  override name = 'PayloadForeign';
+  constructor(ref: PayloadRef, ownAddress: string) {
+    super(
+      `The payload reference ${printableAddress(ref.$payload.address)} is not a reference this store wrote (this store keeps that SHA-256 at ${ownAddress}); references are made by the starter and the workers: start the run again with its input`,
+    );
+  }
+}
+
+/**
+ * References that resolve to more stored characters than a task may take (a body counts each time a reference
+ * to it appears, as the activity sees that many copies): the same input would do the same on every attempt.
+ */
+export class PayloadBudgetExceeded extends NonRetryableError {
+  override name = 'PayloadBudgetExceeded';
+  constructor(budgetChars: number, ref: PayloadRef) {
+    super(
+      `The references in this task resolve to more than ${budgetChars.toLocaleString('en-US')} characters of stored payloads, the most one activity task resolves (a body counts each time a reference to it appears; ${printableAddress(ref.$payload.address)} of ${ref.$payload.size.toLocaleString('en-US')} characters went past it): pass fewer or smaller references`,
     );
   }
 }
@@ -42,7 +82,7 @@ export class PayloadCorrupt extends NonRetryableError {
   override name = 'PayloadCorrupt';
   constructor(ref: PayloadRef, why: string) {
     super(
-      `The payload ${ref.$payload.address} does not match its reference (${why}); it was changed after it was stored`,
+      `The payload ${printableAddress(ref.$payload.address)} does not match its reference (${why}); it was changed after it was stored`,
     );
   }
 }

@@ -84,6 +84,11 @@ export const signalWaitSpec = z.object({
       }),
     )
     .refine((signals) => Object.keys(signals).length > 0, 'name at least one signal'),
+  /**
+   * Whether a signal sent before the run reaches the wait counts (`keep`: it is kept for the wait) or not
+   * (`ignore`: only signals sent while the run waits count, as a person's decision must be). Every wait says.
+   */
+  earlySignals: z.enum(['keep', 'ignore']),
   timeout: durationInput,
   /** What no answer in time does: fail the run (compensating) with this reason, or go on. */
   onTimeout: z.union([z.object({ fails: z.string().min(1).max(256) }), z.literal('continue')]),

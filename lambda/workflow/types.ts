@@ -114,6 +114,8 @@ export type FlowNode =
       kind: 'signal';
       name: string;
       signals: Record<string, SignalChoice>;
+      /** `keep`: a signal sent before the run reaches the wait counts; `ignore`: only signals sent while it waits. */
+      earlySignals: 'keep' | 'ignore';
       timeoutSeconds: number;
       onTimeout: FailWith | 'continue';
       when?: FlowPredicate;

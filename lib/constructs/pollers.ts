@@ -26,6 +26,8 @@ export const MARGIN_SECONDS = 10;
  * granted apart, per activity type of the catalog (name, version and task list conditions).
  */
 export const DECIDER_DECISIONS = [
+  // The verdict on a resumed run's resume block, recorded once (see lambda/decider/resume-verdict.ts).
+  'swf:RecordMarker',
   'swf:RequestCancelActivityTask',
   'swf:StartTimer',
   'swf:CancelTimer',
@@ -101,6 +103,14 @@ export class Pollers extends Construct {
       new iam.PolicyStatement({
         sid: 'RespondAndDecide',
         actions: ['swf:RespondDecisionTaskCompleted', ...DECIDER_DECISIONS],
+        resources: domain,
+      }),
+    );
+    // A resumed run's resume block is checked against its source run (same domain) before it may touch effects.
+    this.decider.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CheckResumeSources',
+        actions: ['swf:DescribeWorkflowExecution', 'swf:GetWorkflowExecutionHistory'],
         resources: domain,
       }),
     );

@@ -3,11 +3,12 @@ import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { describeEffectsBackend, loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { actOnOpenRuns, candidates, resumeFailed } from '../../lambda/worker/bulk-operations.js';
 import { readEffects } from '../../lambda/worker/effects-view.js';
-import { OperationError, type OperationsContext, signalRun } from '../../lambda/worker/operations.js';
+import { OperationError, type OperationsContext } from '../../lambda/worker/operations.js';
+import { type SignalOutcome, signalRun } from '../../lambda/worker/signal-run.js';
 import { WORKFLOW_MODULES } from '../../lambda/workflow/modules.js';
 import { progressBar } from '../runtime/demo.js';
 import { renderEffects, table } from './format.js';
-import { print } from './terminal.js';
+import { print, printError } from './terminal.js';
 
 /** Prints a bulk command's rows as a table, or `none` when there are none; false when there were none. */
 function printRows<T>(rows: T[], none: string, headers: string[], cells: (row: T) => string[]): boolean {
@@ -169,6 +170,14 @@ const rate = (label: string) => (value: string) => {
   return parsed;
 };
 
+/** A number of seconds, 0 or more. */
+const seconds = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new InvalidArgumentError('--wait must be a number of seconds ≥ 0');
+  return parsed;
+};
+
 /** The options every bulk command shares: which runs (since, type, version, prefix), a dry run and a rate. */
 function withRunFilters(command: Command): Command {
   return command
@@ -186,31 +195,56 @@ function withRunFilters(command: Command): Command {
 
 /** The operator's commands on many runs and on a run's effects: effects, resume-failed, cancel-all, terminate-all. */
 export function addOperatorCommands(program: Command, context: () => OperationsContext): void {
-  // A person's answer to a run waiting for Approve or Reject (order version 2).
+  // A person's answer to a run waiting for Approve or Reject (order versions 2 and 3).
   for (const [name, signalName] of [
     ['approve', 'Approve'],
     ['reject', 'Reject'],
   ] as const) {
+    withSignalOptions(
+      program
+        .command(name)
+        .description(
+          `Send ${signalName} to a run waiting for a person (swfctl signal <workflowId> ${signalName}); refused unless the run waits for it`,
+        )
+        .argument('<workflowId>')
+        .requiredOption('--reviewer <name>', 'who decides')
+        .option('--note <text>', 'why'),
+    ).action(async (workflowId: string, options) => {
+      const input = JSON.stringify({
+        reviewer: options.reviewer,
+        ...(options.note !== undefined ? { note: options.note } : {}),
+      });
+      const outcome = await signalRun(context(), {
+        workflowId,
+        signalName,
+        input,
+        ...signalOptions(options),
+      });
+      reportSignal(
+        outcome,
+        `${signalName === 'Approve' ? 'approved' : 'rejected'} ${workflowId} as ${options.reviewer}`,
+      );
+    });
+  }
+
+  withSignalOptions(
     program
-      .command(name)
+      .command('signal')
       .description(
-        `Send ${signalName} to a run waiting for a person (swfctl signal <workflowId> ${signalName})`,
+        'Send a signal to an open run; refused unless the run waits for it (or keeps it for a wait ahead)',
       )
       .argument('<workflowId>')
-      .requiredOption('--reviewer <name>', 'who decides')
-      .option('--note <text>', 'why')
-      .option('--run <runId>', 'a specific run')
-      .action(async (workflowId: string, options) => {
-        const input = JSON.stringify({
-          reviewer: options.reviewer,
-          ...(options.note ? { note: options.note } : {}),
-        });
-        const run = await signalRun(context(), { workflowId, signalName, input, runId: options.run });
-        print(
-          `${signalName === 'Approve' ? 'approved' : 'rejected'} ${workflowId} (run ${run.runId}) as ${options.reviewer}`,
-        );
-      });
-  }
+      .argument('<signalName>')
+      .option('--input <text>', 'signal input'),
+  ).action(async (workflowId: string, signalName: string, options) => {
+    const outcome = await signalRun(context(), {
+      workflowId,
+      signalName,
+      input: options.input,
+      ...signalOptions(options),
+    });
+    reportSignal(outcome, `signaled ${workflowId} with ${signalName}`);
+  });
 
   program
     .command('effects')
@@ -252,5 +286,39 @@ export function addOperatorCommands(program: Command, context: () => OperationsC
       .action(async (options) => {
         await runBulkActionCommand(action, options, context());
       });
+  }
+}
+
+/** The options every signal command takes: the run, --force and how long to wait for the run's answer. */
+function withSignalOptions(command: Command): Command {
+  return command
+    .option('--run <runId>', 'a specific run')
+    .option('--force', 'send it even if the run is not waiting for it, unchecked')
+    .option('--wait <seconds>', "how long to wait for the run's next decision (0: do not wait)", seconds, 10);
+}
+
+function signalOptions(options: { run?: string; force?: boolean; wait: number }) {
+  return { runId: options.run, force: options.force === true, waitMs: options.wait * 1000 };
+}
+
+/** What the run did with a signal, in one line; a signal the run ignored exits 3. */
+export function reportSignal(outcome: SignalOutcome, what: string): void {
+  const run = `(run ${outcome.runId})`;
+  switch (outcome.status) {
+    case 'taken':
+      print(`${what} ${run}: the run took it (${outcome.wait})`);
+      return;
+    case 'kept':
+      print(`${what} ${run}: kept for ${outcome.wait}, which the run has not reached yet`);
+      return;
+    case 'sent':
+      print(`${what} ${run}: sent with --force, unchecked`);
+      return;
+    case 'pending':
+      print(`${what} ${run}: ${outcome.why}`);
+      return;
+    case 'ignored':
+      printError(`${what} ${run}: sent, but the run ignored it: ${outcome.why}`);
+      process.exitCode = 3;
   }
 }

@@ -8,11 +8,11 @@ import {
   type OperationsContext,
   readEvents,
   resumeRun,
-  signalRun,
   terminateRun,
 } from '../../lambda/worker/operations.js';
 import { describeRun, type RunDescription, runMarks } from '../../lambda/worker/run-description.js';
 import { actOnSelected } from '../../lambda/worker/selected-operations.js';
+import { signalRun } from '../../lambda/worker/signal-run.js';
 import { startWorkflow } from '../../lambda/worker/start-workflow.js';
 import { parseBoundedJson } from '../../lambda/workflow/bounded-json.js';
 import type { Effects } from '../../lambda/workflow/effects.js';
@@ -260,7 +260,13 @@ async function action(context: OperationsContext, path: string, body: Json): Pro
         };
       case 'signal':
         return {
-          ...(await signalRun(context, { ...ref, signalName: str('signalName') ?? '', input: str('input') })),
+          ...(await signalRun(context, {
+            ...ref,
+            signalName: str('signalName') ?? '',
+            input: str('input'),
+            force: body.force === true,
+            waitMs: 5_000,
+          })),
         };
       case 'cancel':
         return { ...(await cancelRun(context, ref)) };

@@ -147,6 +147,9 @@ describe('least-privilege IAM', () => {
         'logs:PutLogEvents',
         // Close results and details too large for SWF (see the payload bucket's tests).
         's3:PutObject',
+        // A resumed run's source, read to check its resume block.
+        'swf:DescribeWorkflowExecution',
+        'swf:GetWorkflowExecutionHistory',
         'swf:PollForDecisionTask',
         'swf:RespondDecisionTaskCompleted',
         'swf:ScheduleActivityTask',
@@ -549,7 +552,7 @@ describe('pollers', () => {
           SWF_DOMAIN: 'order-processing-dev',
           SWF_DECISION_TASK_LIST: 'order-decisions-dev',
           SWF_ACTIVITY_TASK_LIST: 'order-activities-dev',
-          SWF_WORKFLOW_VERSION: '2',
+          SWF_WORKFLOW_VERSION: '3',
           SWF_POLL_HOLD_SECONDS: '60',
           SWF_POLL_WINDOW_SECONDS: '60',
           POWERTOOLS_SERVICE_NAME: 'swf-orders-dev',
@@ -571,7 +574,7 @@ describe('registration custom resource', () => {
       DomainRetentionDays: '30',
       RetainDomain: 'true',
       WorkflowTypes:
-        'OrderProcessing@1:order-decisions-dev:3600/30:TERMINATE,OrderProcessing@2:order-decisions-dev:3600/30:TERMINATE,SubscriptionRenewal@1:order-decisions-dev:3024000/30:TERMINATE',
+        'OrderProcessing@1:order-decisions-dev:3600/30:TERMINATE,OrderProcessing@2:order-decisions-dev:3600/30:TERMINATE,OrderProcessing@3:order-decisions-dev:3600/30:TERMINATE,SubscriptionRenewal@1:order-decisions-dev:3024000/30:TERMINATE',
       ActivityTypes: Match.stringLikeRegexp(
         '^ValidateInput@1:order-activities-dev:300/600/30/NONE,ProcessData@1',
       ),

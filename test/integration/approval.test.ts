@@ -107,7 +107,9 @@ describe('order version 2: parallel checks and approval of large orders', () => 
     await startOrder(env.context, orderOf('V2-NO', 7000));
     await waiting('order-V2-NO');
     const rejected = await swfctl('reject', 'order-V2-NO', '--reviewer', 'bo', '--note', 'too large');
-    expect(rejected.stdout).toMatch(/^rejected order-V2-NO \(run \S+\) as bo$/m);
+    expect(rejected.stdout).toMatch(
+      /^rejected order-V2-NO as bo \(run \S+\): the run took it \(Approval\)$/m,
+    );
     const info = await closed('order-V2-NO');
     expect(info.closeStatus).toBe('FAILED');
     const { timeline } = await runHistory(env.context, 'order-V2-NO');
@@ -124,8 +126,11 @@ describe('order version 2: parallel checks and approval of large orders', () => 
   it('refuses an Approve without a reviewer as an invalid payload, and keeps waiting', async () => {
     await startOrder(env.context, orderOf('V2-ODD', 8000));
     await waiting('order-V2-ODD');
-    await swfctl('signal', 'order-V2-ODD', 'Approve', '--input', '{"note":"nobody"}');
-    await swfctl('signal', 'order-V2-ODD', 'Hurry');
+    // swfctl refuses both (nothing is sent); --force sends them raw, and the run ignores them.
+    const refused = await swfctl('signal', 'order-V2-ODD', 'Approve', '--input', '{"note":"nobody"}');
+    expect(refused.stderr).toMatch(/Not sent: Approval would ignore it: invalid payload \(reviewer: /);
+    await swfctl('signal', 'order-V2-ODD', 'Approve', '--input', '{"note":"nobody"}', '--force');
+    await swfctl('signal', 'order-V2-ODD', 'Hurry', '--force');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await findRun(env.context, 'order-V2-ODD')).executionStatus).toBe('OPEN');
     const approved = await swfctl('approve', 'order-V2-ODD', '--reviewer', 'ana');

@@ -175,3 +175,97 @@ describe('cancellation of an activity that finishes anyway', () => {
     }
   }, 40_000);
 });
+
+describe('a resume block is a claim, checked against SWF before any effect is touched', () => {
+  /** A raw start (what any SWF client may send) of the order with this resume block. */
+  async function rawResume(order: Record<string, unknown>, resume: Record<string, unknown>) {
+    const runId = await rawStart({ ...order, resume });
+    return { runId, ...(await closedRun(workflowIdFor(String(order.orderId)), runId)) };
+  }
+
+  async function completedOrder(orderId: string) {
+    const first = await startOrder(setup.env.context, anOrder({ orderId }));
+    const { timeline } = await closedRun(first.workflowId, first.runId);
+    expect(timeline.status).toBe('completed');
+    const resultOf = (step: string) =>
+      timeline.steps.find((s) => s.step === step && s.kind === 'step')?.attempts.at(-1)?.result;
+    return { ...first, resultOf };
+  }
+
+  it('refuses a forged source or lineage, leaving a completed order’s reservation and record alone', async () => {
+    const first = await completedOrder('FORGE-1');
+    const other = await completedOrder('FORGE-OTHER');
+    const forged: [string, Record<string, unknown>, RegExp][] = [
+      ['no source run', { lineageId: first.runId }, /names no source run/],
+      [
+        'an unknown source run',
+        { sourceRunId: 'not-a-run', lineageId: first.runId },
+        /has no run "not-a-run"/,
+      ],
+      ['another order’s run', { sourceRunId: other.runId, lineageId: first.runId }, /has no run/],
+      [
+        'a lineage the source does not carry',
+        { sourceRunId: first.runId, lineageId: other.runId },
+        /claims lineage/,
+      ],
+      [
+        'a result the source never recorded',
+        {
+          sourceRunId: first.runId,
+          lineageId: first.runId,
+          fromStep: 'EnrichData',
+          previousResults: {
+            ValidateInput: first.resultOf('ValidateInput'),
+            ProcessData: { totals: { total: 0.01 } },
+          },
+        },
+        /its result of ProcessData is not the one/,
+      ],
+    ];
+    for (const [what, claim, why] of forged) {
+      const { timeline } = await rawResume(anOrder({ orderId: 'FORGE-1' }), {
+        fromStep: 'ProcessData',
+        previousResults: { ValidateInput: first.resultOf('ValidateInput') },
+        ...claim,
+      });
+      expect(timeline.status, what).toBe('failed');
+      expect(timeline.failure?.reason, what).toBe('InvalidResume');
+      expect((timeline.failure?.details as { message?: string })?.message, what).toMatch(why);
+      // It ran nothing, so it undid nothing.
+      expect(
+        timeline.steps.filter((s) => s.attempts.length > 0),
+        what,
+      ).toEqual([]);
+    }
+    expect(ledgerOf('FORGE-1')).toEqual(['reserve', 'save']);
+    const effects = await setup.env.ports.orderStore.effectsOf('FORGE-1');
+    expect([effects.reservation?.runId, effects.record?.runId]).toEqual([first.runId, first.runId]);
+  }, 60_000);
+
+  it('accepts the block the resume operation would build, and records its verdict once', async () => {
+    const first = await completedOrder('FORGE-2');
+    const { runId, timeline } = await rawResume(
+      anOrder({ orderId: 'FORGE-2', simulate: { failStep: 'NotifyCompletion', nonRetryable: true } }),
+      {
+        fromStep: 'ProcessData',
+        previousResults: { ValidateInput: first.resultOf('ValidateInput') },
+        sourceRunId: first.runId,
+        lineageId: first.runId,
+      },
+    );
+    // A true resume of the lineage: it may undo the lineage's effects, as `swfctl resume` promises.
+    expect(timeline.status).toBe('failed');
+    expect(timeline.failure?.reason).toBe('StepFailed');
+    expect(ledgerOf('FORGE-2')).toEqual(['reserve', 'save', 'delete', 'release']);
+    const events = await setup.env.swf.send(
+      new S.GetWorkflowExecutionHistoryCommand({
+        domain: setup.env.config.domain,
+        execution: { workflowId: first.workflowId, runId },
+      }),
+    );
+    const markers = (events.events ?? []).filter((e) => e.eventType === 'MarkerRecorded');
+    expect(markers.map((e) => JSON.parse(e.markerRecordedEventAttributes?.details ?? ''))).toEqual([
+      { trusted: true, lineageId: first.runId },
+    ]);
+  }, 30_000);
+});

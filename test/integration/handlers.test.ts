@@ -136,7 +136,14 @@ describe('starter and operations handlers', () => {
       status: 'OPEN',
       lineage: { resumedBy: [] },
     });
-    await ops({ command: 'signal', workflowId: 'order-H-1', signalName: 'poke' });
+    // A signal no wait takes is refused, nothing sent; --force sends it raw.
+    expect(await ops({ command: 'signal', workflowId: 'order-H-1', signalName: 'poke' })).toMatchObject({
+      ok: false,
+      error: { code: 'NotWaiting', message: expect.stringMatching(/has no wait that takes poke/) },
+    });
+    expect(
+      await ops({ command: 'signal', workflowId: 'order-H-1', signalName: 'poke', force: true }),
+    ).toMatchObject({ status: 'sent' });
     expect(await ops({ command: 'resume', workflowId: 'order-H-1', fromStep: 'SaveResults' })).toMatchObject({
       ok: false,
       error: { code: 'StillOpen' },

@@ -1,13 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilePayloadStore, MemoryPayloadStore } from '../../lambda/adapters/file-payloads.js';
-import { createPayloadStore, loadPayloadSettings } from '../../lambda/adapters/payload-config.js';
+import {
+  createPayloadStore,
+  lazyPayloadStore,
+  loadPayloadSettings,
+} from '../../lambda/adapters/payload-config.js';
 import { S3PayloadStore } from '../../lambda/adapters/s3-payloads.js';
-import { loadPayload, offloadValue, resolveValue, storePayload } from '../../lambda/worker/payload-codec.js';
+import {
+  loadPayload,
+  offloadValue,
+  PayloadResolver,
+  resolveValue,
+  type ShownPayload,
+  storePayload,
+  VIEW_PAYLOAD_BUDGET_CHARS,
+} from '../../lambda/worker/payload-codec.js';
 import { NonRetryableError } from '../../lambda/workflow/errors.js';
 import { isPayloadRef, type PayloadRef, type PayloadStore } from '../../lambda/workflow/payloads.js';
 import { peerClientSettings } from '../../local/runtime/aws-effects-peer.js';
@@ -22,6 +34,13 @@ interface Backend {
   store: PayloadStore;
   tamper(sha256: string, body: string): Promise<void>;
 }
+
+/** Whether a text holds a C0 or C1 control character (a terminal escape starts with one). */
+const hasControlCharacter = (text: string) =>
+  [...text].some((c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+  });
 
 const hasMoto = await motoForTests('the S3 payload store contract');
 const directory = mkdtempSync(join(tmpdir(), 'payloads-'));
@@ -87,13 +106,14 @@ describe.each(Object.keys(backends))('payload store: %s', (name) => {
 
   it('fails a missing or changed body with a non-retryable error that names it', async () => {
     const ref = await storePayload(backend.store, JSON.stringify({ note: 'x'.repeat(10_000) }));
-    const missing: PayloadRef = { $payload: { ...ref.$payload, sha256: 'f'.repeat(64), address: 'gone' } };
+    const gone = backend.store.address('f'.repeat(64));
+    const missing: PayloadRef = { $payload: { ...ref.$payload, sha256: 'f'.repeat(64), address: gone } };
     const size = ref.$payload.size;
     const error = await loadPayload(backend.store, missing).catch((e: Error) => e);
     expect(error).toBeInstanceOf(NonRetryableError);
     expect(error).toMatchObject({
       name: 'PayloadMissing',
-      message: `The payload gone (${size} characters) is missing from the payload store: it expired or was deleted; start the run again with its input`,
+      message: `The payload ${gone} (${size} characters) is missing from the payload store (it may have expired, been deleted, or never been stored here); start the run again with its input`,
     });
     await backend.tamper(ref.$payload.sha256, JSON.stringify({ note: 'y'.repeat(10_000) }));
     await expect(loadPayload(backend.store, ref)).rejects.toMatchObject({
@@ -105,6 +125,27 @@ describe.each(Object.keys(backends))('payload store: %s', (name) => {
       name: 'PayloadCorrupt',
       message: expect.stringContaining(`2 characters, the reference says ${size}`),
     });
+  });
+
+  it('refuses a reference whose address is not the one this store gives its hash, without printing it raw', async () => {
+    const ref = await storePayload(backend.store, JSON.stringify({ note: 'f'.repeat(10_000) }));
+    const address = `\u001b]0;owned\u0007\u001b[2J${'x'.repeat(200)}`;
+    const forged: PayloadRef = { $payload: { ...ref.$payload, address } };
+    const error = (await loadPayload(backend.store, forged).catch((e: Error) => e)) as Error;
+    expect(error).toBeInstanceOf(NonRetryableError);
+    expect(error.name).toBe('PayloadForeign');
+    expect(error.message).toContain('is not a reference this store wrote');
+    expect(error.message).toContain(backend.store.address(ref.$payload.sha256));
+    // Quoted and escaped, and cut short: no control character reaches a terminal.
+    expect(error.message).toContain('"\\u001b]0;owned\\u0007\\u001b[2J');
+    expect(hasControlCharacter(error.message)).toBe(false);
+    expect(error.message).not.toContain('x'.repeat(100));
+    const shown: ShownPayload[] = [];
+    const view = new PayloadResolver(backend.store, VIEW_PAYLOAD_BUDGET_CHARS);
+    expect(await view.display(forged as never, 'input', shown)).toEqual(forged);
+    expect(shown[0]?.resolved).toBe(false);
+    expect(shown[0]?.problem).toContain('is not a reference this store wrote');
+    expect(hasControlCharacter(shown[0]?.address ?? '')).toBe(false);
   });
 
   it('offloads the large fields of a value and keeps the small ones inline, and resolves them back', async () => {
@@ -140,6 +181,85 @@ describe('the local payload directory', () => {
     expect(await store.get(old.$payload.sha256)).toBeUndefined();
     expect(await store.get(renewed.$payload.sha256)).toBeDefined();
     expect(await store.get(fresh.$payload.sha256)).toBeDefined();
+  });
+
+  it('expires only the bodies it wrote and its own stale temporary files, never anything else', async () => {
+    const dir = join(directory, 'mixed');
+    const store = new FilePayloadStore(dir);
+    const old = await storePayload(store, JSON.stringify({ old: 'o'.repeat(9_000) }));
+    const sha = old.$payload.sha256;
+    const hexLike = 'a'.repeat(64);
+    const decoys = {
+      notes: join(dir, 'notes.txt'),
+      withExtension: join(dir, `${hexLike}.json`),
+      upperCase: join(dir, 'A'.repeat(64)),
+      folder: join(dir, 'b'.repeat(64)),
+      folderFile: join(dir, 'b'.repeat(64), 'inside.txt'),
+      namedLikeTemporary: join(dir, `${hexLike}.tmp`),
+    };
+    const staleTemporary = join(dir, `${sha}.4242.1700000000000.tmp`);
+    const freshTemporary = join(dir, `${hexLike}.4243.${Date.now()}.tmp`);
+    mkdirSync(decoys.folder);
+    for (const path of [...Object.values(decoys), staleTemporary, freshTemporary])
+      if (path !== decoys.folder) writeFileSync(path, 'a document the store did not write');
+    const longAgo = new Date(Date.now() - 60 * 86_400_000);
+    for (const path of [join(dir, sha), ...Object.values(decoys), staleTemporary])
+      utimesSync(path, longAgo, longAgo);
+
+    expect(store.expire(37)).toBe(2);
+    expect(await store.get(sha)).toBeUndefined();
+    expect(existsSync(staleTemporary)).toBe(false);
+    // A temporary file being written now is another writer's, not stale: it stays.
+    expect(existsSync(freshTemporary)).toBe(true);
+    for (const path of Object.values(decoys)) expect(existsSync(path), path).toBe(true);
+  });
+
+  it('deletes nothing for a process that only reads (history, describe); the first write expires', async () => {
+    const dir = join(directory, 'read-only');
+    const writer = new FilePayloadStore(dir);
+    const old = await storePayload(writer, JSON.stringify({ old: 'r'.repeat(9_000) }));
+    const longAgo = new Date(Date.now() - 60 * 86_400_000);
+    utimesSync(join(dir, old.$payload.sha256), longAgo, longAgo);
+    const settings = { ...loadPayloadSettings({ SWF_PAYLOADS_DIR: dir }), expireAfterDays: 37 };
+    const reader = lazyPayloadStore(settings) as PayloadStore;
+    expect(await reader.get(old.$payload.sha256)).toBeDefined();
+    expect(await reader.get(old.$payload.sha256)).toBeDefined();
+    await storePayload(reader, JSON.stringify({ fresh: 'w'.repeat(9_000) }));
+    expect(await reader.get(old.$payload.sha256)).toBeUndefined();
+  });
+});
+
+describe('the payload resolver', () => {
+  it('reads a body once however often it is referenced, counts every reference, and never reads past its budget', async () => {
+    const inner = new MemoryPayloadStore();
+    const reads: string[] = [];
+    const store: PayloadStore = {
+      address: (sha) => inner.address(sha),
+      put: (sha, body) => inner.put(sha, body),
+      get: (sha) => {
+        reads.push(sha);
+        return inner.get(sha);
+      },
+    };
+    const small = await storePayload(store, JSON.stringify({ s: 's'.repeat(1_000) }));
+    const large = await storePayload(store, JSON.stringify({ l: 'l'.repeat(5_000) }));
+    // A body whose fields are references: resolved in turn, and counted with them.
+    const nested = await storePayload(store, JSON.stringify({ a: small, b: small }));
+    const resolver = new PayloadResolver(store, 10_000);
+    const value = (await resolver.resolve({ x: nested, y: nested, z: small } as never)) as Record<
+      string,
+      unknown
+    >;
+    expect(value.z).toEqual({ s: 's'.repeat(1_000) });
+    expect(value.x).toEqual({ a: value.z, b: value.z });
+    expect(reads.filter((sha) => sha === small.$payload.sha256)).toHaveLength(1);
+    expect(reads.filter((sha) => sha === nested.$payload.sha256)).toHaveLength(1);
+    const each = small.$payload.size;
+    expect(resolver.spentChars).toBe(2 * (nested.$payload.size + 2 * each) + each);
+    // Past the budget: refused before the body is read.
+    await expect(resolver.resolve(large as never)).rejects.toMatchObject({ name: 'PayloadBudgetExceeded' });
+    expect(reads).not.toContain(large.$payload.sha256);
+    await expect(resolver.resolve(large as never)).rejects.toBeInstanceOf(NonRetryableError);
   });
 });
 

@@ -27,6 +27,7 @@ export const flowCatalog = defineCatalog({
         {
           waitForSignal: 'Approval',
           signals: { Approve: { payload: review }, Reject: { payload: review, fails: 'Rejected' } },
+          earlySignals: 'keep',
           timeout: '24h',
           onTimeout: { fails: 'Rejected' },
           when: (input) => Number(input.total) > 5000,

@@ -41,6 +41,10 @@ export const processData: ActivityFunction<OrderPorts> = async (payload, context
     ownerOf(context),
   );
   return {
+    // The total and currency stay at the top, small: they remain inline when the priced lines are stored, so
+    // the approval rule can read them (a rule may read no stored payload).
+    total: totals.total,
+    currency: totals.currency,
     totals: totals as unknown as Json,
     stockReserved: outcome !== 'foreign',
     newReservation: outcome === 'applied',

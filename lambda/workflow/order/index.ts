@@ -3,14 +3,25 @@ import type { JsonObject } from '../types.js';
 import { workflowIdFor } from './ids.js';
 import type { OrderRecord } from './ports.js';
 import { parseOrder } from './schema.js';
-import { DEFAULT_APPROVAL_TIMEOUT, ORDER_WORKFLOW_NAME, orderWorkflow, orderWorkflowV2 } from './workflow.js';
+import {
+  DEFAULT_APPROVAL_TIMEOUT,
+  ORDER_WORKFLOW_NAME,
+  orderWorkflow,
+  orderWorkflowV2,
+  orderWorkflowV3,
+} from './workflow.js';
 
 /** The order workflow as a module: validate, price, enrich, save and confirm an order, compensating on failure. */
 export const orderModule: WorkflowModule = {
   name: ORDER_WORKFLOW_NAME,
   summary: 'Validates, prices, enriches, saves and confirms an order; compensates on failure',
-  // Version 1 stays for runs in flight; version 2 adds the fraud check and the approval of large orders.
-  definitions: (config) => [orderWorkflow({ ...config, workflowVersion: '1' }), orderWorkflowV2(config)],
+  // Versions 1 and 2 stay for runs in flight; 2 adds the fraud check and the approval of large orders, 3 makes
+  // the approval count only answers sent while the order waits.
+  definitions: (config) => [
+    orderWorkflow({ ...config, workflowVersion: '1' }),
+    orderWorkflowV2(config),
+    orderWorkflowV3(config),
+  ],
   currentVersion: (config) => config.workflowVersions[ORDER_WORKFLOW_NAME] ?? config.workflowVersion,
   parseInput: (input, options) => parseOrder(input, options) as unknown as JsonObject,
   workflowId: (input) => workflowIdFor(String(input.orderId)),
@@ -22,7 +33,7 @@ export const orderModule: WorkflowModule = {
   },
   ports: ['orderStore', 'notifier'],
   settings: {
-    approvalTimeout: `how long version 2 waits for Approve or Reject on an order above 5,000 (default ${DEFAULT_APPROVAL_TIMEOUT})`,
+    approvalTimeout: `how long versions 2 and 3 wait for Approve or Reject on an order above 5,000 (default ${DEFAULT_APPROVAL_TIMEOUT})`,
   },
   sampleInput: {
     orderId: 'A-2001',

@@ -61,39 +61,112 @@ export const reviewSchema = z.strictObject({
   note: z.string().max(2_000).optional(),
 });
 
-/** The order total ProcessData computed (the approval rule reads it). */
+const VALIDATE_INPUT: StepSpec = {
+  name: 'ValidateInput',
+  activity: { run: ORDER_ACTIVITIES.validateInput, timeouts: { startToClose: '30s' } },
+  retry: { maximumAttempts: 3 },
+};
+
+const PROCESS_DATA: StepSpec = {
+  name: 'ProcessData',
+  // Long enough for a slow pricing call; the heartbeat timeout catches a worker that died mid-task.
+  activity: {
+    run: ORDER_ACTIVITIES.processData,
+    timeouts: { startToClose: '5m', scheduleToClose: '10m', heartbeat: '30s' },
+  },
+  compensation: {
+    activity: { name: 'ReleaseProcessData', run: ORDER_ACTIVITIES.releaseProcessData },
+    retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
+  },
+};
+
+const ENRICH_DATA: StepSpec = { name: 'EnrichData', activity: { run: ORDER_ACTIVITIES.enrichData } };
+
+const SAVE_RESULTS: StepSpec = {
+  name: 'SaveResults',
+  activity: { run: ORDER_ACTIVITIES.saveResults },
+  retry: { maximumAttempts: 5 },
+  compensation: {
+    activity: { name: 'DeleteSavedResults', run: ORDER_ACTIVITIES.deleteSavedResults },
+    retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
+  },
+};
+
+const NOTIFY_COMPLETION: StepSpec = {
+  name: 'NotifyCompletion',
+  activity: { run: ORDER_ACTIVITIES.notifyCompletion },
+  retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
+};
+
+/** The order total ProcessData computed, from its priced lines (version 2's rule; fails closed when stored). */
 const totalOf = (results: Record<string, Json>) =>
   Number((results.ProcessData as { totals?: { total?: number } } | null)?.totals?.total ?? 0);
 
 /**
+ * The total ProcessData records at the top of its result, which stays inline whatever the offload threshold
+ * (version 3's rule reads only it). A result without one is refused, so the approval is never skipped.
+ */
+function inlineTotalOf(results: Record<string, Json>): number {
+  const total = (results.ProcessData as { total?: unknown } | null)?.total;
+  if (typeof total !== 'number' || !Number.isFinite(total))
+    throw new Error('ProcessData recorded no total, so the approval rule cannot judge the order');
+  return total;
+}
+
+const APPROVAL_SIGNALS = {
+  Approve: { payload: reviewSchema },
+  Reject: { payload: reviewSchema, fails: 'Rejected' },
+};
+
+const fraudCheckStep: StepSpec = {
+  name: 'FraudCheck',
+  activity: { run: ORDER_ACTIVITIES.fraudCheck, timeouts: { startToClose: '30s' } },
+};
+
+/**
  * Version 2's flow: EnrichData runs beside a new FraudCheck (neither needs the other), and an order whose total
  * exceeds 5,000 waits after them for Approve or Reject (payload { reviewer, note }) for up to 24 hours. Reject,
- * or no answer in time, fails the order as Rejected and compensates; Approve goes on.
+ * or no answer in time, fails the order as Rejected and compensates; Approve goes on. Frozen: an Approve sent
+ * before the run reached the wait counts (version 3 refuses that).
  */
 export function orderFlowV2(approvalTimeout = DEFAULT_APPROVAL_TIMEOUT): WorkflowSpec['steps'] {
-  const [validate, process, enrich, save, notify] = orderSteps() as StepSpec[];
   return [
-    validate as StepSpec,
-    process as StepSpec,
-    {
-      parallel: 'Checks',
-      steps: [
-        enrich as StepSpec,
-        {
-          name: 'FraudCheck',
-          activity: { run: ORDER_ACTIVITIES.fraudCheck, timeouts: { startToClose: '30s' } },
-        },
-      ],
-    },
+    VALIDATE_INPUT,
+    PROCESS_DATA,
+    { parallel: 'Checks', steps: [ENRICH_DATA, fraudCheckStep] },
     {
       waitForSignal: 'Approval',
-      signals: { Approve: { payload: reviewSchema }, Reject: { payload: reviewSchema, fails: 'Rejected' } },
+      signals: APPROVAL_SIGNALS,
+      earlySignals: 'keep',
       timeout: approvalTimeout,
       onTimeout: { fails: 'Rejected' },
       when: (_input, results) => totalOf(results) > APPROVAL_THRESHOLD,
     },
-    save as StepSpec,
-    notify as StepSpec,
+    SAVE_RESULTS,
+    NOTIFY_COMPLETION,
+  ];
+}
+
+/**
+ * Version 3's flow: version 2's, except that the approval counts only an Approve or Reject sent while the run
+ * waits for it (a decision taken before the total and the fraud score exist is no decision), and its rule reads
+ * the total ProcessData keeps inline, so a large order, whose priced lines are stored, still waits.
+ */
+export function orderFlowV3(approvalTimeout = DEFAULT_APPROVAL_TIMEOUT): WorkflowSpec['steps'] {
+  return [
+    VALIDATE_INPUT,
+    PROCESS_DATA,
+    { parallel: 'Checks', steps: [ENRICH_DATA, fraudCheckStep] },
+    {
+      waitForSignal: 'Approval',
+      signals: APPROVAL_SIGNALS,
+      earlySignals: 'ignore',
+      timeout: approvalTimeout,
+      onTimeout: { fails: 'Rejected' },
+      when: (_input, results) => inlineTotalOf(results) > APPROVAL_THRESHOLD,
+    },
+    SAVE_RESULTS,
+    NOTIFY_COMPLETION,
   ];
 }
 
@@ -107,54 +180,22 @@ export function orderWorkflowV2(config: WorkflowConfig): WorkflowSpec {
   return config.timeoutScale === 1 ? spec : scaleTimeouts(spec, config.timeoutScale);
 }
 
+/** The `OrderProcessing` workflow type at version 3 (see `orderFlowV3`). */
+export function orderWorkflowV3(config: WorkflowConfig): WorkflowSpec {
+  const spec: WorkflowSpec = {
+    ...baseOrderWorkflow({ ...config, workflowVersion: '3' }),
+    description: 'Version 2, with an approval that counts only answers sent while the order waits for it.',
+    steps: orderFlowV3(approvalTimeoutOf(config)),
+  };
+  return config.timeoutScale === 1 ? spec : scaleTimeouts(spec, config.timeoutScale);
+}
+
 /**
  * The order workflow's steps, in order. Adding a step is one function plus one entry here;
  * changing a timeout or a task list means bumping `activity.version` (SWF types are immutable).
  */
 export function orderSteps(): StepSpec[] {
-  return [
-    {
-      name: 'ValidateInput',
-      activity: { run: ORDER_ACTIVITIES.validateInput, timeouts: { startToClose: '30s' } },
-      retry: { maximumAttempts: 3 },
-    },
-    {
-      name: 'ProcessData',
-      // Long enough for a slow pricing call; the heartbeat timeout catches a worker that died mid-task.
-      activity: {
-        run: ORDER_ACTIVITIES.processData,
-        timeouts: { startToClose: '5m', scheduleToClose: '10m', heartbeat: '30s' },
-      },
-      compensation: {
-        activity: {
-          name: 'ReleaseProcessData',
-          run: ORDER_ACTIVITIES.releaseProcessData,
-        },
-        retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
-      },
-    },
-    {
-      name: 'EnrichData',
-      activity: { run: ORDER_ACTIVITIES.enrichData },
-    },
-    {
-      name: 'SaveResults',
-      activity: { run: ORDER_ACTIVITIES.saveResults },
-      retry: { maximumAttempts: 5 },
-      compensation: {
-        activity: {
-          name: 'DeleteSavedResults',
-          run: ORDER_ACTIVITIES.deleteSavedResults,
-        },
-        retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
-      },
-    },
-    {
-      name: 'NotifyCompletion',
-      activity: { run: ORDER_ACTIVITIES.notifyCompletion },
-      retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
-    },
-  ];
+  return [VALIDATE_INPUT, PROCESS_DATA, ENRICH_DATA, SAVE_RESULTS, NOTIFY_COMPLETION];
 }
 
 /** The `OrderProcessing` workflow type at the configured version. */

@@ -63,7 +63,7 @@ export async function renderRun(
     message.replaceChildren('Working…');
     try {
       const result = await post<Record<string, string>>(path, { workflowId, runId, ...body });
-      message.replaceChildren(el('p', {}, 'Done.'));
+      message.replaceChildren(el('p', {}, outcomeText(result)));
       onDone?.(result);
       refresh();
     } catch (error) {
@@ -332,4 +332,22 @@ export async function renderRun(
     ),
   );
   return run.status === 'OPEN';
+}
+
+/** What an action did, in words: a signal says whether the run took it; anything else is done. */
+function outcomeText(result: Record<string, string>): string {
+  switch (result.status) {
+    case 'taken':
+      return `Sent: the run took it (${result.wait}).`;
+    case 'kept':
+      return `Sent: kept for ${result.wait}, which the run has not reached yet.`;
+    case 'ignored':
+      return `Sent, but the run ignored it: ${result.why}`;
+    case 'pending':
+      return `Sent: ${result.why}`;
+    case 'sent':
+      return 'Sent, unchecked.';
+    default:
+      return 'Done.';
+  }
 }

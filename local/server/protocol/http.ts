@@ -6,6 +6,11 @@ import { SwfFault, serialization, unknownOperation, validation } from './faults.
 
 /** SWF accepts requests up to 1 MB. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How much of a refused body the server reads and drops before it answers by closing: a client still sending
+ * reads the refusal instead of a reset. Dropped bytes are never held, so they do not count in the budget.
+ */
+const MAX_DRAINED_BYTES = 16 * MAX_BODY_BYTES;
 /** How many request-body bytes all connections together may hold while they arrive (64 requests at the limit). */
 export const DEFAULT_BODY_BUDGET_BYTES = 64 * MAX_BODY_BYTES;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -58,12 +63,15 @@ export function createRequestListener(engine: SwfEngine, options: HttpOptions) {
     const chunks: Buffer[] = [];
     let held = 0;
     let refused = false;
+    let drained = 0;
     const release = () => {
       budget.give(held);
       held = 0;
       chunks.length = 0;
     };
-    // Refuses at once and stops reading: the rest of the body is never held.
+    // Refuses at once: the answer is written now, the rest of the body is read and dropped (never held), and the
+    // response ends with the body, so the connection closes cleanly instead of resetting under a client that is
+    // still sending (boto3 reads nothing before it has sent everything).
     const refuse = (fault: SwfFault) => {
       refused = true;
       release();
@@ -73,15 +81,18 @@ export function createRequestListener(engine: SwfEngine, options: HttpOptions) {
         'content-length': Buffer.byteLength(text),
         connection: 'close',
       });
-      response.end(text, () => request.destroy());
+      response.write(text);
+      if (request.complete) response.end();
+      else request.once('end', () => response.end());
+      request.resume();
     };
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      refuse(validation(`The request is ${declared} bytes; SWF accepts at most ${MAX_BODY_BYTES}`));
-      return;
-    }
     request.on('data', (chunk: Buffer) => {
-      if (refused) return;
+      if (refused) {
+        drained += chunk.length;
+        // A client that goes on past the bound is cut off: dropping bytes costs no memory, but time.
+        if (drained > MAX_DRAINED_BYTES) request.destroy();
+        return;
+      }
       if (held + chunk.length > MAX_BODY_BYTES) {
         refuse(
           validation(`The request is over ${MAX_BODY_BYTES} bytes; SWF accepts at most ${MAX_BODY_BYTES}`),
@@ -113,6 +124,9 @@ export function createRequestListener(engine: SwfEngine, options: HttpOptions) {
       release();
       response.destroy();
     });
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES)
+      refuse(validation(`The request is ${declared} bytes; SWF accepts at most ${MAX_BODY_BYTES}`));
   };
 }
 

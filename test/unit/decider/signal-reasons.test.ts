@@ -13,6 +13,7 @@ const approval: FlowNode = {
         z.object({ reviewer: z.string().trim().min(1), note: z.string().max(10).optional() }).parse(payload),
     },
   },
+  earlySignals: 'keep',
   timeoutSeconds: 60,
   onTimeout: { fails: 'NotApproved' },
 };
@@ -27,7 +28,7 @@ describe('why a signal is ignored', () => {
       'invalid payload: reviewer: Too small: expected string to have >=1 characters; note: Too big: expected string to have <=10 characters',
     );
     expect(whyIgnored({ name: 'Approve', input: '"ana"' }, [approval])).toBe(
-      'invalid payload: payload: Invalid input: expected object, received string',
+      'invalid payload: Invalid input: expected object, received string',
     );
   });
 

@@ -146,6 +146,7 @@ describe('defineCatalog validation', () => {
         {
           waitForSignal: 'Approval',
           signals: { Approve: { payload: { parse } }, Reject: { fails: 'Rejected' } },
+          earlySignals: 'ignore',
           timeout: '24h',
           onTimeout: { fails: 'Rejected' },
         },
@@ -159,8 +160,13 @@ describe('defineCatalog validation', () => {
       ['signal', 'Approval'],
       ['sleep', 'Pause'],
     ]);
-    const wait = flow?.flow[2] as { timeoutSeconds: number; signals: Record<string, { fails?: string }> };
+    const wait = flow?.flow[2] as {
+      timeoutSeconds: number;
+      earlySignals: string;
+      signals: Record<string, { fails?: string }>;
+    };
     expect(wait.timeoutSeconds).toBe(86_400);
+    expect(wait.earlySignals).toBe('ignore');
     expect(wait.signals.Reject?.fails).toBe('Rejected');
     const sleep = flow?.flow[3] as { seconds: (i: object, r: object) => number };
     expect(sleep.seconds({}, {})).toBe(86_400);
@@ -171,8 +177,18 @@ describe('defineCatalog validation', () => {
       defineCatalog(spec([{ parallel: 'Alone', steps: [{ name: 'B', activity: { run } }] }])),
     ).toThrow(/workflow Flow@1 > steps > group "Alone" > steps: Too small/i);
     expect(() =>
-      defineCatalog(spec([{ waitForSignal: 'W', signals: {}, timeout: '1h', onTimeout: 'continue' }])),
+      defineCatalog(
+        spec([
+          { waitForSignal: 'W', signals: {}, earlySignals: 'keep', timeout: '1h', onTimeout: 'continue' },
+        ]),
+      ),
     ).toThrow(/signals: name at least one signal/);
+    // Every wait says whether a signal sent before the run reaches it counts.
+    expect(() =>
+      defineCatalog(
+        spec([{ waitForSignal: 'W', signals: { Go: {} }, timeout: '1h', onTimeout: 'continue' } as never]),
+      ),
+    ).toThrow(/wait "W".*earlySignals/);
     expect(() =>
       defineCatalog(
         spec([

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       domainRetentionDays: 30,
       decisionTaskList: 'order-decisions',
       activityTaskList: 'order-activities',
-      workflowVersion: '2',
+      workflowVersion: '3',
       workflowVersions: {},
       workflowSettings: {},
       allowFailureInjection: false,
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     expect(() =>
       buildCatalog(loadConfig({ SWF_WORKFLOW_SETTINGS: 'OrderProcessing.approvalTimout=1h' })),
     ).toThrow(
-      /OrderProcessing has no setting approvalTimout \(it reads approvalTimeout: how long version 2 waits/,
+      /OrderProcessing has no setting approvalTimout \(it reads approvalTimeout: how long versions 2 and 3 wait/,
     );
     expect(() => buildCatalog(loadConfig({ SWF_WORKFLOW_SETTINGS: 'Refund.window=1d' }))).toThrow(
       /no workflow is named Refund \(workflows: OrderProcessing, SubscriptionRenewal\)/,
