@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
 import { readEffects } from '../../lambda/worker/effects-view.js';
@@ -14,11 +14,11 @@ import { describeRun, type RunDescription, runMarks } from '../../lambda/worker/
 import { actOnSelected } from '../../lambda/worker/selected-operations.js';
 import { signalRun } from '../../lambda/worker/signal-run.js';
 import { startWorkflow } from '../../lambda/worker/start-workflow.js';
-import { parseBoundedJson } from '../../lambda/workflow/bounded-json.js';
 import type { Effects } from '../../lambda/workflow/effects.js';
 import { createLogger, type Logger } from '../server/logger.js';
 import { consoleBundle } from './bundle.js';
 import { consolePage } from './page.js';
+import { checkAction, checkHost, HttpError, MAX_BODY, requestBody } from './request-checks.js';
 
 type Json = Record<string, unknown>;
 
@@ -41,17 +41,6 @@ const STATUSES = [
   'TIMED_OUT',
   'CONTINUED_AS_NEW',
 ] as const;
-const MAX_BODY = 64 * 1024;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extra: Json = {},
-  ) {
-    super(message);
-  }
-}
 
 /** Every run of the domain (open and closed, all pages), newest first. */
 async function allRuns(context: OperationsContext): Promise<S.WorkflowExecutionInfo[]> {
@@ -204,35 +193,6 @@ async function runEffects(options: ConsoleOptions, query: URLSearchParams): Prom
   }
 }
 
-/** The request came from a page of this very server (not another site) and carries the session token. */
-function checkAction(request: IncomingMessage, token: string): void {
-  const host = request.headers.host ?? '';
-  const origin = request.headers.origin;
-  const fetchSite = request.headers['sec-fetch-site'];
-  const sameOrigin = origin
-    ? origin === `http://${host}`
-    : fetchSite === undefined || fetchSite === 'same-origin';
-  if (!sameOrigin || (fetchSite !== undefined && fetchSite !== 'same-origin')) {
-    throw new HttpError(403, 'Actions are accepted only from the console page itself (same origin)');
-  }
-  const given = Buffer.from(String(request.headers['x-console-token'] ?? ''));
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new HttpError(403, 'Missing or wrong console session token; reload the console page');
-  }
-}
-
-/** Local names only: a page on another host name resolving to 127.0.0.1 (DNS rebinding) is refused. */
-function checkHost(request: IncomingMessage): void {
-  const host = (request.headers.host ?? '').replace(/:\d+$/, '');
-  if (
-    !['127.0.0.1', 'localhost', '[::1]'].includes(host) &&
-    !process.env.SWF_CONSOLE_ALLOWED_HOSTS?.split(',').includes(host)
-  ) {
-    throw new HttpError(403, `The console answers only local host names (got ${host.slice(0, 100)})`);
-  }
-}
-
 const text = (error: unknown) => {
   const e = error as Error & { problems?: string[]; code?: string };
   return { error: e.name, message: e.message, problems: e.problems, code: e.code };
@@ -302,22 +262,6 @@ async function action(context: OperationsContext, path: string, body: Json): Pro
       throw new HttpError(400, (error as Error).message, text(error));
     throw error;
   }
-}
-
-/** An action's body: a JSON object within the bounds, or a 400 that says what it is instead. */
-function requestBody(body: Buffer): Json {
-  const parsed = parseBoundedJson(body.toString('utf8') || '{}', {
-    maxChars: MAX_BODY,
-    what: 'the request body',
-  });
-  if (!parsed.ok) throw new HttpError(400, `The request body is not valid JSON: ${parsed.error}`);
-  const value = parsed.value;
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    throw new HttpError(
-      400,
-      `The request body must be a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value})`,
-    );
-  return value as Json;
 }
 
 /**
