@@ -1,19 +1,20 @@
 import { readFileSync } from 'node:fs';
 import type * as S from '@aws-sdk/client-swf';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createPorts } from '../lambda/adapters/create-ports.js';
 import { loadEffectsSettings } from '../lambda/adapters/effects-config.js';
 import { cancelRun, listRuns, resumeRun, runHistory, terminateRun } from '../lambda/worker/operations.js';
 import { registerCatalog } from '../lambda/worker/registration.js';
 import { describeRun } from '../lambda/worker/run-description.js';
 import { startWorkflow } from '../lambda/worker/start-workflow.js';
-import { jsonTextDepthProblem } from '../lambda/workflow/bounded-json.js';
+import { parseBoundedJson } from '../lambda/workflow/bounded-json.js';
 import { ValidationError } from '../lambda/workflow/errors.js';
 import { cliContext, describeFailure, loadDotEnv } from '../local/cli/cli-context.js';
 import { DEFAULT_INPUTS, estimateCost, measuredBusyMsPerStep, renderCost } from '../local/cli/cost.js';
 import { runDemoCommand } from '../local/cli/demo-command.js';
 import { describeResume, renderDescription, renderRuns, renderTimeline } from '../local/cli/format.js';
 import { addOperatorCommands } from '../local/cli/operator-commands.js';
+import { printJson as json, print, printError } from '../local/cli/terminal.js';
 import { runWorkerCommand } from '../local/cli/worker-command.js';
 import { createConsoleRoutes } from '../local/console/console-api.js';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, startServer } from '../local/server/server.js';
@@ -31,7 +32,10 @@ program
   .name('swfctl')
   .description('Run and drive SWF order workflows, locally (swf-local) or on AWS')
   .option('--endpoint <url>', 'SWF endpoint (default: SWF_ENDPOINT, else AWS)')
-  .showHelpAfterError('(add --help for usage)');
+  // Option and command errors end where every other error does (one line, exit 2): see the catch at the end.
+  // Set before any command is added, so every command inherits it.
+  .exitOverride()
+  .configureOutput({ outputError: () => {} });
 
 const number =
   (label: string, min = 0) =>
@@ -48,8 +52,6 @@ const wholeBetween = (label: string, min: number, max: number) => (value: string
   return parsed;
 };
 const context = () => cliContext({ endpoint: program.opts().endpoint });
-const print = (text: string) => process.stdout.write(`${text}\n`);
-const json = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 /**
  * Stops on the first Ctrl+C or SIGTERM: in-flight work finishes, nothing new starts. A second signal forces the
@@ -131,7 +133,7 @@ program
     print(`domain ${report.domain.name}: ${report.domain.action}`);
     for (const t of report.workflowTypes) print(`workflow ${t.name}@${t.version}: ${t.action}`);
     for (const t of report.activityTypes) print(`activity ${t.name}@${t.version}: ${t.action}`);
-    for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const warning of report.warnings) printError(`warning: ${warning}`);
   });
 
 program
@@ -166,14 +168,14 @@ program
     if (!source) throw new InvalidArgumentError('give the input with --input FILE|JSON (or --order)');
     // Inline JSON starts with a bracket or a quote; anything else is a file path.
     const text = /^\s*[[{"]/.test(source) ? source : readFileSync(source, 'utf8');
-    const tooDeep = jsonTextDepthProblem(text);
-    if (tooDeep) throw new ValidationError([tooDeep]);
+    const parsed = parseBoundedJson(text);
+    if (!parsed.ok) throw new ValidationError([parsed.error]);
     // Lambda takes at most 6 MB per invocation: say so before someone tries this input with the starter function.
     if (text.length > LAMBDA_INVOCATION_LIMIT)
       process.stderr.write(
         `note: this input is ${(text.length / 2 ** 20).toFixed(1)} MB; the starter function cannot take it (a Lambda invocation carries at most 6 MB), so start it with swfctl, which stores it in the payload store itself\n`,
       );
-    const started = await startWorkflow(context(), { type: options.type, input: JSON.parse(text) });
+    const started = await startWorkflow(context(), { type: options.type, input: parsed.value });
     print(
       started.alreadyCompleted
         ? `already completed: ${started.workflowId} (run ${started.runId}); nothing started. To run it again from a step: swfctl resume ${started.workflowId} --from <step>`
@@ -360,6 +362,12 @@ program
 
 program.parseAsync(process.argv).catch((error: Error & { code?: string }) => {
   if (process.env.SWFCTL_DEBUG === '1') console.error(error);
+  if (error instanceof CommanderError) {
+    // --help and --version have printed what was asked; a command line commander refused is input to fix.
+    if (error.exitCode === 0 || error.code === 'commander.help') process.exit(error.exitCode === 0 ? 0 : 2);
+    printError(`swfctl: ${error.message.replace(/^error: /, '')} (add --help for usage)`);
+    process.exit(2);
+  }
   const endpoint = program.opts().endpoint ?? process.env.SWF_ENDPOINT ?? 'AWS';
   const { message, exitCode } =
     error.code === 'EADDRINUSE'
@@ -370,6 +378,6 @@ program.parseAsync(process.argv).catch((error: Error & { code?: string }) => {
       : error.name === 'DatabaseInUse'
         ? { message: error.message, exitCode: 4 }
         : describeFailure(error, endpoint);
-  process.stderr.write(`swfctl: ${message}\n`);
+  printError(`swfctl: ${message}`);
   process.exit(exitCode);
 });

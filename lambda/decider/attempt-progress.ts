@@ -1,3 +1,4 @@
+import { parseBoundedJson } from '../workflow/bounded-json.js';
 import type { Json, RetryPolicy } from '../workflow/types.js';
 import { retryDelaySeconds } from './backoff.js';
 import type { ActivityAttempt, TimerStatus } from './history.js';
@@ -35,13 +36,11 @@ function trim(text: string | undefined): string | undefined {
   return text.length > MAX_DETAILS_IN_ERROR ? `${text.slice(0, MAX_DETAILS_IN_ERROR)}…[truncated]` : text;
 }
 
-function parseResult(result: string | undefined): Json {
+/** A step's result as the decider passes it on: its JSON, or its text when it is not JSON within the bounds. */
+export function parseResult(result: string | undefined): Json {
   if (result === undefined || result === '') return null;
-  try {
-    return JSON.parse(result) as Json;
-  } catch {
-    return result;
-  }
+  const parsed = parseBoundedJson(result, { what: 'the result' });
+  return parsed.ok ? (parsed.value as Json) : result;
 }
 
 /** Derives an activity's progress from its recorded attempts and retry timers, under its retry policy. */

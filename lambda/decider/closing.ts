@@ -1,5 +1,5 @@
-import type { Json, JsonObject, Step, WorkflowDefinition } from '../workflow/types.js';
-import { progressOf } from './attempt-progress.js';
+import type { JsonObject, Step, WorkflowDefinition } from '../workflow/types.js';
+import { parseResult, progressOf } from './attempt-progress.js';
 import {
   type DecideResult,
   type DecisionContext,
@@ -128,11 +128,7 @@ export function invalidInput(
     if (last?.status !== 'completed') continue;
     completions.push({ step, eventId: last.closedEventId ?? 0 });
     state.completedSteps.push(step.name);
-    try {
-      state.results[step.name] = last.result === undefined ? null : (JSON.parse(last.result) as Json);
-    } catch {
-      state.results[step.name] = last.result ?? null;
-    }
+    state.results[step.name] = parseResult(last.result);
   }
   state.failureReason = parsed.reason;
   if (completions.length === 0) {

@@ -1,3 +1,5 @@
+import { jsonOrUndefined } from '../workflow/bounded-json.js';
+
 /**
  * How an activity failure travels from the worker to the decider. SWF's RespondActivityTaskFailed carries only
  * a `reason` and free-text `details`, so the worker sends details as a small JSON envelope:
@@ -27,16 +29,13 @@ export function encodeFailureDetails(message: string, nonRetryable: boolean, lim
 export function decodeFailureDetails(details: string | undefined): FailureDetails | undefined {
   if (details === undefined) return undefined;
   if (details.startsWith(MARK)) {
-    try {
-      const parsed = JSON.parse(details) as { message?: unknown; nonRetryable?: unknown };
-      if (typeof parsed.message === 'string')
-        return {
-          message: parsed.message,
-          ...(typeof parsed.nonRetryable === 'boolean' ? { nonRetryable: parsed.nonRetryable } : {}),
-        };
-    } catch {
-      // Not our envelope after all: plain text.
-    }
+    // Not our envelope after all (not JSON, or nested past the bound): plain text.
+    const parsed = jsonOrUndefined(details) as { message?: unknown; nonRetryable?: unknown } | undefined;
+    if (typeof parsed?.message === 'string')
+      return {
+        message: parsed.message,
+        ...(typeof parsed.nonRetryable === 'boolean' ? { nonRetryable: parsed.nonRetryable } : {}),
+      };
   }
   return { message: details };
 }

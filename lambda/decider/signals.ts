@@ -1,3 +1,4 @@
+import { parseBoundedJson } from '../workflow/bounded-json.js';
 import type { FlowNode, Json, SignalChoice } from '../workflow/types.js';
 
 /**
@@ -16,14 +17,31 @@ export interface SignalMatch {
 
 const isWait = (node: FlowNode): node is SignalNode => node.kind === 'signal';
 
+/**
+ * A signal's input as waits read it: JSON when it is JSON within the bounds, plain text otherwise, no input null.
+ * Text nested too deep stays text (no schema takes it), with the reason the timeline reports.
+ */
+function readSignalInput(input: string | undefined): { value: unknown; problem?: string } {
+  if (input === undefined || input === '') return { value: null };
+  const parsed = parseBoundedJson(input, { what: 'the signal input' });
+  if (parsed.ok) return { value: parsed.value };
+  return parsed.problem === 'notJson' ? { value: input } : { value: input, problem: parsed.error };
+}
+
 /** Parses a signal's input as JSON when it is JSON; plain text stays text, no input is null. */
 export function signalPayload(input: string | undefined): unknown {
-  if (input === undefined || input === '') return null;
-  try {
-    return JSON.parse(input);
-  } catch {
-    return input;
-  }
+  return readSignalInput(input).value;
+}
+
+/** One readable line from a payload parser's error (a zod error's issues: `path: message; …`, not zod's JSON). */
+export function payloadProblem(error: unknown): string {
+  const issues = (error as { issues?: { path?: PropertyKey[]; message?: string }[] })?.issues;
+  if (Array.isArray(issues) && issues.length > 0)
+    return issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path?.length ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`)
+      .join('; ');
+  return ((error as Error)?.message ?? String(error)).split('\n')[0]?.slice(0, 300) ?? 'invalid';
 }
 
 /** Where a wait stands when a signal is judged: not reached yet, waiting (its timer started at `since`), or over. */
@@ -99,11 +117,13 @@ export function whyIgnored(
 ): string | undefined {
   const waits = flow.filter(isWait).filter((node) => Object.hasOwn(node.signals, signal.name));
   if (waits.length === 0) return 'no wait in this workflow accepts it';
+  const read = readSignalInput(signal.input);
+  if (read.problem) return `invalid payload: ${read.problem}`;
   for (const node of waits) {
     try {
-      node.signals[signal.name]?.parse?.(signalPayload(signal.input));
+      node.signals[signal.name]?.parse?.(read.value);
     } catch (error) {
-      return `invalid payload: ${((error as Error)?.message ?? String(error)).slice(0, 300)}`;
+      return `invalid payload: ${payloadProblem(error).slice(0, 300)}`;
     }
   }
   return undefined; // Valid, but its wait has not been reached yet (kept for it) or was already answered.

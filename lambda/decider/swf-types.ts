@@ -98,5 +98,5 @@ export type Decision =
   | FailWorkflowExecutionDecision
   | CancelWorkflowExecutionDecision;
 
-/** SWF's limits on decision attributes. */
-export const SWF_LIMITS = { data: 32_768, reason: 256, id: 256 } as const;
+/** SWF's limits on decision attributes (one fact, kept with SWF's naming rule). */
+export { SWF_LIMITS } from '../workflow/swf-names.js';

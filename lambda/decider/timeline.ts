@@ -1,3 +1,4 @@
+import { jsonForView } from '../workflow/bounded-json.js';
 import type { FlowNode, Json, WorkflowDefinition } from '../workflow/types.js';
 import { decodeFailureDetails } from './failure-details.js';
 import { type ActivityAttempt, type ActivityStatus, scanHistory } from './history.js';
@@ -128,14 +129,9 @@ const OUTCOME: Record<ActivityStatus, AttemptOutcome> = {
   canceled: 'canceled',
 };
 
-const parseJson = (text: unknown): Json | undefined => {
-  if (typeof text !== 'string') return undefined;
-  try {
-    return JSON.parse(text) as Json;
-  } catch {
-    return text;
-  }
-};
+/** A history's text as a view shows it: its JSON, plain text as it is, a value too deep or long as `$unreadable`. */
+const parseJson = (text: unknown): Json | undefined =>
+  typeof text === 'string' ? jsonForView(text) : undefined;
 
 /** An attempt as the views show it, from the attempt the history reader read. */
 function attemptView(attempt: ActivityAttempt): AttemptView {

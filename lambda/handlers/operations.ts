@@ -6,9 +6,12 @@ import { cancelRun, resumeRun, terminateRun } from '../worker/operations.js';
 import { describeRun } from '../worker/run-description.js';
 import { signalRun } from '../worker/signal-run.js';
 import { ValidationError } from '../workflow/errors.js';
+import { SWF_LIMITS } from '../workflow/swf-names.js';
 import { effectPorts } from './effect-ports.js';
+import { telemetry } from './function-runtime.js';
 import type { LambdaContext } from './lambda-context.js';
 import { offloadingContext } from './payload-store.js';
+import { type Refusal, refusal, refusalOf } from './refusal.js';
 
 const ref = { workflowId: z.string().min(1).max(256), runId: z.string().min(1).max(64).optional() };
 /** The filters and paging every bulk command takes. */
@@ -42,14 +45,14 @@ const command = z.discriminatedUnion('command', [
     command: z.literal('signal'),
     ...ref,
     signalName: z.string().min(1).max(256),
-    input: z.string().max(32_768).optional(),
+    input: z.string().max(SWF_LIMITS.data).optional(),
     // Sends it even if the run is not waiting for it, unchecked.
     force: z.boolean().optional(),
     // How long to wait for the run's decision on it (at most 20 s of the function's time).
     waitSeconds: z.number().min(0).max(20).optional(),
   }),
   z.object({ command: z.literal('cancel'), ...ref }),
-  z.object({ command: z.literal('terminate'), ...ref, reason: z.string().max(256).optional() }),
+  z.object({ command: z.literal('terminate'), ...ref, reason: z.string().max(SWF_LIMITS.reason).optional() }),
   z.object({
     command: z.literal('resume-failed'),
     ...bulk,
@@ -62,7 +65,7 @@ const command = z.discriminatedUnion('command', [
     command: z.literal('terminate-all'),
     ...bulk,
     confirm: z.literal(true).optional(),
-    reason: z.string().max(256).optional(),
+    reason: z.string().max(SWF_LIMITS.reason).optional(),
   }),
 ]);
 
@@ -78,9 +81,12 @@ const BULK_TIME_SHARE = 0.6;
  */
 async function bulkCommand(request: BulkCommand, context?: Pick<LambdaContext, 'getRemainingTimeInMillis'>) {
   if (request.command !== 'resume-failed' && !request.dryRun && !('confirm' in request && request.confirm)) {
-    throw new ValidationError([
-      `${request.command} acts on every open run the filters select: add "confirm": true to do it, or "dryRun": true to list them first`,
-    ]);
+    throw new ValidationError(
+      [
+        `${request.command} acts on every open run the filters select: add "confirm": true to do it, or "dryRun": true to list them first`,
+      ],
+      { subject: `${request.command} command` },
+    );
   }
   const remaining = context?.getRemainingTimeInMillis() ?? 30_000;
   const batch = await bulkBatch(
@@ -109,21 +115,49 @@ async function bulkCommand(request: BulkCommand, context?: Pick<LambdaContext, '
   return { ...batch, summary, done: batch.continuationToken === undefined };
 }
 
+const COMMANDS: readonly string[] = command.options.map((option) => option.shape.command.value);
+
+/** The command an event asks for, or the refusal that names what is wrong with it. */
+function commandOf(event: unknown): OperationsCommand | Refusal {
+  const name = (event as { command?: unknown } | null)?.command;
+  const known = `the commands are ${COMMANDS.join(', ')}`;
+  if (name === undefined) return refusal('UnknownCommand', `no command given; ${known}`);
+  if (typeof name !== 'string' || !COMMANDS.includes(name))
+    return refusal('UnknownCommand', `unknown command ${JSON.stringify(name).slice(0, 100)}; ${known}`);
+  const parsed = command.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`,
+  );
+  return refusal('InvalidCommand', `invalid ${name} command: ${problems.join('; ')}`, problems);
+}
+
 /**
- * A small command API over the order workflows: history (a step timeline plus raw events, paged), describe
+ * A small command API over the workflows: history (a step timeline plus raw events, paged), describe
  * (status, failure, lineage),
  * effects (what a run lineage left behind: record, reservation, notifications, ledger, runs; `order` is its old name),
  * resume from a named step, signal, cancel and terminate, and the bulk resume-failed, cancel-all and terminate-all
- * (batched: see `bulkCommand`). Refusals throw `OperationError` with a reason.
+ * (batched: see `bulkCommand`). A refusal the caller caused is an answer, `{ ok: false, error: { code, message } }`;
+ * only the function's own failures throw.
  */
 export const handler = async (event: unknown, context?: Pick<LambdaContext, 'getRemainingTimeInMillis'>) => {
-  const parsed = command.safeParse(event);
-  if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`),
-    );
+  const request = commandOf(event);
+  if ('ok' in request) return refused(request);
+  try {
+    return await run(request, context);
+  } catch (error) {
+    const answer = refusalOf(error);
+    if (!answer) throw error;
+    return refused(answer);
   }
-  const request = parsed.data;
+};
+
+function refused(answer: Refusal): Refusal {
+  telemetry.warn('command refused', { code: answer.error.code, message: answer.error.message });
+  return answer;
+}
+
+async function run(request: OperationsCommand, context?: Pick<LambdaContext, 'getRemainingTimeInMillis'>) {
   switch (request.command) {
     case 'history':
       // Shaped to stay within Lambda's 6 MB response, whatever the history holds (see historyAnswer).
@@ -159,4 +193,4 @@ export const handler = async (event: unknown, context?: Pick<LambdaContext, 'get
     case 'terminate-all':
       return bulkCommand(request, context);
   }
-};
+}

@@ -1,5 +1,6 @@
 import * as S from '@aws-sdk/client-swf';
 import { encodeFailureDetails } from '../decider/failure-details.js';
+import { jsonOrUndefined } from '../workflow/bounded-json.js';
 import { durationSeconds } from '../workflow/durations.js';
 import { isNonRetryable } from '../workflow/errors.js';
 import type { Catalog } from '../workflow/module.js';
@@ -103,7 +104,7 @@ export async function handleActivityTask(task: ActivityTask, options: ActivityWo
   }
   let payload: ActivityPayload;
   try {
-    payload = JSON.parse(task.input ?? '') as ActivityPayload;
+    payload = jsonOrUndefined(task.input) as ActivityPayload;
     if (!payload || typeof payload !== 'object' || typeof payload.input !== 'object')
       throw new Error('not an activity payload');
   } catch {

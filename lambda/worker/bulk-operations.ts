@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as S from '@aws-sdk/client-swf';
 import * as z from 'zod';
+import { jsonOrUndefined, parseBoundedJson } from '../workflow/bounded-json.js';
+import { checkCallerInput } from '../workflow/caller-input.js';
 import { OperationError, type OperationsContext, type ResumeResult, resumeRun } from './operations.js';
 
 /** Which runs a bulk action applies to. */
@@ -54,11 +56,8 @@ export interface BulkBatch {
 }
 
 const FAILED_STEP = (details: string | undefined): string | undefined => {
-  try {
-    return (JSON.parse(details ?? '') as { failedStep?: string }).failedStep;
-  } catch {
-    return undefined;
-  }
+  const step = (jsonOrUndefined(details) as { failedStep?: unknown } | null | undefined)?.failedStep;
+  return typeof step === 'string' ? step : undefined;
 };
 
 /** Whether a run passes the filter's prefix and type tests (the list calls take one filter at a time). */
@@ -227,7 +226,8 @@ function requestKey(request: BulkRequest): string {
 function readToken(token: string, key: string): Cursor {
   let cursor: Cursor;
   try {
-    cursor = cursorSchema.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    const text = parseBoundedJson(Buffer.from(token, 'base64url').toString('utf8'), { maxChars: 100_000 });
+    cursor = cursorSchema.parse(text.ok ? text.value : undefined);
   } catch {
     throw new OperationError(
       'BadToken',
@@ -261,6 +261,7 @@ export async function bulkBatch(
     onRun?: () => void;
   } = {},
 ): Promise<BulkBatch> {
+  checkCallerInput({ reason: request.options?.reason });
   const key = requestKey(request);
   const cursor = limits.continuationToken
     ? readToken(limits.continuationToken, key)

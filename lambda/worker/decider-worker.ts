@@ -9,6 +9,7 @@ import {
   RESUME_VERDICT_MARKER,
   type ResumeVerdict,
 } from '../decider/index.js';
+import { jsonOrUndefined, parseBoundedJson } from '../workflow/bounded-json.js';
 import { durationSeconds } from '../workflow/durations.js';
 import type { Catalog } from '../workflow/module.js';
 import type { PayloadStore } from '../workflow/payloads.js';
@@ -84,10 +85,11 @@ function countDecisions(decisions: readonly Decision[], telemetry: WorkerTelemet
       decision.decisionType === 'FailWorkflowExecution' &&
       decision.failWorkflowExecutionDecisionAttributes.reason === 'CompensationFailed'
     ) {
-      const details = JSON.parse(decision.failWorkflowExecutionDecisionAttributes.details) as {
-        compensationFailures?: unknown[];
-      };
-      telemetry.count('CompensationsFailed', details.compensationFailures?.length ?? 1);
+      const details = jsonOrUndefined(decision.failWorkflowExecutionDecisionAttributes.details) as
+        | { compensationFailures?: unknown[] }
+        | undefined;
+      const failures = details?.compensationFailures;
+      telemetry.count('CompensationsFailed', Array.isArray(failures) ? failures.length : 1);
     }
   }
 }
@@ -102,10 +104,12 @@ async function offloadClose(
   threshold = DEFAULT_OFFLOAD_THRESHOLD,
 ): Promise<Decision[]> {
   // Field by field, so what tools read from a close (failedStep, reason, the run's small results) stays inline.
-  const stored = async (text: string) =>
-    text.length > threshold
-      ? JSON.stringify(await offloadValue(store, JSON.parse(text) as Json, threshold))
-      : text;
+  const stored = async (text: string) => {
+    if (text.length <= threshold) return text;
+    // The decider's own JSON, so always readable; were it not, it would go as it is.
+    const parsed = parseBoundedJson(text, { maxChars: MAX_STORED_CLOSE });
+    return parsed.ok ? JSON.stringify(await offloadValue(store, parsed.value as Json, threshold)) : text;
+  };
   return Promise.all(
     decisions.map(async (decision): Promise<Decision> => {
       switch (decision.decisionType) {

@@ -1,11 +1,13 @@
 import * as S from '@aws-sdk/client-swf';
 import { buildTimeline, type HistoryEvent, type Timeline } from '../decider/index.js';
+import { checkCallerInput } from '../workflow/caller-input.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import type { Catalog } from '../workflow/module.js';
 import type { PayloadStore } from '../workflow/payloads.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
 import { readEvents } from './history-pages.js';
+import { maskedForView } from './history-view.js';
 import { PayloadResolver, type ShownPayload, VIEW_PAYLOAD_BUDGET_CHARS } from './payload-codec.js';
 import { resumeSource } from './resume-source.js';
 
@@ -128,7 +130,7 @@ export async function runHistory(
   const offset = eventsOffset(options.nextPageToken);
   const events = all.slice(offset, offset + size);
   const nextPageToken = offset + size < all.length ? eventsPageToken(offset + size) : undefined;
-  return { execution, info, timeline, events, offset, nextPageToken };
+  return maskedForView({ execution, info, timeline, events, offset, nextPageToken });
 }
 
 /**
@@ -279,6 +281,7 @@ export async function terminateRun(
   context: OperationsContext,
   request: { workflowId: string; runId?: string; reason?: string },
 ) {
+  checkCallerInput({ reason: request.reason });
   const run = await openRunOrFail(context, request.workflowId, request.runId);
   await context.swf.send(
     new S.TerminateWorkflowExecutionCommand({

@@ -1,5 +1,6 @@
 import * as S from '@aws-sdk/client-swf';
 import type { Timeline } from '../decider/index.js';
+import { jsonOrUndefined } from '../workflow/bounded-json.js';
 import type { Json } from '../workflow/types.js';
 import { type OperationsContext, type RunRef, runHistory } from './operations.js';
 
@@ -73,12 +74,10 @@ async function resumeBlockOf(
     }),
   );
   const input = first.events?.[0]?.workflowExecutionStartedEventAttributes?.input;
-  try {
-    const parsed = JSON.parse(input ?? 'null') as { resume?: { sourceRunId?: string; fromStep?: string } };
-    return parsed && typeof parsed === 'object' ? parsed.resume : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = jsonOrUndefined(input) as
+    | { resume?: { sourceRunId?: string; fromStep?: string } }
+    | undefined;
+  return parsed && typeof parsed === 'object' ? parsed.resume : undefined;
 }
 
 /**
@@ -169,12 +168,9 @@ export async function runMarks(context: OperationsContext, run: S.WorkflowExecut
   );
   const started = first.events?.[0]?.workflowExecutionStartedEventAttributes;
   const marks: RunMarks = {};
-  try {
-    const input = JSON.parse(started?.input ?? 'null') as { resume?: { sourceRunId?: string } } | null;
-    if (input?.resume?.sourceRunId) marks.resumedFrom = input.resume.sourceRunId;
-  } catch {
-    // Not JSON: no resume block to read.
-  }
+  // Not JSON (or unreadable): no resume block to read.
+  const input = jsonOrUndefined(started?.input) as { resume?: { sourceRunId?: string } } | null | undefined;
+  if (typeof input?.resume?.sourceRunId === 'string') marks.resumedFrom = input.resume.sourceRunId;
   if (started?.continuedExecutionRunId) marks.continuedFrom = started.continuedExecutionRunId;
   if (status === 'FAILED' || status === 'CANCELED') {
     const last = await context.swf.send(
@@ -184,13 +180,14 @@ export async function runMarks(context: OperationsContext, run: S.WorkflowExecut
     const details =
       event?.workflowExecutionFailedEventAttributes?.details ??
       event?.workflowExecutionCanceledEventAttributes?.details;
-    try {
-      const parsed = JSON.parse(details ?? 'null') as { failedStep?: string; canceledAtStep?: string } | null;
-      const step = status === 'FAILED' ? parsed?.failedStep : parsed?.canceledAtStep;
-      if (step) Object.assign(marks, { step, stepState: status === 'FAILED' ? 'failed at' : 'canceled at' });
-    } catch {
-      // Details that are not JSON name no step.
-    }
+    // Details that are not JSON name no step.
+    const parsed = jsonOrUndefined(details) as
+      | { failedStep?: unknown; canceledAtStep?: unknown }
+      | null
+      | undefined;
+    const step = status === 'FAILED' ? parsed?.failedStep : parsed?.canceledAtStep;
+    if (typeof step === 'string' && step)
+      Object.assign(marks, { step, stepState: status === 'FAILED' ? 'failed at' : 'canceled at' });
   } else if (status === 'OPEN' || status === 'TERMINATED' || status === 'TIMED_OUT') {
     // A list reads only the steps: resolving the run's stored payloads for each row would be wasted reads.
     const { timeline } = await runHistory(context, execution.workflowId ?? '', {

@@ -1,4 +1,5 @@
 import * as S from '@aws-sdk/client-swf';
+import { checkCallerInput } from '../workflow/caller-input.js';
 import {
   actOne,
   type BulkActionRow,
@@ -20,6 +21,7 @@ export async function actOnSelected(
   runs: { workflowId: string; runId: string }[],
   options: BulkOptions = {},
 ): Promise<(BulkResumeRow | BulkActionRow)[]> {
+  checkCallerInput({ reason: options.reason });
   const pace = pacer(options.maxPerSecond);
   const rows: (BulkResumeRow | BulkActionRow)[] = [];
   for (const ref of runs) {

@@ -6,7 +6,8 @@ import {
   scanHistory,
   type WorkflowState,
 } from '../decider/index.js';
-import { signalPayload } from '../decider/signals.js';
+import { payloadProblem, signalPayload } from '../decider/signals.js';
+import { checkCallerInput } from '../workflow/caller-input.js';
 import type { FlowNode, WorkflowDefinition } from '../workflow/types.js';
 import { readEvents } from './history-pages.js';
 import { OperationError, type OperationsContext, openRunOrFail, type RunRef } from './operations.js';
@@ -27,17 +28,6 @@ export interface SignalOutcome extends RunRef {
   wait?: string;
   /** Why the run ignored it, or why it is not known yet. */
   why?: string;
-}
-
-/** One readable line from a payload parser's error (a zod error's issues: `path: message; …`). */
-export function payloadProblem(error: unknown): string {
-  const issues = (error as { issues?: { path?: PropertyKey[]; message?: string }[] })?.issues;
-  if (Array.isArray(issues) && issues.length > 0)
-    return issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path?.length ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`)
-      .join('; ');
-  return ((error as Error)?.message ?? String(error)).split('\n')[0]?.slice(0, 300) ?? 'invalid';
 }
 
 const waitsFor = (workflow: WorkflowDefinition, signalName: string) =>
@@ -107,6 +97,8 @@ export async function signalRun(
     waitMs?: number;
   },
 ): Promise<SignalOutcome> {
+  // The entry check first, even with force: a card number or poison is never sent.
+  checkCallerInput({ signalName: request.signalName, signalInput: request.input });
   const run = await openRunOrFail(context, request.workflowId, request.runId);
   const described = await context.swf.send(
     new S.DescribeWorkflowExecutionCommand({ domain: context.config.domain, execution: run }),

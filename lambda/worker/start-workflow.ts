@@ -1,6 +1,5 @@
 import * as S from '@aws-sdk/client-swf';
-import { valueDepthProblem } from '../workflow/bounded-json.js';
-import { cardNumberPaths, cardProblem } from '../workflow/card-data.js';
+import { valueProblems } from '../workflow/caller-input.js';
 import { ValidationError } from '../workflow/errors.js';
 import { moduleFor, type WorkflowModule } from '../workflow/module.js';
 import type { JsonObject } from '../workflow/types.js';
@@ -38,16 +37,16 @@ export async function startWorkflow(
   request: { type?: string; input: unknown },
 ): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean }> {
   const module = moduleOf(context, request.type);
-  // Poison first: an input nested past the bound would overflow every recursive reader after this point.
-  const tooDeep = valueDepthProblem(request.input);
-  if (tooDeep) throw new ValidationError([tooDeep]);
+  // The entry check: depth first (deeper would overflow every reader after this point), then card numbers.
+  const entry = valueProblems(request.input);
+  if (entry.tooDeep) throw new ValidationError(entry.problems);
   // References are what the payload store hands out; one in a start input would point at someone else's body.
   if (refsIn(request.input).length > 0)
     throw new ValidationError([
       'the input carries a payload reference ("$payload"), which only the payload store writes; send the value itself',
     ]);
   // Card numbers are refused whatever the workflow, wherever they hide (the module may check more itself).
-  const cardProblems = cardNumberPaths(request.input).map(cardProblem);
+  const cardProblems = entry.problems;
   let parsed: JsonObject;
   try {
     parsed = module.parseInput(request.input, {
@@ -55,7 +54,7 @@ export async function startWorkflow(
     });
   } catch (error) {
     if (!(error instanceof ValidationError) || cardProblems.length === 0) throw error;
-    throw new ValidationError([...new Set([...cardProblems, ...error.problems])]);
+    throw new ValidationError([...new Set([...cardProblems, ...error.problems])], { subject: error.subject });
   }
   if (cardProblems.length > 0) throw new ValidationError(cardProblems);
   // Only the resume operation writes a resume block (it carries the lineage that owns effects).

@@ -59,6 +59,17 @@ export function redactCardNumbers(text: string): string {
   return plain.replace(RUN, (run) => (isCard(run.replace(/\D/g, '')) ? '[card number redacted]' : run));
 }
 
+/** The text with every card number masked to its last four digits (`[card ••••1111]`), for views of a history. */
+export function maskCardNumbers(text: string): string {
+  if (text.length < 13) return text;
+  const plain = normalized(text);
+  if (!containsCardNumber(plain)) return text;
+  return plain.replace(RUN, (run) => {
+    const digits = run.replace(/\D/g, '');
+    return isCard(digits) ? `[card ••••${digits.slice(-4)}]` : run;
+  });
+}
+
 /**
  * The paths (`items[2].note`, `customerEmail`) of every string, number or key in a JSON value that holds a card
  * number, within `limit` paths. Keys count too: a number used as a key is stored as well.
@@ -91,6 +102,9 @@ export function cardNumberPaths(value: unknown, limit = 20): string[] {
   return paths;
 }
 
-/** The refusal for a card number at `path`: where it is and what to send instead, never the number. */
-export const cardProblem = (path: string) =>
-  `${path || 'input'}: holds what looks like a payment card number, which is never accepted (it is not repeated here); send a paymentToken from your payment provider instead`;
+/** The refusal for a card number at `path`: where it is and what to do instead (`advice`), never the number. */
+export const cardProblem = (
+  path: string,
+  advice = 'send a paymentToken from your payment provider instead',
+) =>
+  `${path || 'input'}: holds what looks like a payment card number, which is never accepted (it is not repeated here); ${advice}`;

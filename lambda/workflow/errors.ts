@@ -3,11 +3,21 @@ export class NonRetryableError extends Error {
   override name = 'NonRetryableError';
 }
 
-/** Invalid order input: never retried. The message lists every problem found. */
+/**
+ * Input refused (a start input, a signal's input, a reason): never retried. The message names what was refused
+ * (`Invalid order: …`, `Invalid signal input: …`; `Invalid input: …` when unsaid) and lists every problem found.
+ */
 export class ValidationError extends NonRetryableError {
   override name = 'ValidationError';
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid order: ${problems.join('; ')}`);
+  /** What was refused, in the message's heading: "order", "signal input", "reason". */
+  readonly subject: string;
+  constructor(
+    readonly problems: readonly string[],
+    options: { subject?: string } = {},
+  ) {
+    const subject = options.subject ?? 'input';
+    super(`Invalid ${subject}: ${problems.join('; ')}`);
+    this.subject = subject;
   }
 }
 

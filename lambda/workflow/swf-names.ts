@@ -1,3 +1,6 @@
+/** SWF's limits on what a request carries: an input, result or details field, a reason, a name or an id. */
+export const SWF_LIMITS = { data: 32_768, reason: 256, id: 256 } as const;
+
 /**
  * SWF's rule for names and ids (domains, types, task lists, activity and timer ids): 1 to 256 characters,
  * no ':', '/', '|', no control characters (U+0000–U+001F, U+007F–U+009F), and not the literal "arn".

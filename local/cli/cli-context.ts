@@ -140,14 +140,21 @@ export const SWF_FAULT_WORDS: Record<string, { words: string; exitCode: number }
 
 /** A user-caused failure as one line and an exit code; never a stack trace (SWFCTL_DEBUG=1 shows it). */
 export function describeFailure(error: unknown, endpoint: string): { message: string; exitCode: number } {
-  const e = error as Error & { code?: string; problems?: string[]; cause?: { code?: string } };
+  const e = error as Error & {
+    code?: string;
+    problems?: string[];
+    subject?: string;
+    cause?: { code?: string };
+  };
   const code = e?.code ?? e?.cause?.code;
   if (e?.name === 'ValidationError') {
-    // Several problems read best as a list, one per line, as the console shows them.
+    // Several problems read best as a list, one per line, as the console shows them, under what was refused.
     const problems = e.problems ?? [];
     return {
       message:
-        problems.length > 1 ? `Invalid order:\n${problems.map((p) => `  • ${p}`).join('\n')}` : e.message,
+        problems.length > 1
+          ? `Invalid ${e.subject ?? 'input'}:\n${problems.map((p) => `  • ${p}`).join('\n')}`
+          : e.message,
       exitCode: 2,
     };
   }

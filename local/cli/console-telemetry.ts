@@ -1,4 +1,5 @@
 import { keyedLogging, type WorkerTelemetry } from '../../lambda/worker/telemetry.js';
+import { safeText } from '../shared/display.js';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 export type ConsoleLevel = keyof typeof LEVELS;
@@ -13,9 +14,9 @@ export function consoleTelemetry(level: ConsoleLevel = 'info', prefix = '') {
         .filter(([, value]) => value !== undefined)
         .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
         .join(' ');
-      process.stderr.write(
-        `${new Date().toISOString().slice(11, 23)} ${at.padEnd(5)} ${prefix}${message}${detail ? `  ${detail}` : ''}\n`,
-      );
+      // One line per event: what a task carried (an error's message, a workflowId) never drives the terminal.
+      const line = `${new Date().toISOString().slice(11, 23)} ${at.padEnd(5)} ${prefix}${message}${detail ? `  ${detail}` : ''}`;
+      process.stderr.write(`${safeText(line)}\n`);
     }),
     count: (metric, value = 1) => {
       counts.set(metric, (counts.get(metric) ?? 0) + value);

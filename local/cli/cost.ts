@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { jsonOrUndefined } from '../../lambda/workflow/bounded-json.js';
 import { table } from './format.js';
 
 /** List prices, us-east-1, at the time of writing: check the pricing pages before relying on them. */
@@ -68,10 +69,10 @@ export function measuredBusyMsPerStep(path = new URL('../../bench/results/bench.
   };
   if (!existsSync(path)) return recorded;
   try {
-    const bench = JSON.parse(readFileSync(path, 'utf8')) as {
-      throughput?: { target: string; p50Ms?: number }[];
-    };
-    const row = bench.throughput?.find((r) => r.target === 'swf-local SQLite, one order at a time');
+    const bench = jsonOrUndefined(readFileSync(path, 'utf8')) as
+      | { throughput?: { target: string; p50Ms?: number }[] }
+      | undefined;
+    const row = bench?.throughput?.find((r) => r.target === 'swf-local SQLite, one order at a time');
     return row?.p50Ms
       ? { ms: row.p50Ms / DEFAULT_INPUTS.stepsPerOrder, source: 'bench/results/bench.json' }
       : recorded;

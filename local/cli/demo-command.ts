@@ -1,7 +1,6 @@
 import { progressBar, renderDemoSummary, runDemo } from '../runtime/demo.js';
 import { startLocalStack } from '../runtime/local-stack.js';
-
-const print = (text: string) => process.stdout.write(`${text}\n`);
+import { print } from './terminal.js';
 
 /** `swfctl dev` and `swfctl demo`: the local stack, the demo batch with a progress bar, a summary; true if all went as expected. */
 export async function runDemoCommand(

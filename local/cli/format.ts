@@ -2,11 +2,14 @@ import type * as S from '@aws-sdk/client-swf';
 import type { AttemptView, Timeline } from '../../lambda/decider/timeline.js';
 import type { EffectsView } from '../../lambda/worker/effects-view.js';
 import type { RunDescription } from '../../lambda/worker/run-description.js';
+import { isUnreadable } from '../../lambda/workflow/bounded-json.js';
 import type { Json } from '../../lambda/workflow/types.js';
-
-import { duration, formatTime } from '../shared/display.js';
+import { duration, formatTime, safeText } from '../shared/display.js';
 
 export { duration, formatTime };
+
+/** A value from SWF or a caller, placed on one line of a view: control characters and line breaks escaped. */
+const oneLine = (text: unknown): string => safeText(String(text ?? ''));
 
 /** Rows as an aligned text table. With `width`, the last column wraps at word boundaries to fit it. */
 export function table(headers: string[], rows: string[][], options: { width?: number } = {}): string {
@@ -87,11 +90,11 @@ function attemptLine(attempt: AttemptView): string {
     attempt.startedAt !== undefined ? duration(attempt.startedAt - attempt.scheduledAt) : undefined;
   const what =
     attempt.outcome === 'failed'
-      ? `failed ${attempt.reason ?? ''}${attempt.details ? `: ${attempt.details.slice(0, 120)}` : ''}`
+      ? `failed ${oneLine(attempt.reason)}${attempt.details ? `: ${oneLine(attempt.details.slice(0, 120))}` : ''}`
       : attempt.outcome === 'timedOut'
         ? `timed out (${attempt.timeoutType})`
         : attempt.outcome === 'abandoned'
-          ? `abandoned (${attempt.reason})`
+          ? `abandoned (${oneLine(attempt.reason)})`
           : attempt.outcome;
   return `#${attempt.attempt} ${what}${attempt.outcome === 'scheduled' ? '' : ` in ${took}`}${waited ? ` (queued ${waited})` : ''}`;
 }
@@ -104,7 +107,7 @@ function flowLine(step: Timeline['steps'][number], timeline: Timeline): string {
   if (step.kind === 'wait') {
     const accepts = (step.accepts ?? []).join(' or ');
     if (step.answer)
-      return `answered ${step.answer.signal}${payload(step.answer.payload)} at ${formatTime(step.answer.at)}${step.status === 'failed' ? ': the run fails' : ''}`;
+      return `answered ${oneLine(step.answer.signal)}${payload(step.answer.payload)} at ${formatTime(step.answer.at)}${step.status === 'failed' ? ': the run fails' : ''}`;
     if (step.status === 'waiting' && timer)
       return `waiting for ${accepts} since ${formatTime(timer.startedAt)} (times out in ${duration(timer.startedAt + timer.seconds * 1000 - Date.now())})`;
     if (step.status === 'failed' && timer)
@@ -135,7 +138,9 @@ export function renderTimeline(workflowId: string, runId: string, timeline: Time
   lines.push(`${workflowId}  ${type}  ${status}  ${duration(runMs)}`);
   lines.push(`run ${runId}, started ${formatTime(timeline.startedAt)}`);
   if (timeline.resumedFrom)
-    lines.push(`resumed from ${timeline.resumedFrom.fromStep} of run ${timeline.resumedFrom.sourceRunId}`);
+    lines.push(
+      `resumed from ${oneLine(timeline.resumedFrom.fromStep)} of run ${oneLine(timeline.resumedFrom.sourceRunId)}`,
+    );
   if (timeline.continuedFromRunId) lines.push(`continued from run ${timeline.continuedFromRunId}`);
   if (timeline.cancelRequestedAt) lines.push(`cancel requested at ${formatTime(timeline.cancelRequestedAt)}`);
   lines.push('');
@@ -174,25 +179,27 @@ export function renderTimeline(workflowId: string, runId: string, timeline: Time
     lines.push('', 'signals');
     for (const signal of timeline.signals)
       lines.push(
-        `  ${formatTime(signal.at)}  ${signal.name ?? '(unnamed)'}${payload(signal.input)}${signal.takenBy ? `  → ${signal.takenBy}` : ''}${signal.ignored ? `  (ignored: ${signal.ignored})` : ''}`,
+        `  ${formatTime(signal.at)}  ${oneLine(signal.name ?? '(unnamed)')}${payload(signal.input)}${signal.takenBy ? `  → ${signal.takenBy}` : ''}${signal.ignored ? `  (ignored: ${oneLine(signal.ignored)})` : ''}`,
       );
   }
   if (timeline.payloads?.length) {
     lines.push('', 'payloads stored outside SWF (references in the history, resolved here)');
     for (const p of timeline.payloads)
       lines.push(
-        `  ${p.where.padEnd(32)} ${p.size.toLocaleString('en-US').padStart(11)} characters  ${p.address}${p.resolved ? '' : `  (not shown: ${p.problem})`}`,
+        `  ${oneLine(p.where).padEnd(32)} ${p.size.toLocaleString('en-US').padStart(11)} characters  ${oneLine(p.address)}${p.resolved ? '' : `  (not shown: ${oneLine(p.problem)})`}`,
       );
   }
   lines.push('', ...closingSection(timeline));
   return lines.join('\n');
 }
 
-/** A payload on one line, shortened: ` {"reviewer":"ana"}`; nothing when there is none. */
+/** A payload on one line, shortened: ` {"reviewer":"ana"}`; one a view could not read, with why; nothing when none. */
 function payload(value: Json | undefined, max = 100): string {
   if (value === undefined || value === null || value === '') return '';
+  if (isUnreadable(value))
+    return `  ${oneLine(value.$unreadable.text.slice(0, 40))}…  (not shown: ${oneLine(value.$unreadable.reason)})`;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `  ${text.length > max ? `${text.slice(0, max - 1)}…` : text}`;
+  return `  ${oneLine(text.length > max ? `${text.slice(0, max - 1)}…` : text)}`;
 }
 
 interface CloseDetails {
@@ -212,13 +219,13 @@ export function closingSection(timeline: Timeline): string[] {
     failure?.details && typeof failure.details === 'object' && !Array.isArray(failure.details)
       ? (failure.details as CloseDetails)
       : undefined;
-  const plain = typeof failure?.details === 'string' ? failure.details : undefined;
+  const plain = typeof failure?.details === 'string' ? oneLine(failure.details) : undefined;
   const undo = (d: CloseDetails | undefined): string[] => [
     ...(d?.compensated
-      ? [`  compensated: ${d.compensated.length > 0 ? d.compensated.join(', ') : 'nothing to undo'}`]
+      ? [`  compensated: ${d.compensated.length > 0 ? oneLine(d.compensated.join(', ')) : 'nothing to undo'}`]
       : []),
     ...(d?.compensationFailures?.length
-      ? [`  compensation failures: ${d.compensationFailures.map((f) => f.step).join(', ')}`]
+      ? [`  compensation failures: ${oneLine(d.compensationFailures.map((f) => f.step).join(', '))}`]
       : []),
   ];
   switch (timeline.status) {
@@ -228,13 +235,13 @@ export function closingSection(timeline: Timeline): string[] {
       return ['Completed.'];
     case 'failed':
       return [
-        `Failed: ${failure?.reason ?? 'no reason given'}`,
+        `Failed: ${oneLine(failure?.reason ?? 'no reason given')}`,
         ...(details?.failedStep
-          ? [`  failed step: ${details.failedStep} after ${details.attempts ?? '?'} attempt(s)`]
+          ? [`  failed step: ${oneLine(details.failedStep)} after ${details.attempts ?? '?'} attempt(s)`]
           : []),
         ...(details?.lastError
           ? [
-              `  last error:  ${details.lastError.reason}${details.lastError.details ? `: ${details.lastError.details}` : ''}`,
+              `  last error:  ${oneLine(details.lastError.reason)}${details.lastError.details ? `: ${oneLine(details.lastError.details)}` : ''}`,
             ]
           : []),
         ...undo(details),
@@ -242,14 +249,14 @@ export function closingSection(timeline: Timeline): string[] {
       ];
     case 'canceled':
       return [
-        `Canceled${details?.canceledAtStep ? ` at ${details.canceledAtStep}` : ''}${timeline.cancelRequestedAt ? ` (requested at ${formatTime(timeline.cancelRequestedAt)})` : ''}.`,
+        `Canceled${details?.canceledAtStep ? ` at ${oneLine(details.canceledAtStep)}` : ''}${timeline.cancelRequestedAt ? ` (requested at ${formatTime(timeline.cancelRequestedAt)})` : ''}.`,
         ...undo(details),
         ...(plain ? [`  ${plain}`] : []),
       ];
     case 'terminated':
       return [
-        `Terminated: ${failure?.reason || 'no reason given'}`,
-        ...(failure?.cause ? [`  cause: ${failure.cause}`] : []),
+        `Terminated: ${oneLine(failure?.reason || 'no reason given')}`,
+        ...(failure?.cause ? [`  cause: ${oneLine(failure.cause)}`] : []),
         ...(plain ? [`  ${plain}`] : []),
         '  no compensation ran: terminate stops the run where it is',
       ];
@@ -282,9 +289,12 @@ export function renderDescription(d: RunDescription): string {
     for (const line of rest) field('', line.trim());
   }
   if (d.lineage.resumedFrom)
-    field('resumed from', `run ${d.lineage.resumedFrom.runId} at ${d.lineage.resumedFrom.fromStep ?? '?'}`);
+    field(
+      'resumed from',
+      `run ${oneLine(d.lineage.resumedFrom.runId)} at ${oneLine(d.lineage.resumedFrom.fromStep ?? '?')}`,
+    );
   for (const [i, r] of d.lineage.resumedBy.entries())
-    field(i === 0 ? 'resumed by' : '', `run ${r.runId} from ${r.fromStep ?? '?'} (${r.status})`);
+    field(i === 0 ? 'resumed by' : '', `run ${r.runId} from ${oneLine(r.fromStep ?? '?')} (${r.status})`);
   if (d.lineage.continuedFrom) field('continued from', `run ${d.lineage.continuedFrom}`);
   if (d.lineage.continuedAs) field('continued as', `run ${d.lineage.continuedAs}`);
   if (d.parent) field('parent', `${d.parent.workflowId} (run ${d.parent.runId})`);
@@ -297,7 +307,7 @@ export function renderEffects(effects: EffectsView, where: string): string {
   const owner = (e: { runId: string; lineageId: string; at: string }) =>
     `by run ${e.runId}${e.lineageId === e.runId ? '' : ` (lineage ${e.lineageId})`} at ${formatTime(Date.parse(e.at))}`;
   if (effects.record) {
-    lines.push(`record        saved: ${effects.recordSummary ?? 'yes'}, ${owner(effects.record)}`);
+    lines.push(`record        saved: ${oneLine(effects.recordSummary ?? 'yes')}, ${owner(effects.record)}`);
   } else lines.push('record        none');
   if (effects.reservation) {
     const count = Array.isArray(effects.reservation.value) ? effects.reservation.value.length : 0;

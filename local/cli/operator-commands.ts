@@ -8,8 +8,7 @@ import { type SignalOutcome, signalRun } from '../../lambda/worker/signal-run.js
 import { WORKFLOW_MODULES } from '../../lambda/workflow/modules.js';
 import { progressBar } from '../runtime/demo.js';
 import { renderEffects, table } from './format.js';
-
-const print = (text: string) => process.stdout.write(`${text}\n`);
+import { print, printError } from './terminal.js';
 
 /** Prints a bulk command's rows as a table, or `none` when there are none; false when there were none. */
 function printRows<T>(rows: T[], none: string, headers: string[], cells: (row: T) => string[]): boolean {
@@ -319,7 +318,7 @@ export function reportSignal(outcome: SignalOutcome, what: string): void {
       print(`${what} ${run}: ${outcome.why}`);
       return;
     case 'ignored':
-      process.stderr.write(`${what} ${run}: sent, but the run ignored it: ${outcome.why}\n`);
+      printError(`${what} ${run}: sent, but the run ignored it: ${outcome.why}`);
       process.exitCode = 3;
   }
 }

@@ -1,7 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as S from '@aws-sdk/client-swf';
 import { readEffects } from '../../lambda/worker/effects-view.js';
+import { maskedForView } from '../../lambda/worker/history-view.js';
 import {
   cancelRun,
   type OperationsContext,
@@ -14,8 +15,10 @@ import { actOnSelected } from '../../lambda/worker/selected-operations.js';
 import { signalRun } from '../../lambda/worker/signal-run.js';
 import { startWorkflow } from '../../lambda/worker/start-workflow.js';
 import type { Effects } from '../../lambda/workflow/effects.js';
+import { createLogger, type Logger } from '../server/logger.js';
 import { consoleBundle } from './bundle.js';
 import { consolePage } from './page.js';
+import { checkAction, checkHost, HttpError, MAX_BODY, requestBody } from './request-checks.js';
 
 type Json = Record<string, unknown>;
 
@@ -25,6 +28,8 @@ export interface ConsoleOptions {
   effectsOf?: (subject: string) => Promise<Effects>;
   /** The order the start form opens with. */
   sampleOrder?: Json;
+  /** Where a request the console could not answer is logged (default: JSON lines on stderr, as swf-local's). */
+  logger?: Logger;
 }
 
 const STATUSES = [
@@ -36,17 +41,6 @@ const STATUSES = [
   'TIMED_OUT',
   'CONTINUED_AS_NEW',
 ] as const;
-const MAX_BODY = 64 * 1024;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extra: Json = {},
-  ) {
-    super(message);
-  }
-}
 
 /** Every run of the domain (open and closed, all pages), newest first. */
 async function allRuns(context: OperationsContext): Promise<S.WorkflowExecutionInfo[]> {
@@ -172,7 +166,8 @@ async function runDetails(context: OperationsContext, query: URLSearchParams): P
 async function eventsPage(context: OperationsContext, query: URLSearchParams): Promise<Json> {
   const workflowId = query.get('workflowId') ?? '';
   const runId = query.get('runId') ?? '';
-  const events = await readEvents(context, { workflowId, runId });
+  // Raw events as SWF holds them, card numbers masked as every view masks them.
+  const events = maskedForView(await readEvents(context, { workflowId, runId }));
   const pageSize = Math.min(200, Math.max(1, Number(query.get('pageSize') ?? 50)));
   const page = Math.max(0, Number(query.get('page') ?? 0));
   return {
@@ -195,35 +190,6 @@ async function runEffects(options: ConsoleOptions, query: URLSearchParams): Prom
   } catch (error) {
     if ((error as { code?: string }).code === 'NotFound') throw new HttpError(404, (error as Error).message);
     throw error;
-  }
-}
-
-/** The request came from a page of this very server (not another site) and carries the session token. */
-function checkAction(request: IncomingMessage, token: string): void {
-  const host = request.headers.host ?? '';
-  const origin = request.headers.origin;
-  const fetchSite = request.headers['sec-fetch-site'];
-  const sameOrigin = origin
-    ? origin === `http://${host}`
-    : fetchSite === undefined || fetchSite === 'same-origin';
-  if (!sameOrigin || (fetchSite !== undefined && fetchSite !== 'same-origin')) {
-    throw new HttpError(403, 'Actions are accepted only from the console page itself (same origin)');
-  }
-  const given = Buffer.from(String(request.headers['x-console-token'] ?? ''));
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new HttpError(403, 'Missing or wrong console session token; reload the console page');
-  }
-}
-
-/** Local names only: a page on another host name resolving to 127.0.0.1 (DNS rebinding) is refused. */
-function checkHost(request: IncomingMessage): void {
-  const host = (request.headers.host ?? '').replace(/:\d+$/, '');
-  if (
-    !['127.0.0.1', 'localhost', '[::1]'].includes(host) &&
-    !process.env.SWF_CONSOLE_ALLOWED_HOSTS?.split(',').includes(host)
-  ) {
-    throw new HttpError(403, `The console answers only local host names (got ${host.slice(0, 100)})`);
   }
 }
 
@@ -289,14 +255,12 @@ async function action(context: OperationsContext, path: string, body: Json): Pro
     }
   } catch (error) {
     if (error instanceof HttpError) throw error;
-    const name = (error as Error).name;
-    const status =
-      name === 'ValidationError' || name === 'ValidationException'
-        ? 400
-        : name === 'OperationError'
-          ? 409
-          : 400;
-    throw new HttpError(status, (error as Error).message, text(error));
+    const name = (error as Error)?.name;
+    // A refusal is the caller's to fix (400) or the run's state (409); anything else is ours, logged as a 500.
+    if (name === 'OperationError') throw new HttpError(409, (error as Error).message, text(error));
+    if (name === 'ValidationError' || (error as { $metadata?: unknown })?.$metadata)
+      throw new HttpError(400, (error as Error).message, text(error));
+    throw error;
   }
 }
 
@@ -306,6 +270,7 @@ async function action(context: OperationsContext, path: string, body: Json): Pro
  */
 export function createConsoleRoutes(options: ConsoleOptions) {
   const token = randomBytes(24).toString('base64url');
+  const logger = options.logger ?? createLogger('info');
   return async (request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<boolean> => {
     const url = new URL(request.url ?? '/', 'http://local');
     if (url.pathname !== '/console' && !url.pathname.startsWith('/console/')) return false;
@@ -369,18 +334,20 @@ export function createConsoleRoutes(options: ConsoleOptions) {
       if (request.method !== 'POST') throw new HttpError(405, 'Use GET to read and POST to act');
       checkAction(request, token);
       if (body.length > MAX_BODY) throw new HttpError(413, `The request is over ${MAX_BODY} bytes`);
-      let parsed: Json;
-      try {
-        parsed = JSON.parse(body.toString('utf8') || '{}') as Json;
-      } catch {
-        throw new HttpError(400, 'The request body is not valid JSON');
-      }
-      json(200, await action(options.context, api, parsed));
+      json(200, await action(options.context, api, requestBody(body)));
     } catch (error) {
       if (error instanceof HttpError) json(error.status, { message: error.message, ...error.extra });
       else if ((error as { $metadata?: unknown }).$metadata)
         json(400, { message: `${(error as Error).name}: ${(error as Error).message}` });
-      else json(500, { message: 'The console hit an unexpected error; see the server log' });
+      else {
+        logger.error('console request failed', {
+          method: request.method,
+          path: url.pathname,
+          error: (error as Error)?.name ?? typeof error,
+          detail: String((error as Error)?.message ?? error).slice(0, 1_000),
+        });
+        json(500, { message: 'The console hit an unexpected error; see the server log' });
+      }
     }
     return true;
   };

@@ -91,7 +91,7 @@ describe('swfctl', () => {
     const poison = await swfctl('start', '--input', deep);
     expect(poison.code).toBe(2);
     expect(poison.stderr).toBe(
-      'swfctl: Invalid order: the input nests lists and objects more than 64 levels deep; flatten it (no real input needs that many)\n',
+      'swfctl: Invalid input: the input nests lists and objects more than 64 levels deep; flatten it (no real input needs that many)\n',
     );
     const unknown = await swfctl('history', 'order-NOPE');
     expect(unknown.code).toBe(3);
@@ -105,7 +105,7 @@ describe('swfctl', () => {
     );
     const badJson = await swfctl('start', '--order', '{"orderId": ');
     expect(badJson.code).toBe(2);
-    expect(badJson.stderr).toMatch(/^swfctl: invalid JSON: /);
+    expect(badJson.stderr).toMatch(/^swfctl: Invalid input: the input is not valid JSON \(/);
     const missingFile = await swfctl('start', '--order', join(directory, 'missing.json'));
     expect(missingFile.code).toBe(2);
     expect(missingFile.stderr).toBe(`swfctl: cannot read ${join(directory, 'missing.json')}: no such file\n`);

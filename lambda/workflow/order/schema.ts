@@ -134,7 +134,7 @@ function findCardData(value: unknown, path: string, problems: string[]): void {
  */
 export function parseOrder(input: unknown, options: { allowFailureInjection: boolean }): Order {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ValidationError(['the order must be a JSON object']);
+    throw new ValidationError(['the order must be a JSON object'], { subject: 'order' });
   }
   const problems: string[] = [];
   if ('resume' in input) {
@@ -171,6 +171,6 @@ export function parseOrder(input: unknown, options: { allowFailureInjection: boo
       'simulate: failure injection is disabled here; it exists for demos and tests and needs SWF_ALLOW_FAILURE_INJECTION=true',
     );
   }
-  if (problems.length > 0 || !parsed.success) throw new ValidationError(problems);
+  if (problems.length > 0 || !parsed.success) throw new ValidationError(problems, { subject: 'order' });
   return parsed.data;
 }

@@ -28,11 +28,12 @@ export type Renewal = z.infer<typeof renewalSchema>;
 /** Validates a renewal input; every problem at once, as a `ValidationError`. */
 export function parseRenewal(input: unknown): Renewal {
   if (!input || typeof input !== 'object' || Array.isArray(input))
-    throw new ValidationError(['the renewal must be a JSON object']);
+    throw new ValidationError(['the renewal must be a JSON object'], { subject: 'renewal' });
   const parsed = renewalSchema.safeParse(input);
   if (!parsed.success)
     throw new ValidationError(
       parsed.error.issues.map((i) => `${i.path.join('.') || 'renewal'}: ${i.message}`),
+      { subject: 'renewal' },
     );
   return parsed.data;
 }

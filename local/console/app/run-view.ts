@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { AttemptView, Timeline } from '../../../lambda/decider/timeline.js';
+import { jsonForView } from '../../../lambda/workflow/bounded-json.js';
 import { ApiError, get, post, type RunSummary } from './api.js';
 import { badge, el, liveDuration, replace, time } from './dom.js';
 import { effectsPanel } from './effects-panel.js';
@@ -23,15 +24,12 @@ interface EventsPage {
   events: (Record<string, unknown> & { eventId: number; eventType: string; eventTimestamp: number })[];
 }
 
-/** An event's attributes with the JSON strings SWF carries (input, result, details) opened up. */
+/**
+ * An event's attributes with the JSON strings SWF carries (input, result, details) opened up, with the same
+ * bounds as every view: a value too deep to show is shown as the start of its text and why.
+ */
 function expandJson(value: unknown): unknown {
-  if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }
+  if (typeof value === 'string' && /^\s*[[{]/.test(value)) return jsonForView(value);
   if (value && typeof value === 'object' && !Array.isArray(value))
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandJson(v)]));
   return value;

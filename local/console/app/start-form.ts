@@ -1,23 +1,24 @@
 /// <reference lib="dom" />
+import { parseBoundedJson } from '../../../lambda/workflow/bounded-json.js';
 import { ApiError, post, type RunSummary } from './api.js';
 import { el, meta, replace } from './dom.js';
 import { runLink } from './list-view.js';
 
 /** "Start an order": a JSON editor that shows the starter's own validation messages. */
 export function startForm(): HTMLElement {
-  const sample = JSON.stringify(JSON.parse(meta('console-sample') || '{}'), null, 2);
+  const sampleJson = parseBoundedJson(meta('console-sample') || '{}');
+  const sample = sampleJson.ok ? JSON.stringify(sampleJson.value, null, 2) : '{}';
   const editor = el('textarea', { 'data-testid': 'order-json', spellcheck: 'false' });
   editor.value = sample;
   const result = el('div', { 'data-testid': 'start-result' });
   const submit = async () => {
     result.replaceChildren('Starting…');
-    let order: unknown;
-    try {
-      order = JSON.parse(editor.value);
-    } catch (error) {
-      result.replaceChildren(el('p', { class: 'error' }, `Not valid JSON: ${(error as Error).message}`));
+    const parsed = parseBoundedJson(editor.value);
+    if (!parsed.ok) {
+      result.replaceChildren(el('p', { class: 'error' }, `Not sent: ${parsed.error}`));
       return;
     }
+    const order = parsed.value;
     try {
       const run = await post<RunSummary & { alreadyStarted: boolean }>('start', { order });
       result.replaceChildren(
