@@ -29,7 +29,9 @@ export async function driveOrders(
       entry.runId = started.runId;
     } catch (error) {
       entry.actual =
-        (error as Error).name === 'ValidationError' ? 'REJECTED' : `ERROR ${(error as Error).message}`;
+        (error as { code?: string }).code === 'InvalidInput'
+          ? 'REJECTED'
+          : `ERROR ${(error as Error).message}`;
       entry.done = true;
     }
   }

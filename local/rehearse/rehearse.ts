@@ -17,7 +17,7 @@ import { startServer } from '../server/server.js';
 import { type Assembly, type Physical, readAssembly, resolve, synthesize } from './assembly.js';
 import { driveOrders } from './drive-orders.js';
 import { checkOrders, type RehearsalRow } from './order-checks.js';
-import { runSchedule, Sandbox } from './sandbox.js';
+import { answerOrRefusal, runSchedule, Sandbox } from './sandbox.js';
 import { rehearsalOrders } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -266,10 +266,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     print(
       `6/6 sending ${options.orders} orders through the starter, acting through the operations function…`,
     );
-    const invokeOps = (command: Record<string, unknown>) => operations.invoke(command);
+    const invokeOps = (command: Record<string, unknown>) => answerOrRefusal(operations.invoke(command));
     const orders = rehearsalOrders(options.orders, `R${suffix.toUpperCase()}`);
     const state = await driveOrders(orders, {
-      start: (request) => starter.invoke(request),
+      start: (request) => answerOrRefusal(starter.invoke(request)),
       ops: invokeOps,
       timeoutMs: options.timeoutMs ?? 240_000,
       print,

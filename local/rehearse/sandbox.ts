@@ -17,6 +17,17 @@ export class FunctionError extends Error {
 }
 
 /**
+ * A function's answer, with a refusal (`{ ok: false, error: { code, message } }`: the caller's mistake, answered
+ * rather than thrown) turned into a `FunctionError` named `Refusal`, so a driver branches on its code.
+ */
+export async function answerOrRefusal(answer: Promise<unknown>): Promise<unknown> {
+  const value = (await answer) as { ok?: unknown; error?: { code?: string; message?: string } } | null;
+  if (value && typeof value === 'object' && value.ok === false && value.error)
+    throw new FunctionError('Refusal', value.error.message ?? 'refused', value.error.code);
+  return value;
+}
+
+/**
  * One Lambda sandbox: a process that loaded the function's real bundle with its environment, running one
  * invocation at a time (a new invocation while one runs is refused, as a sandbox never takes two).
  */
