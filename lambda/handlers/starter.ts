@@ -1,6 +1,6 @@
 import { startWorkflow } from '../worker/start-workflow.js';
 import { telemetry } from './function-runtime.js';
-import { offloadingContext } from './payload-store.js';
+import { startingContext } from './starting-context.js';
 
 /** What a start request may look like: `{ type, input }`, `{ input }` or `{ order }`, or the input itself. */
 function requestOf(event: unknown): { type?: string; input: unknown } {
@@ -23,7 +23,7 @@ export const handler = async (event: unknown) => {
   const request = requestOf(event);
   try {
     const input = typeof request.input === 'string' ? JSON.parse(request.input) : request.input;
-    const started = await startWorkflow(offloadingContext, { ...request, input });
+    const started = await startWorkflow(startingContext, { ...request, input });
     telemetry.info('run started', { ...started });
     return started;
   } catch (error) {

@@ -3,8 +3,10 @@ import { buildTimeline, type HistoryEvent, scanHistory, type Timeline } from '..
 import type { WorkflowConfig } from '../workflow/config.js';
 import type { Catalog } from '../workflow/module.js';
 import type { PayloadStore } from '../workflow/payloads.js';
+import type { RunClaims } from '../workflow/run-claims.js';
 import type { Json, JsonObject } from '../workflow/types.js';
 import { errorName } from './errors.js';
+import { type ClaimTiming, claimNewRun } from './new-run-claim.js';
 import { resolveForDisplay, type ShownPayload } from './payload-codec.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
@@ -15,6 +17,13 @@ export interface OperationsContext {
   /** Where inputs above `offloadThreshold` characters are stored (a reference travels in SWF); none: not offloaded. */
   payloads?: PayloadStore;
   offloadThreshold?: number;
+  /**
+   * Where starts and resumes claim their new run first (the effects store: see `lazyRunClaims`), so concurrent
+   * callers make one run. Required by `startWorkflow` and `resumeRun`, which refuse to start without it.
+   */
+  claims?: RunClaims;
+  /** The claims' lease and clock (tests set them). */
+  claimTiming?: ClaimTiming;
 }
 
 /** A refusal a user can act on; `code` is stable for scripts, the message says what to do. */
@@ -28,7 +37,9 @@ export class OperationError extends Error {
       | 'MissingResults'
       | 'NotOpen'
       | 'BadToken'
-      | 'UnknownType',
+      | 'UnknownType'
+      | 'AlreadyResumed'
+      | 'EmptyFilter',
     message: string,
   ) {
     super(message);
@@ -162,7 +173,8 @@ export interface ResumeResult extends RunRef {
 /**
  * Starts a new run of a closed order from a named step, carrying the results of the steps before it. Steps the
  * source run compensated are done again (the new run starts at the earliest of them), so an order is never
- * resumed on top of rolled-back work. Refuses while the run is open, or for a step the workflow does not have.
+ * resumed on top of rolled-back work. Refuses while the run is open, for a step the workflow does not have,
+ * and when another run already follows the source run (`AlreadyResumedError`: one new run per source run).
  */
 export async function resumeRun(
   context: OperationsContext,
@@ -218,17 +230,27 @@ export async function resumeRun(
   const { resume: _previous, ...order } = original;
   if (request.clearSimulation) delete order.simulate;
   const input = JSON.stringify({ ...order, resume: { fromStep, previousResults, sourceRunId, lineageId } });
-  const { runId } = await context.swf.send(
-    new S.StartWorkflowExecutionCommand({
-      domain: context.config.domain,
-      workflowId: request.workflowId,
-      workflowType: type,
-      input,
-    }),
+  // One new run per source run, however many operators or bulk resumes ask at once.
+  const outcome = await claimNewRun(
+    context,
+    { workflowId: request.workflowId, predecessor: sourceRunId, action: 'resume' },
+    async () => {
+      const { runId } = await context.swf.send(
+        new S.StartWorkflowExecutionCommand({
+          domain: context.config.domain,
+          workflowId: request.workflowId,
+          workflowType: type,
+          input,
+        }),
+      );
+      return { runId: runId ?? '', result: undefined };
+    },
+    context.claimTiming,
   );
+  if (!outcome.won) throw alreadyFollowed(request.workflowId, sourceRunId, outcome);
   return {
     workflowId: request.workflowId,
-    runId: runId ?? '',
+    runId: outcome.runId,
     sourceRunId,
     lineageId,
     requestedStep: request.fromStep,
@@ -236,6 +258,30 @@ export async function resumeRun(
     redoing: steps.slice(fromIndex, requestedIndex),
     rolledBack: steps.filter((step) => compensated.has(step)),
   };
+}
+
+/** The answer to a resume whose source run another run already follows: which run, made how, and its status. */
+function alreadyFollowed(
+  workflowId: string,
+  sourceRunId: string,
+  outcome: { runId: string; by: 'start' | 'resume' | 'found'; info: S.WorkflowExecutionInfo },
+): OperationError {
+  const how = { resume: 'resumed by', start: 'started again as', found: 'followed by' }[outcome.by];
+  const status = outcome.info.executionStatus === 'OPEN' ? 'OPEN' : (outcome.info.closeStatus ?? 'CLOSED');
+  return new AlreadyResumedError(
+    `Run ${sourceRunId} of ${workflowId} was already ${how} run ${outcome.runId} (${status}); resume that run instead if it needs it`,
+    { runId: outcome.runId, by: outcome.by, status },
+  );
+}
+
+/** A resume refused because another run already follows its source run; `newRun` says which. */
+export class AlreadyResumedError extends OperationError {
+  constructor(
+    message: string,
+    readonly newRun: { runId: string; by: 'start' | 'resume' | 'found'; status: string },
+  ) {
+    super('AlreadyResumed', message);
+  }
 }
 
 async function openRunOrFail(

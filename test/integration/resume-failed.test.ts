@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
 import { bulkBatch, resumeFailed } from '../../lambda/worker/bulk-operations.js';
 import { findRun } from '../../lambda/worker/operations.js';
 import { startOrder } from '../../lambda/workflow/order/operations.js';
@@ -209,7 +210,9 @@ describe('concurrent starters', () => {
   }, 60_000);
   it('reports a run that closed between a refused start and the look for it, rather than the fault', async () => {
     const order = anOrder({ orderId: 'RACE-SLOW', simulate: { sleepSeconds: 1 } });
-    const first = await startOrder(setup.env.context, order);
+    // Started where the late starter's claims do not see it (as a raw StartWorkflowExecution would be), so the
+    // late one wins its claim and SWF refuses its start.
+    const first = await startOrder({ ...setup.env.context, claims: new InMemoryRunClaims() }, order);
     const real = setup.env.context.swf;
     // The losing starter is slow to look: the winner's run closes in between (injected, on the real server).
     const slowToLook = {
