@@ -33,13 +33,13 @@ export function moduleOf(context: OperationsContext, type: string | undefined): 
  * module's workflowId. Starting an input that is already running returns the open run; one whose latest run
  * completed returns that run with `alreadyCompleted` and starts nothing (`resume` is the way to run a closed
  * one again). Concurrent starts of one input make one run: every caller but the first gets that run
- * (`alreadyStarted`, or `alreadyCompleted` once it completed). An invalid input, or one carrying a `resume`
- * block, throws `ValidationError` and starts nothing.
+ * (`alreadyStarted`, plus its `closeStatus` if it closed otherwise; `alreadyCompleted` once it completed).
+ * An invalid input, or one carrying a `resume` block, throws `ValidationError` and starts nothing.
  */
 export async function startWorkflow(
   context: OperationsContext,
   request: { type?: string; input: unknown },
-): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean }> {
+): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean; closeStatus?: S.CloseStatus }> {
   const module = moduleOf(context, request.type);
   // Poison first: an input nested past the bound would overflow every recursive reader after this point.
   const tooDeep = valueDepthProblem(request.input);
@@ -104,9 +104,11 @@ export async function startWorkflow(
     context.claimTiming,
   );
   if (outcome.won) return { workflowId, runId: outcome.runId, alreadyStarted: false };
-  return outcome.info.closeStatus === 'COMPLETED'
-    ? { workflowId, runId: outcome.runId, alreadyStarted: false, alreadyCompleted: true }
-    : { workflowId, runId: outcome.runId, alreadyStarted: true };
+  const { closeStatus } = outcome.info;
+  if (closeStatus === 'COMPLETED')
+    return { workflowId, runId: outcome.runId, alreadyStarted: false, alreadyCompleted: true };
+  // The winner's run may have closed otherwise already: it is still the run of this start, and says how it ended.
+  return { workflowId, runId: outcome.runId, alreadyStarted: true, ...(closeStatus ? { closeStatus } : {}) };
 }
 
 /** The workflow's newest closed run (within the domain's retention), whatever its close status. */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
@@ -6,10 +7,12 @@ import { bulkBatch, resumeFailed } from '../../lambda/worker/bulk-operations.js'
 import { findRun } from '../../lambda/worker/operations.js';
 import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { anOrder } from '../support/order-fixtures.js';
+import { scratchDirectory } from '../support/scratch.js';
 import { eventually, useOrderWorkers } from '../support/workers.js';
 
 const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
 const setup = useOrderWorkers();
+const directory = scratchDirectory('resume-failed');
 
 function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
@@ -20,6 +23,8 @@ function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stde
         env: {
           ...process.env,
           SWF_ENDPOINT: setup.env.server.endpoint,
+          // Their run claims in a file of this test's own, not the checkout's .swf-local.
+          SWF_EFFECTS_DB: join(directory, 'effects.db'),
           SWF_ALLOW_FAILURE_INJECTION: 'true',
           SWF_WORKFLOW_VERSION: '1',
         },
