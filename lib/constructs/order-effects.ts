@@ -6,7 +6,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ORDERS_TABLE_KEY } from '../../lambda/adapters/dynamodb-effects.js';
-import { RUN_CLAIMS_ACTIONS, RUN_CLAIMS_PARTITION_PREFIX } from '../../lambda/adapters/dynamodb-run-claims.js';
+import {
+  RUN_CLAIMS_ACTIONS,
+  RUN_CLAIMS_PARTITION_PREFIX,
+} from '../../lambda/adapters/dynamodb-run-claims.js';
 
 export interface OrderEffectsProps {
   /** `dev` tables may be destroyed with the stack; every other stage retains them, with deletion protection. */

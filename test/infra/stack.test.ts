@@ -362,11 +362,7 @@ describe('order effects', () => {
         .filter((s) => JSON.stringify(s.Action).includes('dynamodb:') && !s.Condition)
         .flatMap((s) => s.Action),
     ).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    for (const role of [
-      'PollersDeciderRole',
-      'ApiMonitorRole',
-      'RegistrationHandlerRole',
-    ]) {
+    for (const role of ['PollersDeciderRole', 'ApiMonitorRole', 'RegistrationHandlerRole']) {
       expect(actionsOf(statementsOf(template, role)).filter((a) => /^(dynamodb|sns|kms):/.test(a))).toEqual(
         [],
       );
