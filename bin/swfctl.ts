@@ -179,9 +179,11 @@ program
     print(
       started.alreadyCompleted
         ? `already completed: ${started.workflowId} (run ${started.runId}); nothing started. To run it again from a step: swfctl resume ${started.workflowId} --from <step>`
-        : started.alreadyStarted
-          ? `already running: ${started.workflowId} (run ${started.runId})`
-          : `started ${started.workflowId} (run ${started.runId})`,
+        : started.closeStatus
+          ? `already started: ${started.workflowId} (run ${started.runId}, now ${started.closeStatus}); nothing started`
+          : started.alreadyStarted
+            ? `already running: ${started.workflowId} (run ${started.runId})`
+            : `started ${started.workflowId} (run ${started.runId})`,
     );
   });
 

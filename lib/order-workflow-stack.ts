@@ -68,9 +68,12 @@ export class OrderWorkflowStack extends Stack {
       reservedConcurrency: props.settings.reservedConcurrency,
     });
     this.api = new OperationsApi(this, 'Api', { config, catalog, environment });
-    // Only the activity worker applies effects; the operations function reads them for `order`.
+    // Only the activity worker applies effects; the operations function reads them for `order`. Starts and
+    // resumes claim their new run in the same table, on its claim partitions only.
     this.effects.grantApplyEffects(this.pollers.activityWorker.role);
     this.effects.grantReadEffects(this.api.operations.role);
+    this.effects.grantClaimRuns(this.api.starter.role);
+    this.effects.grantClaimRuns(this.api.operations.role);
     // Large inputs are stored by the starter, resolved and written by the activity worker, read for display.
     this.payloads.grantWrite(this.api.starter.role);
     this.payloads.grantWrite(this.pollers.activityWorker.role);

@@ -1,4 +1,5 @@
 import type { OrderEffects, OrderPorts } from '../workflow/order/ports.js';
+import type { RunClaims } from '../workflow/run-claims.js';
 import type { EffectsSettings } from './effects-config.js';
 import { onceNotifier } from './once-notifier.js';
 
@@ -66,4 +67,48 @@ export async function createPorts(
       };
     }
   }
+}
+
+/** The run claims the settings name, with a way to let their connection go. */
+export async function createRunClaims(
+  settings: EffectsSettings,
+  aws: AwsClientSettings = {},
+): Promise<RunClaims & { close(): void }> {
+  switch (settings.backend) {
+    case 'aws': {
+      const [{ DynamoDBClient }, { DynamoDbRunClaims }] = await Promise.all([
+        import('@aws-sdk/client-dynamodb'),
+        import('./dynamodb-run-claims.js'),
+      ]);
+      const dynamodb = new DynamoDBClient(aws);
+      return Object.assign(new DynamoDbRunClaims(dynamodb, settings.tableName), {
+        close: () => dynamodb.destroy(),
+      });
+    }
+    case 'sqlite': {
+      const { SqliteRunClaims } = await import('./sqlite-run-claims.js');
+      return new SqliteRunClaims(settings.path);
+    }
+    case 'memory': {
+      const { InMemoryRunClaims } = await import('./memory-run-claims.js');
+      return Object.assign(new InMemoryRunClaims(), { close: () => undefined });
+    }
+  }
+}
+
+/**
+ * Run claims built on first use, from settings read then: a command that never starts a run never opens the
+ * effects store, nor fails on its configuration.
+ */
+export function lazyRunClaims(settings: () => EffectsSettings, aws: AwsClientSettings = {}): RunClaims {
+  let claims: Promise<RunClaims> | undefined;
+  const ready = () => {
+    claims ??= createRunClaims(settings(), aws);
+    return claims;
+  };
+  return {
+    claimRun: async (claim, options) => (await ready()).claimRun(claim, options),
+    recordRun: async (key, token, runId) => (await ready()).recordRun(key, token, runId),
+    releaseRun: async (key, token) => (await ready()).releaseRun(key, token),
+  };
 }

@@ -39,6 +39,15 @@ export interface OutboxMessage extends Notification {
 
 const EFFECT_TABLES = { reservation: 'stock_reservations', record: 'order_records' } as const;
 
+/** Opens the effects file every local process shares: WAL, and a wait for the writer instead of SQLITE_BUSY. */
+export function openEffectsDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
+
 /**
  * Order effects in one SQLite file that every local worker process shares (WAL): `npm start`, `swfctl worker`,
  * the demo and the chaos run. Each check-and-write is one IMMEDIATE transaction with its ledger entry, so
@@ -50,10 +59,7 @@ export class SqliteEffects implements OrderStore, NotificationLog {
 
   constructor(path: string) {
     this.path = path;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openEffectsDatabase(path);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS stock_reservations (order_id TEXT PRIMARY KEY, value TEXT NOT NULL,
         lineage_id TEXT NOT NULL, run_id TEXT NOT NULL, at TEXT NOT NULL);

@@ -17,7 +17,7 @@ export {
   sleepTimerIdFor,
   waitTimerIdFor,
 } from './ids.js';
-export { RESUME_VERDICT_MARKER, type ResumeVerdict } from './resume-verdict.js';
+export { RESUME_VERDICT_MARKER, type ResumeVerdict, recordedVerdict } from './resume-verdict.js';
 export type { Decision, HistoryEvent } from './swf-types.js';
 export { type AttemptView, buildTimeline, type RunStatus, type StepView, type Timeline } from './timeline.js';
 export { parseWorkflowInput, type ResumeRequest } from './workflow-input.js';

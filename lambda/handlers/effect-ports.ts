@@ -1,4 +1,4 @@
-import { createPorts, type EffectPorts } from '../adapters/create-ports.js';
+import { createPorts, type EffectPorts, lazyRunClaims } from '../adapters/create-ports.js';
 import { loadEffectsSettings } from '../adapters/effects-config.js';
 
 /**
@@ -13,3 +13,6 @@ export function effectPorts(): Promise<EffectPorts> {
   ports ??= createPorts(effectsSettings);
   return ports;
 }
+
+/** The run claims of starts and resumes, in the same store (the orders table on AWS), opened on first use. */
+export const runClaims = lazyRunClaims(() => effectsSettings);

@@ -10,16 +10,16 @@ import { SWF_LIMITS } from '../workflow/swf-names.js';
 import { effectPorts } from './effect-ports.js';
 import { telemetry } from './function-runtime.js';
 import type { LambdaContext } from './lambda-context.js';
-import { offloadingContext } from './payload-store.js';
 import { type Refusal, refusal, refusalOf } from './refusal.js';
+import { startingContext } from './starting-context.js';
 
 const ref = { workflowId: z.string().min(1).max(256), runId: z.string().min(1).max(64).optional() };
-/** The filters and paging every bulk command takes. */
+/** The filters and paging every bulk command takes (an empty filter is refused by `checkRunFilter`, as swfctl does). */
 const bulk = {
   since: z.iso.datetime({ offset: true }).optional(),
-  workflowType: z.string().min(1).max(256).optional(),
-  workflowVersion: z.string().min(1).max(64).optional(),
-  prefix: z.string().min(1).max(256).optional(),
+  workflowType: z.string().max(256).optional(),
+  workflowVersion: z.string().max(64).optional(),
+  prefix: z.string().max(256).optional(),
   dryRun: z.boolean().optional(),
   maxPerSecond: z.number().positive().max(100).optional(),
   continuationToken: z.string().max(100_000).optional(),
@@ -56,7 +56,7 @@ const command = z.discriminatedUnion('command', [
   z.object({
     command: z.literal('resume-failed'),
     ...bulk,
-    failedStep: z.string().min(1).max(256).optional(),
+    failedStep: z.string().max(256).optional(),
     fromStep: z.string().min(1).max(256).optional(),
     clearSimulation: z.boolean().optional(),
   }),
@@ -90,7 +90,7 @@ async function bulkCommand(request: BulkCommand, context?: Pick<LambdaContext, '
   }
   const remaining = context?.getRemainingTimeInMillis() ?? 30_000;
   const batch = await bulkBatch(
-    offloadingContext,
+    startingContext,
     {
       operation: request.command,
       filter: {
@@ -161,11 +161,11 @@ async function run(request: OperationsCommand, context?: Pick<LambdaContext, 'ge
   switch (request.command) {
     case 'history':
       // Shaped to stay within Lambda's 6 MB response, whatever the history holds (see historyAnswer).
-      return historyAnswer(offloadingContext, request.workflowId, request);
+      return historyAnswer(startingContext, request.workflowId, request);
     case 'describe': {
       // What `swfctl describe --json` prints: status, failure, lineage (the timeline is `history`'s).
       const { timeline: _timeline, ...description } = await describeRun(
-        offloadingContext,
+        startingContext,
         request.workflowId,
         request.runId,
       );
@@ -175,19 +175,19 @@ async function run(request: OperationsCommand, context?: Pick<LambdaContext, 'ge
     case 'order': {
       const ports = await effectPorts();
       const id = request.command === 'effects' ? request.workflowId : request.orderId;
-      return readEffects(offloadingContext.catalog.modules, (subject) => ports.effectsOf(subject), id);
+      return readEffects(startingContext.catalog.modules, (subject) => ports.effectsOf(subject), id);
     }
     case 'resume':
-      return resumeRun(offloadingContext, request);
+      return resumeRun(startingContext, request);
     case 'signal':
-      return signalRun(offloadingContext, {
+      return signalRun(startingContext, {
         ...request,
         waitMs: (request.waitSeconds ?? 5) * 1000,
       });
     case 'cancel':
-      return cancelRun(offloadingContext, request);
+      return cancelRun(startingContext, request);
     case 'terminate':
-      return terminateRun(offloadingContext, request);
+      return terminateRun(startingContext, request);
     case 'resume-failed':
     case 'cancel-all':
     case 'terminate-all':

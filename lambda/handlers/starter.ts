@@ -2,8 +2,8 @@ import { startWorkflow } from '../worker/start-workflow.js';
 import { parseBoundedJson } from '../workflow/bounded-json.js';
 import { ValidationError } from '../workflow/errors.js';
 import { telemetry } from './function-runtime.js';
-import { offloadingContext } from './payload-store.js';
 import { refusalOf } from './refusal.js';
+import { startingContext } from './starting-context.js';
 
 /** The most a Lambda invocation carries (6 MB): an input sent as JSON text is never longer. */
 const LAMBDA_EVENT_CHARS = 6 * 2 ** 20;
@@ -36,7 +36,7 @@ function inputOf(input: unknown): unknown {
 export const handler = async (event: unknown) => {
   const request = requestOf(event);
   try {
-    const started = await startWorkflow(offloadingContext, { ...request, input: inputOf(request.input) });
+    const started = await startWorkflow(startingContext, { ...request, input: inputOf(request.input) });
     telemetry.info('run started', { ...started });
     return started;
   } catch (error) {

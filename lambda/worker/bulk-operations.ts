@@ -3,19 +3,16 @@ import * as S from '@aws-sdk/client-swf';
 import * as z from 'zod';
 import { jsonOrUndefined, parseBoundedJson } from '../workflow/bounded-json.js';
 import { checkCallerInput } from '../workflow/caller-input.js';
-import { OperationError, type OperationsContext, type ResumeResult, resumeRun } from './operations.js';
+import {
+  AlreadyResumedError,
+  OperationError,
+  type OperationsContext,
+  type ResumeResult,
+  resumeRun,
+} from './operations.js';
+import { checkRunFilter, matches, type RunFilter } from './run-filter.js';
 
-/** Which runs a bulk action applies to. */
-export interface RunFilter {
-  /** Only runs started at or after this time. */
-  since?: Date;
-  /** Only runs whose failure names this step (resume-failed). */
-  failedStep?: string;
-  workflowType?: string;
-  workflowVersion?: string;
-  /** Only workflowIds starting with this. */
-  prefix?: string;
-}
+export type { RunFilter } from './run-filter.js';
 
 export interface BulkResumeRow {
   workflowId: string;
@@ -59,15 +56,6 @@ const FAILED_STEP = (details: string | undefined): string | undefined => {
   const step = (jsonOrUndefined(details) as { failedStep?: unknown } | null | undefined)?.failedStep;
   return typeof step === 'string' ? step : undefined;
 };
-
-/** Whether a run passes the filter's prefix and type tests (the list calls take one filter at a time). */
-function matches(filter: RunFilter, run: S.WorkflowExecutionInfo): boolean {
-  return (
-    (!filter.prefix || Boolean(run.execution?.workflowId?.startsWith(filter.prefix))) &&
-    (!filter.workflowType || run.workflowType?.name === filter.workflowType) &&
-    (!filter.workflowVersion || run.workflowType?.version === filter.workflowVersion)
-  );
-}
 
 /** Spaces calls to at most `perSecond` a second (no limit when unset). */
 export function pacer(perSecond: number | undefined): () => Promise<void> {
@@ -152,8 +140,14 @@ export async function resumeOne(
       row.detail = `from ${row.resumed.fromStep} (run ${row.resumed.runId})`;
     }
   } catch (error) {
-    row.outcome = 'error';
-    row.detail = `${(error as Error).name}: ${(error as Error).message}`;
+    if (error instanceof AlreadyResumedError) {
+      // Another caller (a second resume-failed, say) resumed it first: what happened, not a failure.
+      row.outcome = 'skipped';
+      row.detail = `${{ resume: 'resumed by', start: 'started again as', found: 'the order has a newer run:' }[error.newRun.by]} run ${error.newRun.runId} (${error.newRun.status})`;
+    } else {
+      row.outcome = 'error';
+      row.detail = `${(error as Error).name}: ${(error as Error).message}`;
+    }
   }
   return row;
 }
@@ -262,6 +256,7 @@ export async function bulkBatch(
   } = {},
 ): Promise<BulkBatch> {
   checkCallerInput({ reason: request.options?.reason });
+  checkRunFilter(request.filter);
   const key = requestKey(request);
   const cursor = limits.continuationToken
     ? readToken(limits.continuationToken, key)
@@ -347,6 +342,7 @@ export async function candidates(
   context: OperationsContext,
   request: BulkRequest,
 ): Promise<S.WorkflowExecutionInfo[]> {
+  checkRunFilter(request.filter);
   const runs: S.WorkflowExecutionInfo[] = [];
   let nextPageToken: string | undefined;
   do {

@@ -4,10 +4,12 @@ import { checkCallerInput } from '../workflow/caller-input.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import type { Catalog } from '../workflow/module.js';
 import type { PayloadStore } from '../workflow/payloads.js';
-import type { Json, JsonObject } from '../workflow/types.js';
+import type { RunClaims } from '../workflow/run-claims.js';
+import type { Json } from '../workflow/types.js';
 import { errorName } from './errors.js';
 import { readEvents } from './history-pages.js';
 import { maskedForView } from './history-view.js';
+import { type ClaimTiming, claimNewRun } from './new-run-claim.js';
 import { PayloadResolver, type ShownPayload, VIEW_PAYLOAD_BUDGET_CHARS } from './payload-codec.js';
 import { resumeSource } from './resume-source.js';
 
@@ -19,6 +21,13 @@ export interface OperationsContext {
   /** Where inputs above `offloadThreshold` characters are stored (a reference travels in SWF); none: not offloaded. */
   payloads?: PayloadStore;
   offloadThreshold?: number;
+  /**
+   * Where starts and resumes claim their new run first (the effects store: see `lazyRunClaims`), so concurrent
+   * callers make one run. Required by `startWorkflow` and `resumeRun`, which refuse to start without it.
+   */
+  claims?: RunClaims;
+  /** The claims' lease and clock (tests set them). */
+  claimTiming?: ClaimTiming;
 }
 
 /** A refusal a user can act on; `code` is stable for scripts, the message says what to do. */
@@ -33,7 +42,9 @@ export class OperationError extends Error {
       | 'NotOpen'
       | 'BadToken'
       | 'UnknownType'
-      | 'NotWaiting',
+      | 'NotWaiting'
+      | 'AlreadyResumed'
+      | 'EmptyFilter',
     message: string,
   ) {
     super(message);
@@ -185,7 +196,8 @@ export interface ResumeResult extends RunRef {
 /**
  * Starts a new run of a closed order from a named step, carrying the results of the steps before it. Steps the
  * source run compensated are done again (the new run starts at the earliest of them), so an order is never
- * resumed on top of rolled-back work. Refuses while the run is open, or for a step the workflow does not have.
+ * resumed on top of rolled-back work. Refuses while the run is open, for a step the workflow does not have,
+ * and when another run already follows the source run (`AlreadyResumedError`: one new run per source run).
  */
 export async function resumeRun(
   context: OperationsContext,
@@ -211,9 +223,9 @@ export async function resumeRun(
   }
   const events = await readEvents(context, { workflowId: request.workflowId, runId: sourceRunId });
   const source = resumeSource(events as HistoryEvent[], workflow);
-  const original = source.input as JsonObject & { resume?: { lineageId?: string } };
-  // The first run of the chain owns the effects: the new run may undo them, no other lineage may.
-  const lineageId = original.resume?.lineageId ?? sourceRunId;
+  const original = source.input;
+  // The first run of the chain owns the effects (as a decider found it): the new run may undo them, no other may.
+  const lineageId = source.lineageId ?? sourceRunId;
   const { results, compensated } = source;
   const firstRolledBack = steps.find((step) => compensated.has(step));
   const requestedIndex = steps.indexOf(request.fromStep);
@@ -233,17 +245,27 @@ export async function resumeRun(
   const { resume: _previous, ...order } = original;
   if (request.clearSimulation) delete order.simulate;
   const input = JSON.stringify({ ...order, resume: { fromStep, previousResults, sourceRunId, lineageId } });
-  const { runId } = await context.swf.send(
-    new S.StartWorkflowExecutionCommand({
-      domain: context.config.domain,
-      workflowId: request.workflowId,
-      workflowType: type,
-      input,
-    }),
+  // One new run per source run, however many operators or bulk resumes ask at once.
+  const outcome = await claimNewRun(
+    context,
+    { workflowId: request.workflowId, predecessor: sourceRunId, action: 'resume' },
+    async () => {
+      const { runId } = await context.swf.send(
+        new S.StartWorkflowExecutionCommand({
+          domain: context.config.domain,
+          workflowId: request.workflowId,
+          workflowType: type,
+          input,
+        }),
+      );
+      return { runId: runId ?? '', result: undefined };
+    },
+    context.claimTiming,
   );
+  if (!outcome.won) throw alreadyFollowed(request.workflowId, sourceRunId, outcome);
   return {
     workflowId: request.workflowId,
-    runId: runId ?? '',
+    runId: outcome.runId,
     sourceRunId,
     lineageId,
     requestedStep: request.fromStep,
@@ -251,6 +273,30 @@ export async function resumeRun(
     redoing: steps.slice(fromIndex, requestedIndex),
     rolledBack: steps.filter((step) => compensated.has(step)),
   };
+}
+
+/** The answer to a resume whose source run another run already follows: which run, made how, and its status. */
+function alreadyFollowed(
+  workflowId: string,
+  sourceRunId: string,
+  outcome: { runId: string; by: 'start' | 'resume' | 'found'; info: S.WorkflowExecutionInfo },
+): OperationError {
+  const how = { resume: 'resumed by', start: 'started again as', found: 'followed by' }[outcome.by];
+  const status = outcome.info.executionStatus === 'OPEN' ? 'OPEN' : (outcome.info.closeStatus ?? 'CLOSED');
+  return new AlreadyResumedError(
+    `Run ${sourceRunId} of ${workflowId} was already ${how} run ${outcome.runId} (${status}); resume that run instead if it needs it`,
+    { runId: outcome.runId, by: outcome.by, status },
+  );
+}
+
+/** A resume refused because another run already follows its source run; `newRun` says which. */
+export class AlreadyResumedError extends OperationError {
+  constructor(
+    message: string,
+    readonly newRun: { runId: string; by: 'start' | 'resume' | 'found'; status: string },
+  ) {
+    super('AlreadyResumed', message);
+  }
 }
 
 /** The open run a command means, or a refusal naming how it closed. */

@@ -5,6 +5,7 @@ import {
   parseWorkflowInput,
   type ResumeRequest,
   type ResumeVerdict,
+  recordedVerdict,
   scanHistory,
 } from '../decider/index.js';
 import type { Catalog } from '../workflow/module.js';
@@ -28,6 +29,11 @@ export interface ResumeSource {
   results: Record<string, Json>;
   /** The steps it compensated. */
   compensated: Set<string>;
+  /**
+   * The lineage that owns its effects: its block's, unless a decider refused that block (then the run's own:
+   * undefined here, the caller knows the runId).
+   */
+  lineageId?: string;
 }
 
 /** Reads a closed run's history into what a resume of it may carry. */
@@ -35,7 +41,8 @@ export function resumeSource(
   events: readonly HistoryEvent[],
   workflow: WorkflowDefinition | undefined,
 ): ResumeSource {
-  const raw = scanHistory(events).input;
+  const facts = scanHistory(events);
+  const raw = facts.input;
   const parsed = workflow ? parseWorkflowInput(raw, workflow) : undefined;
   const readable = parsed && !('error' in parsed) ? parsed : undefined;
   const input: JsonObject = readable
@@ -48,7 +55,18 @@ export function resumeSource(
     if (view.kind === 'step' && done) results[view.step] = done.result ?? null;
     if (view.kind === 'compensation' && done) compensated.add(view.step);
   }
-  return { input, ...(readable?.resume ? { resume: readable.resume } : {}), results, compensated };
+  const verdict = readable?.resume ? recordedVerdict(facts) : undefined;
+  // A run decided before verdicts were recorded has none: its claim stands (the new run's check verifies it).
+  const claimed = readable?.resume?.lineageId;
+  const lineageId =
+    verdict === undefined ? claimed : verdict.trusted ? (verdict.lineageId ?? claimed) : undefined;
+  return {
+    input,
+    ...(readable?.resume ? { resume: readable.resume } : {}),
+    results,
+    compensated,
+    ...(lineageId ? { lineageId } : {}),
+  };
 }
 
 /** A resume chain longer than this is refused: no operator resumes a run that often. */

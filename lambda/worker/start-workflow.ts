@@ -2,8 +2,9 @@ import * as S from '@aws-sdk/client-swf';
 import { valueProblems } from '../workflow/caller-input.js';
 import { ValidationError } from '../workflow/errors.js';
 import { moduleFor, type WorkflowModule } from '../workflow/module.js';
+import { NO_PREDECESSOR } from '../workflow/run-claims.js';
 import type { JsonObject } from '../workflow/types.js';
-import { errorName } from './errors.js';
+import { claimNewRun } from './new-run-claim.js';
 import { OperationError, type OperationsContext, type RunRef } from './operations.js';
 import { offloadValue, refsIn } from './payload-codec.js';
 
@@ -30,12 +31,14 @@ export function moduleOf(context: OperationsContext, type: string | undefined): 
  * Validates an input with its workflow module and starts a run of the module's current version, with the
  * module's workflowId. Starting an input that is already running returns the open run; one whose latest run
  * completed returns that run with `alreadyCompleted` and starts nothing (`resume` is the way to run a closed
- * one again). An invalid input, or one carrying a `resume` block, throws `ValidationError` and starts nothing.
+ * one again). Concurrent starts of one input make one run: every caller but the first gets that run
+ * (`alreadyStarted`, plus its `closeStatus` if it closed otherwise; `alreadyCompleted` once it completed).
+ * An invalid input, or one carrying a `resume` block, throws `ValidationError` and starts nothing.
  */
 export async function startWorkflow(
   context: OperationsContext,
   request: { type?: string; input: unknown },
-): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean }> {
+): Promise<RunRef & { alreadyStarted: boolean; alreadyCompleted?: boolean; closeStatus?: S.CloseStatus }> {
   const module = moduleOf(context, request.type);
   // The entry check: depth first (deeper would overflow every reader after this point), then card numbers.
   const entry = valueProblems(request.input);
@@ -72,11 +75,21 @@ export async function startWorkflow(
   }
   const workflowId = module.workflowId(parsed);
   const workflowType = { name: module.name, version: module.currentVersion(context.config) };
-  // Concurrent starters race: the run that beat this call may be open, or already closed, when we look.
-  for (let attempt = 1; ; attempt++) {
-    const completed = await completedRun(context, workflowId);
-    if (completed) return { workflowId, runId: completed, alreadyStarted: false, alreadyCompleted: true };
-    try {
+  // SWF keeps one run open per workflowId, but not one run per start: a starter that looked while another's run
+  // was open would start a second once it completed. So each start claims the run that follows the newest
+  // closed run it saw, and a caller that loses the claim answers with the run the winner started.
+  const newest = await newestClosedRun(context, workflowId);
+  if (newest?.closeStatus === 'COMPLETED')
+    return {
+      workflowId,
+      runId: newest.execution?.runId ?? '',
+      alreadyStarted: false,
+      alreadyCompleted: true,
+    };
+  const outcome = await claimNewRun(
+    context,
+    { workflowId, predecessor: newest?.execution?.runId ?? NO_PREDECESSOR, action: 'start' },
+    async () => {
       const { runId } = await context.swf.send(
         new S.StartWorkflowExecutionCommand({
           domain: context.config.domain,
@@ -85,19 +98,23 @@ export async function startWorkflow(
           input,
         }),
       );
-      return { workflowId, runId: runId ?? '', alreadyStarted: false };
-    } catch (error) {
-      if (errorName(error) !== 'WorkflowExecutionAlreadyStartedFault') throw error;
-      const open = await openRun(context, workflowId);
-      if (open) return { workflowId, runId: open.runId ?? '', alreadyStarted: true };
-      // The other run closed between our start and our look: look again from the top.
-      if (attempt >= 5) throw error;
-    }
-  }
+      return { runId: runId ?? '', result: undefined };
+    },
+    context.claimTiming,
+  );
+  if (outcome.won) return { workflowId, runId: outcome.runId, alreadyStarted: false };
+  const { closeStatus } = outcome.info;
+  if (closeStatus === 'COMPLETED')
+    return { workflowId, runId: outcome.runId, alreadyStarted: false, alreadyCompleted: true };
+  // The winner's run may have closed otherwise already: it is still the run of this start, and says how it ended.
+  return { workflowId, runId: outcome.runId, alreadyStarted: true, ...(closeStatus ? { closeStatus } : {}) };
 }
 
-/** The runId of the workflow's newest closed run when that run completed (within the domain's retention). */
-async function completedRun(context: OperationsContext, workflowId: string): Promise<string | undefined> {
+/** The workflow's newest closed run (within the domain's retention), whatever its close status. */
+async function newestClosedRun(
+  context: OperationsContext,
+  workflowId: string,
+): Promise<S.WorkflowExecutionInfo | undefined> {
   const closed = await context.swf.send(
     new S.ListClosedWorkflowExecutionsCommand({
       domain: context.config.domain,
@@ -107,20 +124,5 @@ async function completedRun(context: OperationsContext, workflowId: string): Pro
     }),
   );
   // Checked by id too: moto, a test peer, ignores executionFilter on this call.
-  const newest = closed.executionInfos?.find((info) => info.execution?.workflowId === workflowId);
-  return newest?.closeStatus === 'COMPLETED' ? newest.execution?.runId : undefined;
-}
-
-async function openRun(
-  context: OperationsContext,
-  workflowId: string,
-): Promise<S.WorkflowExecutionInfo['execution'] | undefined> {
-  const open = await context.swf.send(
-    new S.ListOpenWorkflowExecutionsCommand({
-      domain: context.config.domain,
-      startTimeFilter: { oldestDate: new Date(0) },
-      executionFilter: { workflowId },
-    }),
-  );
-  return open.executionInfos?.[0]?.execution;
+  return closed.executionInfos?.find((info) => info.execution?.workflowId === workflowId);
 }

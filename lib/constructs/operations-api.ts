@@ -45,11 +45,16 @@ export class OperationsApi extends Construct {
         conditions: { StringEquals: typeCondition },
       }),
     );
-    // Starting an order that is running returns its open run; one that completed returns that run: both found by listing.
+    // Starting an order that is running returns its open run; one that completed returns that run: both found by
+    // listing. A start that lost its claim describes the winner's run, to say whether it is open or completed.
     this.starter.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'FindTheOpenOrCompletedRun',
-        actions: ['swf:ListOpenWorkflowExecutions', 'swf:ListClosedWorkflowExecutions'],
+        actions: [
+          'swf:ListOpenWorkflowExecutions',
+          'swf:ListClosedWorkflowExecutions',
+          'swf:DescribeWorkflowExecution',
+        ],
         resources: domain,
       }),
     );

@@ -6,6 +6,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ORDERS_TABLE_KEY } from '../../lambda/adapters/dynamodb-effects.js';
+import {
+  RUN_CLAIMS_ACTIONS,
+  RUN_CLAIMS_PARTITION_PREFIX,
+} from '../../lambda/adapters/dynamodb-run-claims.js';
 
 export interface OrderEffectsProps {
   /** `dev` tables may be destroyed with the stack; every other stage retains them, with deletion protection. */
@@ -103,5 +107,21 @@ export class OrderEffects extends Construct {
   /** The operations function: reads an order's effects. */
   grantReadEffects(role: iam.IGrantable): void {
     this.table.grant(role, ...EFFECTS_READ_ACTIONS);
+  }
+
+  /**
+   * The starter and the operations function: claim the run a start or a resume makes. Only the claim
+   * partitions (`RUNS#…`): a starter cannot touch an order's record, reservation or notifications.
+   */
+  grantClaimRuns(role: iam.IGrantable): void {
+    role.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [...RUN_CLAIMS_ACTIONS].sort(),
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RUN_CLAIMS_PARTITION_PREFIX}*`] },
+        },
+      }),
+    );
   }
 }

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as S from '@aws-sdk/client-swf';
 import { SqliteEffects } from '../../lambda/adapters/sqlite-effects.js';
+import { SqliteRunClaims } from '../../lambda/adapters/sqlite-run-claims.js';
 import { isTransient } from '../../lambda/worker/errors.js';
 import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
@@ -132,10 +133,10 @@ const proxy = await startFlakyProxy({ host: '127.0.0.1', port }, { dropRate: 0.0
 const config = loadConfig(env);
 const catalog = buildCatalog(config);
 const swf = createSwfClient({ endpoint: direct });
-const context: OperationsContext = { swf, config, catalog };
+const ledgerPath = join(directory, 'ledger.db');
+const context: OperationsContext = { swf, config, catalog, claims: new SqliteRunClaims(ledgerPath) };
 await registerCatalog(swf, catalog);
 
-const ledgerPath = join(directory, 'ledger.db');
 const workerArgs = (kind: string) => [
   'worker',
   kind,

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { lazyRunClaims } from '../../lambda/adapters/create-ports.js';
+import { loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { lazyPayloadStore, loadPayloadSettings } from '../../lambda/adapters/payload-config.js';
 import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { createSwfClient, swfClientOptionsFromEnv } from '../../lambda/worker/swf-client.js';
@@ -44,6 +46,8 @@ export function cliContext(options: { endpoint?: string }): OperationsContext & 
     swf: createSwfClient(clientOptions),
     payloads: lazyPayloadStore(payloadSettings),
     offloadThreshold: payloadSettings.threshold,
+    // Starts and resumes claim their run where this machine's effects go (SWF_EFFECTS; read on first use).
+    claims: lazyRunClaims(() => loadEffectsSettings(process.env)),
     endpoint: clientOptions.endpoint ?? 'AWS (the default credential chain and region)',
   };
 }

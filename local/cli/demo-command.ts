@@ -22,7 +22,7 @@ export async function runDemoCommand(
   print('');
   const interactive = process.stdout.isTTY;
   let lastDone = -1;
-  const { ok, outcomes } = await runDemo(stack.runtime.offloadingContext, {
+  const { ok, outcomes } = await runDemo(stack.runtime.startingContext, {
     orders: options.orders,
     tag: `D${Date.now().toString(36).toUpperCase()}`,
     effectsOf: async (orderId) => (await stack.runtime.effectPorts()).effectsOf(orderId),

@@ -12,7 +12,7 @@ import { eventually } from '../../test/support/workers.js';
 import { startLocalStack } from '../runtime/local-stack.js';
 
 const stack = await startLocalStack({ port: 0, memory: true, pollHoldSeconds: 1, rateMs: 1000 });
-const context = stack.runtime.operationsContext;
+const context = stack.runtime.startingContext;
 const order = (orderId: string, simulate?: Record<string, unknown>) => ({
   orderId,
   customerId: 'cust-42',

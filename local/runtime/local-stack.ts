@@ -27,7 +27,8 @@ export interface LocalStack {
   /** The handlers' shared module state (catalog, config, ports), loaded after the environment was set. */
   runtime: typeof import('../../lambda/handlers/function-runtime.js') &
     typeof import('../../lambda/handlers/effect-ports.js') &
-    typeof import('../../lambda/handlers/payload-store.js');
+    typeof import('../../lambda/handlers/payload-store.js') &
+    typeof import('../../lambda/handlers/starting-context.js');
   stop(): Promise<void>;
 }
 
@@ -61,12 +62,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(await import('../../lambda/handlers/function-runtime.js')),
     ...(await import('../../lambda/handlers/effect-ports.js')),
     ...(await import('../../lambda/handlers/payload-store.js')),
+    ...(await import('../../lambda/handlers/starting-context.js')),
   };
   const { registerCatalog } = await import('../../lambda/worker/registration.js');
   await registerCatalog(runtime.swf, runtime.catalog);
   consoleRoutes = createConsoleRoutes({
-    // With the payload store, as the starter and the operations function have it: large inputs are stored.
-    context: runtime.offloadingContext,
+    // As the starter and the operations function have it: large inputs are stored, new runs are claimed.
+    context: runtime.startingContext,
     effectsOf: async (orderId) => (await runtime.effectPorts()).effectsOf(orderId),
   });
   const decider = await import('../../lambda/handlers/decider.js');

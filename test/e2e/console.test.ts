@@ -29,7 +29,7 @@ beforeAll(async () => {
     rateMs: 1000,
     effectsDb: join(mkdtempSync(join(tmpdir(), 'console-')), 'orders.db'),
   });
-  const context = stack.runtime.operationsContext;
+  const context = stack.runtime.startingContext;
   await startOrder(context, anOrder({ orderId: 'UI-OK-1' }));
   await startOrder(context, anOrder({ orderId: 'UI-OK-2', notes: XSS }));
   await startOrder(
@@ -231,7 +231,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   });
 
   it('selects runs in the list and terminates them together; the run page shows them under Terminated', async () => {
-    const context = stack.runtime.operationsContext;
+    const context = stack.runtime.startingContext;
     for (const orderId of ['UI-SEL-1', 'UI-SEL-2'])
       await startOrder(
         context,
@@ -285,7 +285,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   }, 40_000);
 
   it('resumes the failed runs selected in the list, each from the step it failed at', async () => {
-    const context = stack.runtime.operationsContext;
+    const context = stack.runtime.startingContext;
     const ids = ['UI-BULK-1', 'UI-BULK-2'];
     for (const orderId of ids)
       await startOrder(
@@ -316,7 +316,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   }, 40_000);
 
   it('gives a canceled run its own section, laid out as the others', async () => {
-    const context = stack.runtime.operationsContext;
+    const context = stack.runtime.startingContext;
     await startOrder(
       context,
       anOrder({ orderId: 'UI-CANCEL', simulate: { sleepStep: 'ProcessData', sleepSeconds: 30 } }),
@@ -354,7 +354,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   }, 40_000);
 
   it('shows a large order waiting for Approve or Reject, and approves it with a button that says the run took it', async () => {
-    const context = stack.runtime.operationsContext;
+    const context = stack.runtime.startingContext;
     const current = { ...context, config: { ...context.config, workflowVersion: '3' } };
     await startOrder(
       current,
@@ -392,7 +392,7 @@ describe.skipIf(!enabled)('the web console, in headless Chromium', () => {
   }, 40_000);
 
   it('shows an order of 10,000 lines with its stored payloads resolved, and lists them with their sizes', async () => {
-    const context = stack.runtime.offloadingContext;
+    const context = stack.runtime.startingContext;
     const items = Array.from({ length: 10_000 }, (_, i) => ({
       sku: `BIG-${i}`,
       quantity: 1,

@@ -205,9 +205,16 @@ describe('least-privilege IAM', () => {
   it("lets the starter start only the catalog's workflow types", () => {
     const statements = statementsOf(template, 'ApiStarterRole');
     expect(actionsOf(statements)).toEqual([
+      // Claims of new runs, on the claim partitions only (see the effects tests).
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:PutObject',
+      // The winner's run, for a start that lost its claim.
+      'swf:DescribeWorkflowExecution',
       'swf:ListClosedWorkflowExecutions',
       'swf:ListOpenWorkflowExecutions',
       'swf:StartWorkflowExecution',
@@ -352,21 +359,13 @@ describe('order effects', () => {
       (s) => s.Action === 'sns:Publish',
     );
     expect(publish?.Resource).toEqual({ Ref: topicId });
+    // Reads every subject's effects; writes only run claims (see the next test).
     expect(
-      actionsOf(statementsOf(template, 'ApiOperationsRole')).filter((a) => !a.startsWith('swf:')),
-    ).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-      's3:GetObject',
-    ]);
-    for (const role of [
-      'PollersDeciderRole',
-      'ApiStarterRole',
-      'ApiMonitorRole',
-      'RegistrationHandlerRole',
-    ]) {
+      statementsOf(template, 'ApiOperationsRole')
+        .filter((s) => JSON.stringify(s.Action).includes('dynamodb:') && !s.Condition)
+        .flatMap((s) => s.Action),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    for (const role of ['PollersDeciderRole', 'ApiMonitorRole', 'RegistrationHandlerRole']) {
       expect(actionsOf(statementsOf(template, role)).filter((a) => /^(dynamodb|sns|kms):/.test(a))).toEqual(
         [],
       );
@@ -374,6 +373,27 @@ describe('order effects', () => {
     // (A KMS key policy's root statement delegates to IAM; the grants themselves never use wildcards.)
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).not.toMatch(/"dynamodb:\*"|"sns:\*"|"kms:\*"|"kms:GenerateDataKey\*"/);
+  });
+
+  it('lets the starter and the operations function claim new runs, on the claim partitions of the table only', () => {
+    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    for (const role of ['ApiStarterRole', 'ApiOperationsRole']) {
+      const claims = statementsOf(template, role).filter((s) =>
+        JSON.stringify(s.Action).includes('dynamodb:PutItem'),
+      );
+      expect(claims, role).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Resource: tableArn,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RUNS#*'] } },
+        },
+      ]);
+    }
+    // The starter touches nothing else of the table, nor the topic.
+    expect(
+      actionsOf(statementsOf(template, 'ApiStarterRole')).filter((a) => /^(dynamodb|sns|kms):/.test(a)),
+    ).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
   });
 
   it('alarms on the table’s throttled requests and system errors, and draws a row for it', () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
 import { runHistory } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
@@ -110,6 +111,7 @@ describe('clean stops', () => {
       swf: createSwfClient({ endpoint: server.endpoint }),
       config,
       catalog: buildCatalog(config),
+      claims: new InMemoryRunClaims(),
     };
     await registerCatalog(context.swf, context.catalog);
     const { runId } = await startOrder(

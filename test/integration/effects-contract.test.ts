@@ -7,8 +7,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPorts } from '../../lambda/adapters/create-ports.js';
 import { DynamoDbEffects } from '../../lambda/adapters/dynamodb-effects.js';
+import { DynamoDbRunClaims } from '../../lambda/adapters/dynamodb-run-claims.js';
 import { loadEffectsSettings } from '../../lambda/adapters/effects-config.js';
 import { InMemoryOrderStore } from '../../lambda/adapters/memory-effects.js';
+import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
 import {
   type NotificationChannel,
   type NotificationLog,
@@ -16,7 +18,9 @@ import {
 } from '../../lambda/adapters/once-notifier.js';
 import { snsChannel } from '../../lambda/adapters/sns-channel.js';
 import { SqliteEffects } from '../../lambda/adapters/sqlite-effects.js';
+import { SqliteRunClaims } from '../../lambda/adapters/sqlite-run-claims.js';
 import type { EffectOwner, Notification, OrderStore } from '../../lambda/workflow/order/ports.js';
+import type { RunClaim, RunClaims } from '../../lambda/workflow/run-claims.js';
 import {
   createEventsTopicWithQueue,
   createOrdersTable,
@@ -31,6 +35,9 @@ import { motoForTests } from '../support/moto.js';
  */
 interface Backend {
   store: OrderStore & NotificationLog;
+  /** The run claims of starts and resumes, in the same store (for SQLite, through a second connection too). */
+  claims: RunClaims;
+  otherClaims: RunClaims;
   channel: NotificationChannel;
   /** Every message published since the backend was made, with its attributes where the channel has them. */
   published(): Promise<{ key: string; attributes?: Record<string, string> }[]>;
@@ -45,8 +52,11 @@ const backends: Record<string, () => Promise<Backend>> = {
   memory: async () => {
     const store = new InMemoryOrderStore();
     const sent: Notification[] = [];
+    const claims = new InMemoryRunClaims();
     return {
       store,
+      claims,
+      otherClaims: claims,
       channel: async (n) => {
         sent.push(n);
         return `m-${sent.length}`;
@@ -60,13 +70,19 @@ const backends: Record<string, () => Promise<Backend>> = {
     const store = new SqliteEffects(path);
     // A second connection to the same file, as a second worker process would have.
     const other = new SqliteEffects(path);
+    const claims = new SqliteRunClaims(path);
+    const otherClaims = new SqliteRunClaims(path);
     return {
       store,
+      claims,
+      otherClaims,
       channel: async (n, owner) => other.publish(n, owner),
       published: async () => store.outbox().map((m) => ({ key: m.key })),
       close: () => {
         store.close();
         other.close();
+        claims.close();
+        otherClaims.close();
       },
     };
   },
@@ -80,8 +96,11 @@ const backends: Record<string, () => Promise<Backend>> = {
           const dynamodb = new DynamoDBClient(settings);
           const sns = new SNSClient(settings);
           const seen: { key: string; attributes: Record<string, string> }[] = [];
+          const claims = new DynamoDbRunClaims(dynamodb, name);
           return {
             store: new DynamoDbEffects(dynamodb, name),
+            claims,
+            otherClaims: claims,
             channel: snsChannel(sns, topic.topicArn),
             published: async () => {
               for (const event of await topic.drain())
@@ -248,6 +267,92 @@ for (const [name, make] of Object.entries(backends)) {
       expect(await notifier.send(confirmation('F-2'), lineageA)).toBe('sent');
       const published = await backend.published();
       expect(published.filter((m) => m.key.startsWith('order-confirmed:F-'))).toHaveLength(2);
+    }, 30_000);
+  });
+}
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+/** A claim by `token` taken at `at` (ms), holding 60 s. */
+const claimBy = (workflowId: string, token: string, at = T0): RunClaim => ({
+  workflowId,
+  predecessor: 'none',
+  token,
+  action: 'start',
+  at: iso(at),
+  claimedUntil: iso(at + 60_000),
+});
+
+for (const [name, make] of Object.entries(backends)) {
+  describe(`run claims contract: ${name}`, () => {
+    let backend: Backend;
+    beforeAll(async () => {
+      backend = await make();
+    }, 30_000);
+    afterAll(() => backend?.close());
+
+    it('gives a key to the first claimant; the others see its claim, then its run, and never take it', async () => {
+      const { claims, otherClaims } = backend;
+      const key = { workflowId: 'wf-1', predecessor: 'none' };
+      expect(await claims.claimRun(claimBy('wf-1', 'a'), { nowIso: iso(T0) })).toEqual({ claimed: true });
+      const lost = await otherClaims.claimRun(claimBy('wf-1', 'b'), { nowIso: iso(T0 + 1) });
+      expect(lost).toEqual({ claimed: false, holder: claimBy('wf-1', 'a') });
+      expect(await otherClaims.recordRun(key, 'b', 'run-b')).toBe(false);
+      expect(await claims.recordRun(key, 'a', 'run-a')).toBe(true);
+      // A claim with its run holds for good, lease or not; giving it back is refused.
+      await claims.releaseRun(key, 'a');
+      const later = await otherClaims.claimRun(claimBy('wf-1', 'c', T0 + 3_600_000), {
+        nowIso: iso(T0 + 3_600_000),
+      });
+      expect(later).toEqual({ claimed: false, holder: { ...claimBy('wf-1', 'a'), runId: 'run-a' } });
+      // Its run gone from SWF (past the retention), the caller that saw so replaces it, and is told what it replaced.
+      const replaced = await otherClaims.claimRun(claimBy('wf-1', 'c', T0 + 3_600_000), {
+        nowIso: iso(T0 + 3_600_000),
+        replacing: 'a',
+      });
+      expect(replaced).toEqual({ claimed: true, previous: { ...claimBy('wf-1', 'a'), runId: 'run-a' } });
+      // Keys differ by predecessor: the run after run-a is another claim.
+      expect(
+        await claims.claimRun({ ...claimBy('wf-1', 'd'), predecessor: 'run-a' }, { nowIso: iso(T0) }),
+      ).toEqual({ claimed: true });
+    });
+
+    it('lets a claim with no run lapse after its lease, and frees a key its claimant gave back', async () => {
+      const { claims, otherClaims } = backend;
+      const key = { workflowId: 'wf-2', predecessor: 'none' };
+      await claims.claimRun(claimBy('wf-2', 'a'), { nowIso: iso(T0) });
+      const early = await otherClaims.claimRun(claimBy('wf-2', 'b', T0 + 59_000), {
+        nowIso: iso(T0 + 59_000),
+      });
+      expect(early.claimed).toBe(false);
+      const lapsed = await otherClaims.claimRun(claimBy('wf-2', 'b', T0 + 61_000), {
+        nowIso: iso(T0 + 61_000),
+      });
+      expect(lapsed).toEqual({ claimed: true, previous: claimBy('wf-2', 'a') });
+      // The first claimant, back too late, can neither record nor give back what is no longer its claim.
+      expect(await claims.recordRun(key, 'a', 'run-a')).toBe(false);
+      await claims.releaseRun(key, 'a');
+      expect(
+        (await claims.claimRun(claimBy('wf-2', 'c', T0 + 62_000), { nowIso: iso(T0 + 62_000) })).claimed,
+      ).toBe(false);
+      await otherClaims.releaseRun(key, 'b');
+      expect(await claims.claimRun(claimBy('wf-2', 'c', T0 + 63_000), { nowIso: iso(T0 + 63_000) })).toEqual({
+        claimed: true,
+      });
+    });
+
+    it('gives a key to exactly one of 16 concurrent claimants', async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          (i % 2 ? backend.otherClaims : backend.claims).claimRun(claimBy('wf-3', `t${i}`), {
+            nowIso: iso(T0),
+          }),
+        ),
+      );
+      const winners = outcomes.filter((o) => o.claimed);
+      expect(winners).toHaveLength(1);
+      const holders = new Set(outcomes.map((o) => (o.claimed ? undefined : o.holder.token)).filter(Boolean));
+      expect(holders.size).toBe(1);
     }, 30_000);
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
 import { SqliteEffects } from '../../lambda/adapters/sqlite-effects.js';
 import { findRun, type OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
@@ -74,6 +75,7 @@ describe('effects across processes and restarts', () => {
       swf: createSwfClient({ endpoint: server.endpoint }),
       config,
       catalog: buildCatalog(config),
+      claims: new InMemoryRunClaims(),
     };
     await registerCatalog(context.swf, context.catalog);
     const spawnAll = () => [

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../local/server/logger.js';
@@ -245,6 +247,49 @@ describe('starter and operations handlers', () => {
       summary: {},
     });
   });
+
+  it('refuses an empty prefix or type in every bulk command, and swfctl refuses it with the same words', async () => {
+    const ops = handlers.operations.handler;
+    const { runId } = (await handlers.starter.handler({ order: anOrder({ orderId: 'EMPTY-1' }) })) as {
+      runId: string;
+    };
+    const emptyPrefix =
+      'prefix (--prefix) is empty, which would select every run: leave a filter out to mean every run, or give it a value';
+    const emptyType = emptyPrefix.replace('prefix (--prefix) is', 'workflowType (--type) is');
+    for (const command of ['cancel-all', 'terminate-all', 'resume-failed'])
+      await expect(ops({ command, prefix: '', confirm: true })).rejects.toMatchObject({
+        code: 'EmptyFilter',
+        message: emptyPrefix,
+      });
+    await expect(ops({ command: 'cancel-all', workflowType: '', dryRun: true })).rejects.toMatchObject({
+      message: emptyType,
+    });
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url)), ...args],
+          { env: { ...process.env, SWF_ENDPOINT: server.endpoint } },
+          (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+        ),
+      );
+    expect(await cli('cancel-all', '--prefix', '', '--yes')).toEqual({
+      code: 3,
+      stderr: `swfctl: ${emptyPrefix}\n`,
+    });
+    expect(await cli('terminate-all', '--type', '', '--yes')).toEqual({
+      code: 3,
+      stderr: `swfctl: ${emptyType}\n`,
+    });
+    expect(await cli('resume-failed', '--prefix', '')).toEqual({
+      code: 3,
+      stderr: `swfctl: ${emptyPrefix}\n`,
+    });
+    expect(await ops({ command: 'describe', workflowId: 'order-EMPTY-1' })).toMatchObject({
+      runId,
+      status: 'OPEN',
+    });
+  }, 60_000);
 
   it("answers the effects command (and its old name, order) with a run's effects, from the store the activity worker writes", async () => {
     const ops = handlers.operations.handler;

@@ -1,6 +1,7 @@
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
+import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
 import type { OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const config = loadConfig({ SWF_ALLOW_FAILURE_INJECTION: 'true', SWF_DOMAIN: 'moto-domain' });
   const catalog = buildCatalog(config);
   const swf = createSwfClient({ endpoint });
-  context = { swf, config, catalog };
+  context = { swf, config, catalog, claims: new InMemoryRunClaims() };
   await registerCatalog(swf, catalog);
   // One poller of each kind: moto hands one task to two concurrent pollers.
   workers = startWorkers({ swf, context, ports, pollHoldMs: 1_000, deciders: 1, activityWorkers: 1 });

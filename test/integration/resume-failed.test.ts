@@ -1,14 +1,18 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
 import { bulkBatch, resumeFailed } from '../../lambda/worker/bulk-operations.js';
 import { findRun } from '../../lambda/worker/operations.js';
 import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { anOrder } from '../support/order-fixtures.js';
+import { scratchDirectory } from '../support/scratch.js';
 import { eventually, useOrderWorkers } from '../support/workers.js';
 
 const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
 const setup = useOrderWorkers();
+const directory = scratchDirectory('resume-failed');
 
 function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
@@ -19,6 +23,8 @@ function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stde
         env: {
           ...process.env,
           SWF_ENDPOINT: setup.env.server.endpoint,
+          // Their run claims in a file of this test's own, not the checkout's .swf-local.
+          SWF_EFFECTS_DB: join(directory, 'effects.db'),
           SWF_ALLOW_FAILURE_INJECTION: 'true',
           SWF_WORKFLOW_VERSION: '1',
         },
@@ -210,7 +216,9 @@ describe('concurrent starters', () => {
   }, 60_000);
   it('reports a run that closed between a refused start and the look for it, rather than the fault', async () => {
     const order = anOrder({ orderId: 'RACE-SLOW', simulate: { sleepSeconds: 1 } });
-    const first = await startOrder(setup.env.context, order);
+    // Started where the late starter's claims do not see it (as a raw StartWorkflowExecution would be), so the
+    // late one wins its claim and SWF refuses its start.
+    const first = await startOrder({ ...setup.env.context, claims: new InMemoryRunClaims() }, order);
     const real = setup.env.context.swf;
     // The losing starter is slow to look: the winner's run closes in between (injected, on the real server).
     const slowToLook = {

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { SWFClient } from '@aws-sdk/client-swf';
 import { afterAll, beforeAll } from 'vitest';
 import { type InMemoryPorts, inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
+import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
 import { runActivityWorker } from '../../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
 import { runDecider } from '../../lambda/worker/decider-worker.js';
@@ -87,7 +88,7 @@ export async function orderEnvironment(
   const catalog = buildCatalog(config);
   const swf = createSwfClient({ endpoint: server.endpoint });
   await registerCatalog(swf, catalog);
-  const context: OperationsContext = { swf, config, catalog };
+  const context: OperationsContext = { swf, config, catalog, claims: new InMemoryRunClaims() };
   const ports: Ports = inMemoryPorts();
   return { server, swf, config, catalog, context, ports };
 }
