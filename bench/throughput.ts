@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { inMemoryPorts } from '../lambda/adapters/memory-effects.js';
+import { InMemoryRunClaims } from '../lambda/adapters/memory-run-claims.js';
 import { runActivityWorker } from '../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../lambda/worker/deadline.js';
 import { runDecider } from '../lambda/worker/decider-worker.js';
@@ -111,7 +112,8 @@ export async function workload(
   const catalog = buildCatalog(config);
   const swf = createSwfClient({ endpoint });
   await registerCatalog(swf, catalog);
-  const context = { swf, config, catalog };
+  // Effects and run claims in memory, as the workers' ports here: the benchmark measures the SWF path.
+  const context = { swf, config, catalog, claims: new InMemoryRunClaims() };
   const done = new Map<string, () => void>();
   let steps = 0;
   const onLine = (line: string) => {

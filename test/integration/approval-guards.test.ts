@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilePayloadStore } from '../../lambda/adapters/file-payloads.js';
@@ -8,6 +6,7 @@ import { findRun, type OperationsContext, runHistory } from '../../lambda/worker
 import { runMarks } from '../../lambda/worker/run-description.js';
 import { startWorkflow } from '../../lambda/worker/start-workflow.js';
 import { isPayloadRef } from '../../lambda/workflow/payloads.js';
+import { runSwfctl } from '../support/cli.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { scratchDirectory } from '../support/scratch.js';
 import { eventually, type OrderEnvironment, orderEnvironment, startWorkers } from '../support/workers.js';
@@ -17,7 +16,6 @@ import { eventually, type OrderEnvironment, orderEnvironment, startWorkers } fro
  * its priced lines are stored, an approval sent before the run waits for it does not count, and swfctl refuses
  * (sending nothing) a signal the run would ignore, and says what the run did with one it sent.
  */
-const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
 const directory = scratchDirectory('approval-guards');
 let env: OrderEnvironment;
 let context: OperationsContext;
@@ -39,22 +37,13 @@ afterAll(async () => {
 });
 
 const swfctl = (...args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        env: {
-          ...process.env,
-          SWF_ENDPOINT: env.server.endpoint,
-          SWF_WORKFLOW_VERSION: '3',
-          SWF_PAYLOADS_DIR: join(directory, 'payloads'),
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
+  runSwfctl(
+    {
+      SWF_ENDPOINT: env.server.endpoint,
+      SWF_WORKFLOW_VERSION: '3',
+      SWF_PAYLOADS_DIR: join(directory, 'payloads'),
+    },
+    args,
   );
 
 /** An order of `lines` lines of 108 each: 140 lines are 15,120 before tax. */

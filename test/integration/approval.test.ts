@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRun, runHistory } from '../../lambda/worker/operations.js';
 import { startOrder } from '../../lambda/workflow/order/operations.js';
+import { runSwfctl } from '../support/cli.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, type OrderEnvironment, orderEnvironment, startWorkers } from '../support/workers.js';
 
-const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
 let env: OrderEnvironment;
 let workers: ReturnType<typeof startWorkers>;
 
@@ -27,18 +25,7 @@ afterAll(async () => {
 });
 
 const swfctl = (...args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        env: { ...process.env, SWF_ENDPOINT: env.server.endpoint, SWF_WORKFLOW_VERSION: '2' },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
+  runSwfctl({ SWF_ENDPOINT: env.server.endpoint, SWF_WORKFLOW_VERSION: '2' }, args);
 
 /** An order of about `total` (before tax). */
 const orderOf = (orderId: string, total: number) =>

@@ -256,13 +256,15 @@ describe('starter and operations handlers', () => {
     const emptyPrefix =
       'prefix (--prefix) is empty, which would select every run: leave a filter out to mean every run, or give it a value';
     const emptyType = emptyPrefix.replace('prefix (--prefix) is', 'workflowType (--type) is');
+    // A refusal is an answer, not a thrown error (it pages no one).
     for (const command of ['cancel-all', 'terminate-all', 'resume-failed'])
-      await expect(ops({ command, prefix: '', confirm: true })).rejects.toMatchObject({
-        code: 'EmptyFilter',
-        message: emptyPrefix,
+      expect(await ops({ command, prefix: '', confirm: true })).toMatchObject({
+        ok: false,
+        error: { code: 'EmptyFilter', message: emptyPrefix },
       });
-    await expect(ops({ command: 'cancel-all', workflowType: '', dryRun: true })).rejects.toMatchObject({
-      message: emptyType,
+    expect(await ops({ command: 'cancel-all', workflowType: '', dryRun: true })).toMatchObject({
+      ok: false,
+      error: { message: emptyType },
     });
     const cli = (...args: string[]) =>
       new Promise<{ code: number; stderr: string }>((resolve) =>

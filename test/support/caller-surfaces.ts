@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as S from '@aws-sdk/client-swf';
 import { afterAll, beforeAll } from 'vitest';
 import { inMemoryPorts } from '../../lambda/adapters/memory-effects.js';
@@ -11,11 +9,10 @@ import { loadConfig } from '../../lambda/workflow/config.js';
 import { buildCatalog } from '../../lambda/workflow/modules.js';
 import type { ConsoleOptions } from '../../local/console/console-api.js';
 import type { RunningServer } from '../../local/server/server.js';
+import { runSwfctl } from './cli.js';
 import { scratchDirectory } from './scratch.js';
 import { startLocal } from './swf-local.js';
 import { startWorkers } from './workers.js';
-
-const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
 
 /**
  * Every surface a caller reaches, on one swf-local: swfctl (a real process), the console's HTTP API, and the
@@ -106,16 +103,7 @@ export function useCallerSurfaces(domain: string) {
   });
 
   /** Runs `swfctl` as a user would; never throws, returns what it printed and its exit code. */
-  const swfctl = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [CLI, ...args],
-        { env: { ...process.env, ...env, SWF_ENDPOINT: surfaces.server.endpoint }, timeout: 30_000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+  const swfctl = (...args: string[]) => runSwfctl({ ...env, SWF_ENDPOINT: surfaces.server.endpoint }, args);
 
   /** The console's session token, read from its page as the page's own script reads it. */
   const consoleToken = async () => {
