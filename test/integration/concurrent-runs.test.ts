@@ -8,7 +8,7 @@ import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { counter, type GatedCall, startGateProxy } from '../support/gate-proxy.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { scratchDirectory } from '../support/scratch.js';
-import { eventually, useOrderWorkers } from '../support/workers.js';
+import { closeStatusOf, useOrderWorkers } from '../support/workers.js';
 
 /**
  * Concurrent swfctl processes against one swf-local and one SQLite effects file: at most one new run per source
@@ -65,16 +65,7 @@ async function runsOf(workflowId: string): Promise<S.WorkflowExecutionInfo[]> {
   return [...(open.executionInfos ?? []), ...(closed.executionInfos ?? [])];
 }
 
-const closeStatus = (workflowId: string) =>
-  eventually(
-    async () => {
-      // No run yet is not closed yet (the gate asks before the first start went through).
-      const run = await findRun(setup.env.context, workflowId).catch(() => undefined);
-      return run?.executionStatus === 'CLOSED' ? run.closeStatus : undefined;
-    },
-    30_000,
-    `${workflowId} to close`,
-  );
+const closeStatus = (workflowId: string) => closeStatusOf(setup.env.context, workflowId);
 
 describe('concurrent processes', () => {
   it('two swfctl resume-failed resume each failed order once; the other says skipped, with the run', async () => {

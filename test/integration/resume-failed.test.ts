@@ -8,7 +8,7 @@ import { findRun } from '../../lambda/worker/operations.js';
 import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { scratchDirectory } from '../support/scratch.js';
-import { eventually, useOrderWorkers } from '../support/workers.js';
+import { closeStatusOf, useOrderWorkers } from '../support/workers.js';
 
 const CLI = fileURLToPath(new URL('../../bin/swfctl.mjs', import.meta.url));
 const setup = useOrderWorkers();
@@ -36,15 +36,7 @@ function swfctl(...args: string[]): Promise<{ code: number; stdout: string; stde
   );
 }
 
-const closeStatus = (workflowId: string) =>
-  eventually(
-    async () => {
-      const run = await findRun(setup.env.context, workflowId);
-      return run.executionStatus === 'CLOSED' ? run.closeStatus : undefined;
-    },
-    30_000,
-    `${workflowId} to close`,
-  );
+const closeStatus = (workflowId: string) => closeStatusOf(setup.env.context, workflowId);
 
 describe('swfctl resume-failed', () => {
   it('resumes three failed orders to COMPLETED in one call, and a second call resumes none', async () => {

@@ -11,7 +11,7 @@ import { startOrder } from '../../lambda/workflow/order/operations.js';
 import { orderWorkflow } from '../../lambda/workflow/order/workflow.js';
 import type { ActivityFunction } from '../../lambda/workflow/types.js';
 import { anOrder } from '../support/order-fixtures.js';
-import { eventually, orderEnvironment, startWorkers } from '../support/workers.js';
+import { closeStatusOf, orderEnvironment, startWorkers } from '../support/workers.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -35,15 +35,7 @@ function countingCatalog(catalog: Catalog, runs: Map<string, number>): Catalog {
   };
 }
 
-const closeStatus = (context: Parameters<typeof findRun>[0], workflowId: string) =>
-  eventually(
-    async () => {
-      const info = await findRun(context, workflowId);
-      return info.executionStatus === 'CLOSED' ? info.closeStatus : undefined;
-    },
-    30_000,
-    `${workflowId} to close`,
-  );
+const closeStatus = closeStatusOf;
 
 describe('several workers of each kind', () => {
   it('process many orders with no activity attempt run twice', async () => {

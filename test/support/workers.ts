@@ -6,7 +6,7 @@ import { InMemoryRunClaims } from '../../lambda/adapters/memory-run-claims.js';
 import { runActivityWorker } from '../../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../../lambda/worker/deadline.js';
 import { runDecider } from '../../lambda/worker/decider-worker.js';
-import type { OperationsContext } from '../../lambda/worker/operations.js';
+import { findRun, type OperationsContext } from '../../lambda/worker/operations.js';
 import { registerCatalog } from '../../lambda/worker/registration.js';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { recordingTelemetry } from '../../lambda/worker/telemetry.js';
@@ -131,4 +131,16 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The close status of a workflow's run once it closed (a workflow with no run yet is not closed yet). */
+export function closeStatusOf(context: OperationsContext, workflowId: string, timeoutMs = 30_000) {
+  return eventually(
+    async () => {
+      const run = await findRun(context, workflowId).catch(() => undefined);
+      return run?.executionStatus === 'CLOSED' ? run.closeStatus : undefined;
+    },
+    timeoutMs,
+    `${workflowId} to close`,
+  );
 }
