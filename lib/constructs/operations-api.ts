@@ -98,13 +98,21 @@ export class OperationsApi extends Construct {
     });
     this.monitor.role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'CountBacklog',
-        actions: [
-          'swf:CountOpenWorkflowExecutions',
-          'swf:CountPendingDecisionTasks',
-          'swf:CountPendingActivityTasks',
-        ],
+        sid: 'CountOpenRuns',
+        actions: ['swf:CountOpenWorkflowExecutions'],
         resources: domain,
+      }),
+    );
+    this.monitor.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CountBacklogOfItsTaskLists',
+        actions: ['swf:CountPendingDecisionTasks', 'swf:CountPendingActivityTasks'],
+        resources: domain,
+        conditions: {
+          StringEquals: {
+            'swf:taskList.name': [props.config.decisionTaskList, props.config.activityTaskList],
+          },
+        },
       }),
     );
     this.monitor.role.addToPolicy(

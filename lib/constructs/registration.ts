@@ -42,42 +42,75 @@ export class SwfRegistration extends Construct {
     );
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'RegisterTypesInTheDomain',
+        sid: 'RegisterTheDomain',
         actions: [
           'swf:DescribeDomain',
           'swf:UndeprecateDomain',
           // Deleting the stack deprecates the domain only when it is not retained.
           ...(props.retainDomain ? [] : ['swf:DeprecateDomain']),
-          'swf:RegisterWorkflowType',
-          'swf:RegisterActivityType',
-          'swf:DescribeWorkflowType',
-          'swf:DescribeActivityType',
-          'swf:UndeprecateWorkflowType',
-          'swf:UndeprecateActivityType',
         ],
         resources: domainArns(stack, domain),
       }),
     );
+    // Only the catalog's own types, by name: a registration never creates or revives another type.
+    const workflowNames = [...new Set(props.catalog.workflows.map((w) => w.name))].sort();
+    const activityNames = [...new Set(props.catalog.activityTypes().map((a) => a.name))].sort();
+    for (const [sid, register, others, key, names] of [
+      [
+        'RegisterCatalogWorkflowTypes',
+        'swf:RegisterWorkflowType',
+        ['swf:DescribeWorkflowType', 'swf:UndeprecateWorkflowType'],
+        'swf:workflowType.name',
+        workflowNames,
+      ],
+      [
+        'RegisterCatalogActivityTypes',
+        'swf:RegisterActivityType',
+        ['swf:DescribeActivityType', 'swf:UndeprecateActivityType'],
+        'swf:activityType.name',
+        activityNames,
+      ],
+    ] as const) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid,
+          actions: [register],
+          resources: domainArns(stack, domain),
+          conditions: { StringEquals: { 'swf:name': [...names] } },
+        }),
+      );
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: `${sid}Read`,
+          actions: [...others],
+          resources: domainArns(stack, domain),
+          conditions: { StringEquals: { [key]: [...names] } },
+        }),
+      );
+    }
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'swf:RegisterDomain cannot be scoped to a resource ("You cannot use an IAM policy to control domain access" for RegisterDomain, SWF developer guide); every other SWF action is scoped to the domain ARN.',
     });
 
+    // The framework's own logs follow the stack's retention and go with it; its role can write them and invoke
+    // the handler (the framework's grant), nothing else: no managed policy with logs:* on every group.
+    const providerLogs = new LogGroup(this, 'ProviderLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const providerRole = new iam.Role(this, 'ProviderRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'The custom resource framework: invokes the registration handler and writes its own logs',
+    });
+    providerLogs.grantWrite(providerRole);
     const provider = new Provider(this, 'Provider', {
       onEventHandler: this.function.fn,
-      // The framework's own logs follow the stack's retention and go with it.
-      logGroup: new LogGroup(this, 'ProviderLogs', {
-        retention: RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup: providerLogs,
+      frameworkOnEventRole: providerRole,
     });
-    Validations.of(provider).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason:
-        "The CDK Provider framework's own function writes its logs with the managed basic execution policy; it holds no SWF permission.",
-    });
-    Validations.of(provider).acknowledge({
+    Validations.of(providerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.function.fn.node.defaultChild as CfnResource)}.Arn>:*]`,
       reason:
         'The Provider framework invokes the registration handler and its versions (ARN:*); it can invoke nothing else.',

@@ -15,8 +15,10 @@ import {
 import { type MotoServer, startMoto } from '../runtime/moto.js';
 import { startServer } from '../server/server.js';
 import { type Assembly, type Physical, readAssembly, resolve, synthesize } from './assembly.js';
+import { startCallRecorder } from './call-recorder.js';
 import { driveOrders } from './drive-orders.js';
 import { checkOrders, type RehearsalRow } from './order-checks.js';
+import { type RehearsalPermissions, rehearsalPermissions } from './rehearsal-permissions.js';
 import { answerOrRefusal, runSchedule, Sandbox } from './sandbox.js';
 import { rehearsalOrders } from './scenarios.js';
 
@@ -43,6 +45,8 @@ export interface RehearsalResult {
   ok: boolean;
   rows: RehearsalRow[];
   checks: { check: string; ok: boolean; detail: string }[];
+  /** Every AWS call of the functions, evaluated against their roles (and the policies it was evaluated with). */
+  permissions: RehearsalPermissions;
   report: string;
 }
 
@@ -60,6 +64,10 @@ function physicalNames(assembly: Assembly, suffix: string) {
       const bucket = `payloads-${suffix}-${id.toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
       physical.set(id, { ref: bucket, arn: `arn:aws:s3:::${bucket}` });
     }
+    if (resource.Type === 'AWS::IAM::Role')
+      physical.set(id, { ref: name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` });
+    if (resource.Type === 'AWS::Logs::LogGroup')
+      physical.set(id, { ref: name, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*` });
     // KMS is not rehearsed: the key is named so the topic's KmsMasterKeyId resolves, not created.
     if (resource.Type === 'AWS::KMS::Key') {
       const arn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${randomUUID()}`;
@@ -131,6 +139,10 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     }
     const awsEndpoint = options.awsEndpoint ?? (moto as MotoServer).endpoint;
     const aws = peerClientSettings(awsEndpoint);
+    // Every call a sandbox makes passes through the recorder, signed with that function's own access key.
+    const recorder = await startCallRecorder({ swf: swf.endpoint, aws: awsEndpoint });
+    cleanups.push(() => recorder.close());
+    const callers = new Map<string, string>();
 
     print('3/6 creating the table, the payload bucket and the topics from the template…');
     const suffix = randomUUID().slice(0, 8);
@@ -183,11 +195,11 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
 
     print('4/6 loading every function bundle in its own sandbox, with the template environment…');
     const overrides = {
-      SWF_ENDPOINT: swf.endpoint,
-      AWS_ENDPOINT_URL: awsEndpoint,
+      SWF_ENDPOINT: recorder.swfEndpoint,
+      AWS_ENDPOINT_URL: recorder.awsEndpoint,
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'rehearsal',
+      AWS_ACCESS_KEY_ID: 'one per function',
       AWS_SECRET_ACCESS_KEY: 'rehearsal',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Where a bundle built without the AWS SDK finds it, as the Node.js runtime provides it in Lambda.
@@ -199,10 +211,18 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       if (!fn) throw new Error(`the template has no function ${logicalId}`);
       const name = `${physical.get(logicalId)?.ref}${index ? `-${index}` : ''}`;
       const environment = resolve(fn.environment, physical, pseudo) as Record<string, string>;
+      const accessKeyId = `AKIAREHEARSAL${String(callers.size).padStart(7, '0')}`;
+      callers.set(accessKeyId, logicalId);
       const sandbox = await Sandbox.start(
         fn,
         name,
-        { PATH: process.env.PATH ?? '', ...environment, ...overrides, AWS_LAMBDA_FUNCTION_NAME: name },
+        {
+          PATH: process.env.PATH ?? '',
+          ...environment,
+          ...overrides,
+          AWS_ACCESS_KEY_ID: accessKeyId,
+          AWS_LAMBDA_FUNCTION_NAME: name,
+        },
         join(logDir, `${logicalId}${index ? `-${index}` : ''}.log`),
       );
       sandboxes.push(sandbox);
@@ -305,8 +325,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     );
     const stray = messages.filter((m) => !subjects.has(m.attributes.orderId ?? ''));
     check('topic', stray.length === 0, `${messages.length} message(s), ${stray.length} for no rehearsed run`);
+    const permissions = await rehearsalPermissions(
+      assembly,
+      { physical, pseudo },
+      { calls: recorder.calls, callerOf: (key) => callers.get(key), stage: 'rehearsal' },
+    );
+    checks.push(...permissions.checks);
     const ok = rows.every((r) => r.problems.length === 0) && checks.every((c) => c.ok);
-    return { ok, rows, checks, report: renderReport(rows, checks, overrides, outdir) };
+    return { ok, rows, checks, permissions, report: renderReport(rows, checks, overrides, outdir) };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
