@@ -8,6 +8,7 @@ import { PayloadBucket } from './constructs/payload-bucket.js';
 import { Pollers } from './constructs/pollers.js';
 import { SwfRegistration } from './constructs/registration.js';
 import { PRODUCTION_PROFILE } from './function-defaults.js';
+import { checkIamLimits } from './iam-limits.js';
 import { AlarmTopic } from './monitoring/alarm-topic.js';
 import { type AlarmThresholds, OrderAlarms } from './monitoring/alarms.js';
 import { OrderDashboard } from './monitoring/dashboard.js';
@@ -37,6 +38,8 @@ export class OrderWorkflowStack extends Stack {
 
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps) {
     super(scope, id, props);
+    // A catalog whose grants IAM would refuse at deploy is refused at synth, naming the quota.
+    this.node.addValidation({ validate: () => checkIamLimits(this) });
     const { config, stage } = props.names;
     const production = props.settings.production ?? stage === 'prod';
     // Read by every OrderFunction below: set before any of them exists.

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { durationSeconds } from '../../lambda/workflow/durations.js';
 import type { Catalog, WorkflowConfig } from '../../lambda/workflow/index.js';
 import { OrderFunction } from '../function-defaults.js';
+import { IAM_LIMITS, policyCharacters } from '../iam-limits.js';
 import { domainArns } from '../swf-arns.js';
 import { scheduleEveryMinute } from './schedule.js';
 
@@ -35,6 +36,49 @@ export const DECIDER_DECISIONS = [
   'swf:FailWorkflowExecution',
   'swf:CancelWorkflowExecution',
 ];
+
+/**
+ * ScheduleActivityTask for exactly the catalog's activity types, one statement per version and task list
+ * (StringEquals with a list of names matches any of them), packed into as few managed policies as IAM's 6,144
+ * characters allow.
+ */
+export function catalogScheduleGrants(
+  catalog: Catalog,
+  stack: Stack,
+  domain: string[],
+): iam.PolicyStatement[][] {
+  const groups = new Map<string, { version: string; taskList: string; names: string[] }>();
+  for (const activity of catalog.activityTypes()) {
+    const key = JSON.stringify([activity.version, activity.taskList]);
+    const group = groups.get(key) ?? { version: activity.version, taskList: activity.taskList, names: [] };
+    group.names.push(activity.name);
+    groups.set(key, group);
+  }
+  const policies: iam.PolicyStatement[][] = [[]];
+  // The document's own envelope ({"Version":"2012-10-17","Statement":[…]}) and a margin for the separators.
+  let size = 64;
+  for (const group of groups.values()) {
+    const statement = new iam.PolicyStatement({
+      actions: ['swf:ScheduleActivityTask'],
+      resources: domain,
+      conditions: {
+        StringEquals: {
+          'swf:activityType.name': group.names.length === 1 ? group.names[0] : [...group.names].sort(),
+          'swf:activityType.version': group.version,
+          'swf:taskList.name': group.taskList,
+        },
+      },
+    });
+    const characters = policyCharacters(stack.resolve(statement.toStatementJson()));
+    if (size + characters > IAM_LIMITS.managedPolicyCharacters && (policies.at(-1)?.length ?? 0) > 0) {
+      policies.push([]);
+      size = 64;
+    }
+    policies.at(-1)?.push(statement);
+    size += characters + 1;
+  }
+  return policies;
+}
 
 /**
  * Refuses to synthesize pollers whose tasks could not finish inside one invocation: every activity's
@@ -114,21 +158,15 @@ export class Pollers extends Construct {
         resources: domain,
       }),
     );
-    // Only the catalog's activity types, each on its own task list: a change to the catalog changes the grant.
-    for (const activity of props.catalog.activityTypes()) {
-      this.decider.role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: ['swf:ScheduleActivityTask'],
-          resources: domain,
-          conditions: {
-            StringEquals: {
-              'swf:activityType.name': activity.name,
-              'swf:activityType.version': activity.version,
-              'swf:taskList.name': activity.taskList,
-            },
-          },
-        }),
-      );
+    // Only the catalog's activity types, on their own task lists: a change to the catalog changes the grant. The
+    // grants grow with the catalog, so they live in managed policies of their own (6,144 characters each), not
+    // in the role's inline policies (10,240 in all); checkIamLimits refuses a catalog that outgrows them.
+    for (const [i, statements] of catalogScheduleGrants(props.catalog, stack, domain).entries()) {
+      new iam.ManagedPolicy(this, i === 0 ? 'DeciderCatalog' : `DeciderCatalog${i + 1}`, {
+        description: `The activity types of the catalog the decider may schedule (part ${i + 1})`,
+        statements,
+        roles: [this.decider.role],
+      });
     }
 
     this.activityWorker = new OrderFunction(this, 'ActivityWorker', {

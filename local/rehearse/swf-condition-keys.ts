@@ -3,18 +3,20 @@
  * Authorization Reference) is silent or differs: the decisions of RespondDecisionTaskCompleted, which IAM
  * authorises one by one as pseudo-actions, are listed there with no condition keys at all.
  *
- * Source: the Amazon SWF Developer Guide, "Using IAM to manage access to Amazon SWF resources", section
- * "API summary" (https://docs.aws.amazon.com/amazonswf/latest/developerguide/swf-dev-iam.html): "The following
- * list describes the pseudo API … parameters" with, for each decision, the parameters a policy can constrain.
- * Each entry below is the documentation's parameter list, with the `swf:` prefix IAM gives it. A decision the
- * guide lists with no parameter has none here.
+ * Source: the Amazon SWF Developer Guide, "API Summary", pseudo API
+ * (https://docs.aws.amazon.com/amazonswf/latest/developerguide/swf-dev-iam.api.html), which gives each
+ * decision's parameters as "String constraint. The key is `swf:…`". Each entry below is that list; a decision
+ * the guide lists with no parameter has none here. Where the API Reference words a key differently (its
+ * ContinueAsNewWorkflowExecutionDecisionAttributes says `swf:workflowType.version` where the guide says
+ * `swf:workflowTypeVersion`), both spellings are listed: the table says which keys may appear, and a policy
+ * written with either is evaluated as written.
  */
 export const SWF_DOCUMENTED_DECISION_KEYS: Readonly<Record<string, readonly string[]>> = {
-  // "CancelTimer — Constrains access to the CancelTimer pseudo API" (no parameters).
+  // Listed by the guide with no parameters.
   CancelTimer: [],
   CancelWorkflowExecution: [],
   CompleteWorkflowExecution: [],
-  // "ContinueAsNewWorkflowExecution: tagList.member.N, taskList.name, workflowTypeVersion".
+  // "tagList.member.0 … taskList.name … workflowTypeVersion – String constraint".
   ContinueAsNewWorkflowExecution: [
     'swf:tagList.member.0',
     'swf:tagList.member.1',
@@ -23,15 +25,16 @@ export const SWF_DOCUMENTED_DECISION_KEYS: Readonly<Record<string, readonly stri
     'swf:tagList.member.4',
     'swf:taskList.name',
     'swf:workflowTypeVersion',
+    'swf:workflowType.version',
   ],
   FailWorkflowExecution: [],
   RecordMarker: [],
   RequestCancelActivityTask: [],
   RequestCancelExternalWorkflowExecution: [],
-  // "ScheduleActivityTask: activityType.name, activityType.version, taskList".
+  // "activityType.name – String constraint. The key is swf:activityType.name." (and .version, taskList.name)
   ScheduleActivityTask: ['swf:activityType.name', 'swf:activityType.version', 'swf:taskList.name'],
   SignalExternalWorkflowExecution: [],
-  // "StartChildWorkflowExecution: tagList.member.N, taskList, workflowType.name, workflowType.version".
+  // "tagList.member.0 … taskList.name … workflowType.name … workflowType.version – String constraint".
   StartChildWorkflowExecution: [
     'swf:tagList.member.0',
     'swf:tagList.member.1',

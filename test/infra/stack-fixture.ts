@@ -27,9 +27,12 @@ type Statement = {
   Effect: string;
 };
 
-/** Every policy statement attached to the role whose logical id starts with `rolePrefix`. */
+/** Every policy statement attached to the role whose logical id starts with `rolePrefix` (inline or managed). */
 export function statementsOf(template: Template, rolePrefix: string): Statement[] {
-  const policies = template.findResources('AWS::IAM::Policy');
+  const policies = {
+    ...template.findResources('AWS::IAM::Policy'),
+    ...template.findResources('AWS::IAM::ManagedPolicy'),
+  };
   return Object.values(policies)
     .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith(rolePrefix)))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
