@@ -128,20 +128,28 @@ export async function rehearsalPermissions(
     alarmDeliveries,
     unexercised: UNEXERCISED_GRANTS,
   });
+  const checks = permissionChecks(audit, {
+    requests,
+    calls: recorded.calls.length,
+    deliveries: alarmDeliveries.length,
+  });
+  return { audit, requests, stack, checks };
+}
+
+/** The rehearsal's four permission checks, from an audit. */
+export function permissionChecks(
+  audit: PermissionAudit,
+  counts: { requests: AuthorizationRequest[]; calls: number; deliveries: number },
+): { check: string; ok: boolean; detail: string }[] {
   const sample = (list: string[]) =>
     list.slice(0, 4).join('; ') + (list.length > 4 ? `; … ${list.length - 4} more` : '');
-  const callers = new Set(requests.map((r) => r.caller));
-  const checks = [
+  return [
     {
       check: 'IAM: every call allowed',
-      ok: audit.denied.length === 0 && requests.length > 0,
+      ok: audit.denied.length === 0 && counts.requests.length > 0,
       detail: audit.denied.length
-        ? sample(
-            audit.denied.map(
-              (e) => `${e.decision}: ${describeRequest(e.request)}${e.problem ? ` (${e.problem})` : ''}`,
-            ),
-          )
-        : `${audit.evaluated.length} distinct requests of ${callers.size} functions (${recorded.calls.length} calls recorded)`,
+        ? sample(audit.denied.map(deniedLine))
+        : `${audit.evaluated.length} distinct requests of ${new Set(counts.requests.map((r) => r.caller)).size} functions (${counts.calls} calls recorded)`,
     },
     {
       check: 'IAM: must-deny cases denied',
@@ -161,13 +169,21 @@ export async function rehearsalPermissions(
     },
     {
       check: 'IAM: alarm delivery',
-      ok: audit.delivery.length === 0 && alarmDeliveries.length > 0,
+      ok: audit.delivery.length === 0 && counts.deliveries > 0,
       detail: audit.delivery.length
         ? sample(audit.delivery)
-        : `${alarmDeliveries.length} deliveries allowed for this account's alarms, refused for another's`,
+        : `${counts.deliveries} deliveries allowed for this account's alarms, refused for another's`,
     },
   ];
-  return { audit, requests, stack, checks };
+}
+
+/** A denied request, and the grant it needs (or why it could not be evaluated). */
+function deniedLine(e: PermissionAudit['denied'][number]): string {
+  if (e.problem) return `${e.decision}: ${describeRequest(e.request)} (${e.problem})`;
+  const keys = Object.entries(e.request.context)
+    .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+    .join(', ');
+  return `${e.decision}: ${describeRequest(e.request)}; it needs a grant of ${e.request.action} on ${e.request.resource}${keys ? ` where ${keys}` : ''} in the role of ${e.request.caller}`;
 }
 
 /**
