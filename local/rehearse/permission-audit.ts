@@ -13,6 +13,8 @@ export interface PermissionAudit {
   untested: string[];
   /** Grants no request needs: `caller: statement action`. */
   unused: string[];
+  /** Entries of the unexercised list that name no grant of the template: stale, to be removed. */
+  staleExcuses: string[];
   /** Alarm deliveries (CloudWatch → topic, and its KMS key) wrongly refused or wrongly allowed. */
   delivery: string[];
 }
@@ -112,9 +114,9 @@ export async function auditPermissions(
   }
   const untested = MUST_DENY_KINDS.filter((kind) => !tested.has(kind));
 
-  const unused = await unusedGrants(evaluated, stack, options.unexercised ?? []);
+  const { unused, staleExcuses } = await unusedGrants(evaluated, stack, options.unexercised ?? []);
   const delivery = await alarmDelivery(options.alarmDeliveries, stack);
-  return { evaluated, denied, leaks, untested, unused, delivery };
+  return { evaluated, denied, leaks, untested, unused, staleExcuses, delivery };
 }
 
 function keyOf(r: AuthorizationRequest): string {
@@ -128,8 +130,9 @@ async function unusedGrants(
   evaluated: Evaluated[],
   stack: StackPolicies,
   unexercised: UnexercisedGrant[],
-): Promise<string[]> {
+): Promise<{ unused: string[]; staleExcuses: string[] }> {
   const unused: string[] = [];
+  const matched = new Set<UnexercisedGrant>();
   for (const [caller, role] of stack.roles) {
     const allowed = evaluated.filter((e) => e.request.caller === caller && e.decision === 'Allowed');
     for (const [p, { name, policy }] of role.policies.entries()) {
@@ -160,14 +163,17 @@ async function unusedGrants(
               break;
             }
           }
-          const excused = unexercised.some((u) => caller.startsWith(u.caller) && u.action === action);
+          const excuse = unexercised.find((u) => caller.startsWith(u.caller) && u.action === action);
+          if (excuse) matched.add(excuse);
+          const excused = excuse !== undefined;
           if (!needed && !excused)
             unused.push(`${caller}: ${statement.Sid ?? `${name} statement ${s}`} ${action}`);
         }
       }
     }
   }
-  return unused;
+  const staleExcuses = unexercised.filter((u) => !matched.has(u)).map((u) => `${u.caller} ${u.action}`);
+  return { unused, staleExcuses };
 }
 
 function matches(pattern: string, action: string): boolean {

@@ -211,7 +211,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       if (!fn) throw new Error(`the template has no function ${logicalId}`);
       const name = `${physical.get(logicalId)?.ref}${index ? `-${index}` : ''}`;
       const environment = resolve(fn.environment, physical, pseudo) as Record<string, string>;
-      const accessKeyId = `AKIAREHEARSAL${String(callers.size).padStart(7, '0')}`;
+      const accessKeyId = `rehearsal-function-${callers.size}`;
       callers.set(accessKeyId, logicalId);
       const sandbox = await Sandbox.start(
         fn,
