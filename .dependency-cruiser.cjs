@@ -3,6 +3,7 @@
  * - the decider and the workers are generic: they import no workflow module (lambda/workflow/<name>/);
  * - so is lambda/workflow's own top level: only modules.ts, the registry, names the workflows;
  * - swf-local is an SWF server for any application: local/server imports nothing from lambda/;
+ * - the IAM evaluator (AGPL-3.0, a devDependency) serves the deploy rehearsal only: nothing deployed imports it;
  * - no import cycles anywhere.
  */
 module.exports = {
@@ -40,6 +41,14 @@ module.exports = {
         "swf-local is an SWF server for any application; it must not depend on this project's workflows.",
       from: { path: '^local/server/' },
       to: { path: '^lambda/' },
+    },
+    {
+      name: 'iam-evaluator-stays-in-the-rehearsal',
+      severity: 'error',
+      comment:
+        '@cloud-copilot/iam-simulate and iam-data are AGPL-3.0 devDependencies for the rehearsal and the tests: no bundle, CDK construct or tool users run may import them.',
+      from: { pathNot: '^local/rehearse/' },
+      to: { path: '@cloud-copilot/' },
     },
   ],
   options: {
