@@ -204,19 +204,13 @@ export class OrderAlarms extends Construct {
     if (props.table) {
       alarm(
         'OrdersTableThrottled',
-        props.table.metricThrottledRequestsForOperations({
-          operations: EFFECTS_OPERATIONS,
-          period: Duration.minutes(5),
-        }),
+        m.tableOperations(props.table, 'ThrottledRequests', EFFECTS_OPERATIONS),
         t.tableThrottledRequests,
         'Requests to the orders table were throttled: activities retry, but check the account limits and hot orders',
       );
       alarm(
         'OrdersTableSystemErrors',
-        props.table.metricSystemErrorsForOperations({
-          operations: EFFECTS_OPERATIONS,
-          period: Duration.minutes(5),
-        }),
+        m.tableOperations(props.table, 'SystemErrors', EFFECTS_OPERATIONS),
         t.tableSystemErrors,
         'DynamoDB answered the orders table with server errors: activities retry; check the AWS Health Dashboard',
       );
