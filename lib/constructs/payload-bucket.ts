@@ -2,21 +2,22 @@ import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aw
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { Catalog } from '../../lambda/workflow/module.js';
+import { payloadLifetimeDays } from '../../lambda/workflow/payloads.js';
 
 export interface PayloadBucketProps {
   /** `dev` buckets go with the stack; every other stage keeps its bucket. */
   stage: string;
-  /** The SWF domain's retention: histories that hold references live this long. */
-  retentionDays: number;
+  /** The domain (its retention) and every registered workflow (its execution timeout): the payloads' lifetime. */
+  catalog: Pick<Catalog, 'domain' | 'workflows'>;
 }
 
-import { PAYLOAD_GRACE_DAYS } from '../../lambda/adapters/payload-config.js';
 export const PAYLOAD_PREFIX = 'payloads/';
 
 /**
  * Where inputs and results above the offload threshold live (lambda/adapters/s3-payloads.ts): encrypted, HTTPS
- * only, never public, owned by the account, and expired a week after the domain's retention, when no history
- * can point at them any more. Objects are named by their SHA-256, so writes are idempotent and never overwrite
+ * only, never public, owned by the account, and expired once no history can point at them any more: the catalog's
+ * longest run, plus the domain's retention, plus a week (`payloadLifetimeDays`). Objects are named by their SHA-256, so writes are idempotent and never overwrite
  * other content.
  */
 export class PayloadBucket extends Construct {
@@ -36,7 +37,7 @@ export class PayloadBucket extends Construct {
         {
           id: 'expire-after-retention',
           prefix: PAYLOAD_PREFIX,
-          expiration: Duration.days(Math.max(1, props.retentionDays + PAYLOAD_GRACE_DAYS)),
+          expiration: Duration.days(Math.max(1, payloadLifetimeDays(props.catalog))),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],

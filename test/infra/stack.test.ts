@@ -91,12 +91,13 @@ describe('the payload bucket', () => {
         RestrictPublicBuckets: true,
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      // 30 days of retention, plus a week: no history still points at an expired payload.
+      // The longest run (SubscriptionRenewal, 35 days), 30 days of retention, plus a week: no history still
+      // points at an expired payload (test/infra/payload-expiry.test.ts).
       LifecycleConfiguration: {
         Rules: [
           Match.objectLike({
             Prefix: 'payloads/',
-            ExpirationInDays: 37,
+            ExpirationInDays: 72,
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
             Status: 'Enabled',
           }),
