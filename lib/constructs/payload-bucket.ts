@@ -56,9 +56,23 @@ export class PayloadBucket extends Construct {
     this.grant(role, 'StorePayloads', 's3:PutObject');
   }
 
-  /** The activity worker and the operations function read them back: GetObject only. */
+  /**
+   * The activity worker and the operations function read them back: GetObject, and ListBucket so that a missing
+   * body answers 404 (PayloadMissing, not retried) rather than 403 (PayloadUnreadable, retried). S3 GetObject:
+   * "If you have the s3:ListBucket permission on the bucket, Amazon S3 returns an HTTP status code 404 Not Found
+   * error. If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Forbidden
+   * error." No `s3:prefix` condition: S3 does not document that this implicit check carries one, and listing
+   * reveals nothing a reader lacks, as the bucket holds only payloads named by the SHA-256 of their content.
+   */
   grantRead(role: iam.IGrantable): void {
     this.grant(role, 'ReadPayloads', 's3:GetObject');
+    role.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TellMissingPayloads',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
   }
 
   private grant(role: iam.IGrantable, sid: string, action: string): void {

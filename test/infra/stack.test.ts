@@ -115,18 +115,24 @@ describe('the payload bucket', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 
-  it('lets the starter and the decider put, the activity worker put and get, operations get, each under payloads/ only', () => {
+  it('lets the starter and the decider put, the activity worker put and get, operations get, each under payloads/ only, and the readers list', () => {
     const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/payloads/*']] };
     const s3 = (role: string) =>
       statementsOf(template, role)
         .filter((s) => JSON.stringify(s.Action).includes('s3:'))
         .map((s) => [s.Action, s.Resource]);
     expect(s3('ApiStarterRole')).toEqual([['s3:PutObject', objects]]);
+    // Readers may list the bucket: a missing key then answers 404, not 403 (test/integration/payload-reads.test.ts).
+    const bucket = { 'Fn::GetAtt': [bucketId, 'Arn'] };
     expect(s3('PollersActivityWorkerRole')).toEqual([
       ['s3:PutObject', objects],
       ['s3:GetObject', objects],
+      ['s3:ListBucket', bucket],
     ]);
-    expect(s3('ApiOperationsRole')).toEqual([['s3:GetObject', objects]]);
+    expect(s3('ApiOperationsRole')).toEqual([
+      ['s3:GetObject', objects],
+      ['s3:ListBucket', bucket],
+    ]);
     // The decider stores close results and details too large for SWF; it never reads payloads.
     expect(s3('PollersDeciderRole')).toEqual([['s3:PutObject', objects]]);
     for (const role of ['ApiMonitorRole', 'RegistrationHandlerRole']) expect(s3(role)).toEqual([]);
@@ -193,6 +199,7 @@ describe('least-privilege IAM', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:GetObject',
+      's3:ListBucket',
       's3:PutObject',
       'sns:Publish',
       'swf:PollForActivityTask',
