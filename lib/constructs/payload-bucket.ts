@@ -42,6 +42,8 @@ export class PayloadBucket extends Construct {
         },
       ],
       removalPolicy: keep ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // CloudFormation deletes only an empty bucket: a dev stack that stored one payload could not be destroyed.
+      autoDeleteObjects: !keep,
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',

@@ -275,10 +275,13 @@ describe('least-privilege IAM', () => {
     ]);
     const everything = JSON.stringify(template.toJSON());
     expect(everything).not.toMatch(/"swf:\*"/);
-    // One role per function: six functions, six roles of our own (plus the Provider framework's).
+    // One role per function: six functions, six roles of our own (plus the Provider framework's, and on dev the
+    // bucket auto-delete provider's).
     const roles = Object.keys(template.findResources('AWS::IAM::Role'));
     expect(
-      roles.filter((id) => !id.includes('Providerframework')).map((id) => id.replace(/Role[0-9A-F]{8}$/, '')),
+      roles
+        .filter((id) => !id.includes('Providerframework') && !id.startsWith('CustomS3AutoDeleteObjects'))
+        .map((id) => id.replace(/Role[0-9A-F]{8}$/, '')),
     ).toEqual([
       'RegistrationHandler',
       'PollersDecider',
@@ -429,7 +432,8 @@ describe('order effects', () => {
   it('logs at INFO without source maps in production, DEBUG with them elsewhere', () => {
     const variables = (t: typeof template) =>
       Object.values(t.findResources('AWS::Lambda::Function'))
-        .filter((f) => f.Properties.Handler === 'index.handler')
+        // Ours, not CDK's auto-delete provider for the dev bucket.
+        .filter((f) => f.Properties.Environment?.Variables?.SWF_DOMAIN)
         .map((f) => f.Properties.Environment.Variables);
     for (const v of variables(buildStack({ stage: 'prod' }).template))
       expect([v.POWERTOOLS_LOG_LEVEL, v.NODE_OPTIONS]).toEqual(['INFO', undefined]);
