@@ -556,14 +556,15 @@ describe('pollers', () => {
   });
 
   it('invokes pollerConcurrency pollers per tick and reserves concurrency only when asked', () => {
-    const scaled = buildStack({ pollerConcurrency: 3, reservedConcurrency: 3 }).template;
+    // 3 per tick × (15 min + 1): the overlap (test/infra/reserved-concurrency.test.ts).
+    const scaled = buildStack({ pollerConcurrency: 3, reservedConcurrency: 48 }).template;
     scaled.hasResourceProperties('AWS::Events::Rule', {
       Description: 'Invokes 3 ActivityWorker poller(s) every minute',
       Targets: Match.arrayWith([Match.objectLike({ Id: 'Target2' })]),
     });
     scaled.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
-      ReservedConcurrentExecutions: 3,
+      ReservedConcurrentExecutions: 48,
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('decision tasks'),
