@@ -5,7 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../lambda/workflow/module.js';
 import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
-import { hasHeartbeat } from './alarms.js';
+import { hasHeartbeat } from './alarm-count.js';
 import type { MetricFactory } from './metric-factory.js';
 
 export interface OrderDashboardProps {
