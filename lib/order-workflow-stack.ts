@@ -49,7 +49,7 @@ export class OrderWorkflowStack extends Stack {
       stage,
       notificationEmail: props.settings.notificationEmail,
     });
-    this.payloads = new PayloadBucket(this, 'Payloads', { stage, retentionDays: config.domainRetentionDays });
+    this.payloads = new PayloadBucket(this, 'Payloads', { stage, catalog });
     const environment = {
       ...handlerEnvironment(config, stage, production),
       ...this.effects.environment,

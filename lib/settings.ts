@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { reservedConcurrencyProblem } from './concurrency-check.js';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
   error: 'must be true or false',
@@ -74,6 +75,8 @@ const refined = settingsSchema.superRefine((settings, context) => {
       path: ['allowFailureInjection'],
       message: 'failure injection is never allowed on the prod stage',
     });
+  const concurrency = reservedConcurrencyProblem(settings);
+  if (concurrency) context.addIssue({ code: 'custom', path: ['reservedConcurrency'], message: concurrency });
 });
 
 /** Validates settings; throws one clear error listing every bad key and how to set it. */

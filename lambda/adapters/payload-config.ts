@@ -1,7 +1,8 @@
 import { dirname, join } from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '../workflow/errors.js';
-import type { PayloadStore } from '../workflow/payloads.js';
+import type { Catalog } from '../workflow/module.js';
+import { PAYLOAD_GRACE_DAYS, type PayloadStore, payloadLifetimeDays } from '../workflow/payloads.js';
 import type { AwsClientSettings } from './create-ports.js';
 import { DEFAULT_EFFECTS_DB } from './effects-config.js';
 
@@ -10,8 +11,6 @@ import { DEFAULT_EFFECTS_DB } from './effects-config.js';
  * directory next to the SQLite data locally (every local process shares it), or nowhere (inputs and results
  * must then fit SWF's 32,768 characters).
  */
-/** Days a payload outlives the histories that can point at them (the bucket's lifecycle rule uses the same). */
-export const PAYLOAD_GRACE_DAYS = 7;
 
 export type PayloadSettings =
   | { backend: 's3'; bucket: string; threshold: number }
@@ -31,7 +30,14 @@ const schema = z.object({
   SWF_OFFLOAD_THRESHOLD: z.coerce.number().int().min(1_024).max(32_000).default(8_192),
 });
 
-export function loadPayloadSettings(env: Record<string, string | undefined>): PayloadSettings {
+/**
+ * Where payloads go, from the environment. With the catalog, local bodies are kept as long as the bucket keeps
+ * them on AWS (`payloadLifetimeDays`); without it, the retention plus the grace period.
+ */
+export function loadPayloadSettings(
+  env: Record<string, string | undefined>,
+  options: { catalog?: Pick<Catalog, 'domain' | 'workflows'> } = {},
+): PayloadSettings {
   const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(defined);
   if (!parsed.success) {
@@ -41,8 +47,10 @@ export function loadPayloadSettings(env: Record<string, string | undefined>): Pa
   const c = parsed.data;
   const threshold = c.SWF_OFFLOAD_THRESHOLD;
   if (c.PAYLOAD_BUCKET) return { backend: 's3', bucket: c.PAYLOAD_BUCKET, threshold };
-  // Bodies outlive the histories that point at them by a week, as the bucket's lifecycle rule says on AWS.
-  const expireAfterDays = c.SWF_DOMAIN_RETENTION_DAYS + PAYLOAD_GRACE_DAYS;
+  // Bodies outlive the histories that point at them, as the bucket's lifecycle rule says on AWS.
+  const expireAfterDays = options.catalog
+    ? payloadLifetimeDays(options.catalog)
+    : c.SWF_DOMAIN_RETENTION_DAYS + PAYLOAD_GRACE_DAYS;
   if (c.SWF_PAYLOADS_DIR)
     return { backend: 'file', directory: c.SWF_PAYLOADS_DIR, threshold, expireAfterDays };
   if (c.SWF_EFFECTS === 'aws') return { backend: 'none', threshold };

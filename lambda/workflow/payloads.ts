@@ -1,4 +1,6 @@
-import { NonRetryableError } from './errors.js';
+import { durationSeconds } from './durations.js';
+import { CatalogError, NonRetryableError } from './errors.js';
+import type { Catalog } from './module.js';
 
 /**
  * Large payloads live outside SWF (which takes at most 32,768 characters per field): a workflow input, an
@@ -100,5 +102,38 @@ export function isPayloadRef(value: unknown): value is PayloadRef {
     typeof inner.size === 'number' &&
     typeof inner.sha256 === 'string' &&
     /^[0-9a-f]{64}$/.test(inner.sha256)
+  );
+}
+
+/** Days a payload outlives the last history that can point at it (clock skew, a start stored before it runs). */
+export const PAYLOAD_GRACE_DAYS = 7;
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * Days a stored payload must be kept: a run's history stays readable (history, describe, resume) until its close
+ * plus the domain's retention, and a run closes at most its executionStartToCloseTimeout after it starts, so its
+ * input, stored before the start, must outlive the catalog's longest run, the retention and a grace period.
+ * Refuses a workflow without an execution timeout, as no expiry would then be safe.
+ */
+export function payloadLifetimeDays(
+  catalog: Pick<Catalog, 'domain' | 'workflows'>,
+  options: { graceDays?: number } = {},
+): number {
+  const unbounded = catalog.workflows.filter(
+    (w) => !Number.isFinite(durationSeconds(w.executionStartToCloseTimeout)),
+  );
+  if (unbounded.length > 0)
+    throw new CatalogError(
+      `${unbounded.map((w) => `${w.name}@${w.version}`).join(', ')} has no executionStartToCloseTimeout ("NONE"): its run could read a stored payload at any age, so no payload expiry is safe; give it one (SWF allows up to a year)`,
+    );
+  const longest = Math.max(
+    0,
+    ...catalog.workflows.map((w) => durationSeconds(w.executionStartToCloseTimeout)),
+  );
+  return (
+    catalog.domain.retentionDays +
+    Math.ceil(longest / DAY_SECONDS) +
+    (options.graceDays ?? PAYLOAD_GRACE_DAYS)
   );
 }

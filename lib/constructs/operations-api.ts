@@ -140,7 +140,7 @@ export class OperationsApi extends Construct {
     new CfnOutput(stack, 'OperationsFunctionName', {
       value: this.operations.fn.functionName,
       description:
-        'aws lambda invoke --function-name <this> --payload \'{"command":"history","workflowId":"order-A-1001"}\' out.json',
+        'aws lambda invoke --function-name <this> --cli-binary-format raw-in-base64-out --payload \'{"command":"history","workflowId":"order-A-1001"}\' out.json',
     });
   }
 }

@@ -5,15 +5,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { durationSeconds } from '../../lambda/workflow/durations.js';
 import type { Catalog } from '../../lambda/workflow/module.js';
-import type { ActivityType } from '../../lambda/workflow/types.js';
 import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
+import { type FunctionName, hasHeartbeat, type PollerName } from './alarm-count.js';
 import type { MetricFactory } from './metric-factory.js';
-
-/** Whether SWF can time this type out on heartbeats (it has a heartbeat timeout). */
-export const hasHeartbeat = (activity: ActivityType) =>
-  Number.isFinite(durationSeconds(activity.timeouts.heartbeat));
 
 /** Alarm thresholds, each a named prop so a team can tune it (`new OrderWorkflowStack(..., { thresholds })`). */
 export interface AlarmThresholds {
@@ -57,8 +52,9 @@ export interface OrderAlarmsProps {
   catalog: Catalog;
   metrics: MetricFactory;
   topic: ITopic;
-  functions: Record<string, IFunction>;
-  pollers: Record<string, IFunction>;
+  /** Every function of the stack, by the names the alarm count knows (lib/monitoring/alarm-count.ts). */
+  functions: Record<FunctionName, IFunction>;
+  pollers: Record<PollerName, IFunction>;
   /** The orders table: alarms on its throttled requests and system errors. */
   table?: ITable;
   thresholds?: Partial<AlarmThresholds>;
@@ -204,19 +200,13 @@ export class OrderAlarms extends Construct {
     if (props.table) {
       alarm(
         'OrdersTableThrottled',
-        props.table.metricThrottledRequestsForOperations({
-          operations: EFFECTS_OPERATIONS,
-          period: Duration.minutes(5),
-        }),
+        m.tableOperations(props.table, 'ThrottledRequests', EFFECTS_OPERATIONS),
         t.tableThrottledRequests,
         'Requests to the orders table were throttled: activities retry, but check the account limits and hot orders',
       );
       alarm(
         'OrdersTableSystemErrors',
-        props.table.metricSystemErrorsForOperations({
-          operations: EFFECTS_OPERATIONS,
-          period: Duration.minutes(5),
-        }),
+        m.tableOperations(props.table, 'SystemErrors', EFFECTS_OPERATIONS),
         t.tableSystemErrors,
         'DynamoDB answered the orders table with server errors: activities retry; check the AWS Health Dashboard',
       );

@@ -5,7 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../lambda/workflow/module.js';
 import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
-import { hasHeartbeat } from './alarms.js';
+import { hasHeartbeat } from './alarm-count.js';
 import type { MetricFactory } from './metric-factory.js';
 
 export interface OrderDashboardProps {
@@ -158,17 +158,10 @@ export class OrderDashboard extends Construct {
           ),
           6,
         ),
-        // Each per-operation sum is its own graph: their inner metrics share ids.
-        graph(
-          'Throttled requests',
-          [table.metricThrottledRequestsForOperations({ operations: EFFECTS_OPERATIONS, period })],
-          6,
-        ),
-        graph(
-          'System errors',
-          [table.metricSystemErrorsForOperations({ operations: EFFECTS_OPERATIONS, period })],
-          6,
-        ),
+        // Each per-operation sum is its own graph: their inner metrics share ids. Filled as the alarms are, so a
+        // quiet period draws 0 rather than a gap.
+        graph('Throttled requests', [m.tableOperations(table, 'ThrottledRequests', EFFECTS_OPERATIONS)], 6),
+        graph('System errors', [m.tableOperations(table, 'SystemErrors', EFFECTS_OPERATIONS)], 6),
       );
     }
   }

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ActivityType, WorkflowDefinition } from '../../lambda/workflow/types.js';
 
@@ -83,6 +84,38 @@ export class MetricFactory {
     statistic = 'Sum',
   ): Metric {
     return fn.metric(metricName, { statistic, period: PERIOD });
+  }
+
+  /**
+   * A DynamoDB table metric summed over operations, each filled with 0 where it has no datapoint. DynamoDB
+   * publishes ThrottledRequests and SystemErrors only when they happen, and CloudWatch ignores TreatMissingData
+   * for AWS/DynamoDB alarms ("Alarms that evaluate metrics in the AWS/DynamoDB namespace always ignore missing
+   * data", PutMetricAlarm): unfilled, an alarm stays in ALARM through every quiet period after a burst. Each term
+   * is filled, not only the sum, so that one operation's burst counts while the others publish nothing.
+   */
+  tableOperations(
+    table: ITable,
+    metricName: 'ThrottledRequests' | 'SystemErrors',
+    operations: readonly Operation[],
+  ): MathExpression {
+    const usingMetrics = Object.fromEntries(
+      operations.map((operation) => [
+        operation.toLowerCase(),
+        table.metric(metricName, {
+          dimensionsMap: { TableName: table.tableName, Operation: operation },
+          statistic: 'Sum',
+          period: PERIOD,
+        }),
+      ]),
+    );
+    return new MathExpression({
+      expression: Object.keys(usingMetrics)
+        .map((id) => `FILL(${id}, 0)`)
+        .join(' + '),
+      usingMetrics,
+      label: `${metricName} across ${operations.join(', ')}`,
+      period: PERIOD,
+    });
   }
 
   /**

@@ -39,10 +39,11 @@ export function cliContext(options: { endpoint?: string }): OperationsContext & 
   // otherwise, as it is for the workers `npm start` runs; against AWS it stays off unless set.
   const local = clientOptions.endpoint !== undefined && isLoopback(clientOptions.endpoint);
   if (local && process.env.SWF_ALLOW_FAILURE_INJECTION === undefined) config.allowFailureInjection = true;
-  const payloadSettings = loadPayloadSettings(process.env);
+  const catalog = buildCatalog(config);
+  const payloadSettings = loadPayloadSettings(process.env, { catalog });
   return {
     config,
-    catalog: buildCatalog(config),
+    catalog,
     swf: createSwfClient(clientOptions),
     payloads: lazyPayloadStore(payloadSettings),
     offloadThreshold: payloadSettings.threshold,

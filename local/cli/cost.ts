@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { jsonOrUndefined } from '../../lambda/workflow/bounded-json.js';
+import { loadConfig } from '../../lambda/workflow/config.js';
+import { buildCatalog } from '../../lambda/workflow/modules.js';
+import { stackAlarmCount } from '../../lib/monitoring/alarm-count.js';
 import { table } from './format.js';
 
 /** List prices, us-east-1, at the time of writing: check the pricing pages before relying on them. */
@@ -49,7 +52,8 @@ export const DEFAULT_INPUTS: Omit<CostInputs, 'ordersPerDay' | 'busyMsPerStep'> 
   pollerConcurrency: 1,
   pollerMemoryMb: 256,
   retentionDays: 30,
-  alarms: 52,
+  // As many as the stack creates for the catalog (test/infra/alarm-count.test.ts compares it with the template).
+  alarms: stackAlarmCount(buildCatalog(loadConfig({}))),
   kmsKeys: 2,
   customMetrics: 16,
   smsPerMonth: 0,

@@ -39,7 +39,7 @@ describe.skipIf(!installed)('cfn-lint', () => {
         notificationEmail: 'orders@example.com',
         retainDomain: 'false',
         pollerConcurrency: '3',
-        reservedConcurrency: '2',
+        reservedConcurrency: '48',
       },
     ],
   ] as const) {

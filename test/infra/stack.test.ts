@@ -91,12 +91,13 @@ describe('the payload bucket', () => {
         RestrictPublicBuckets: true,
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      // 30 days of retention, plus a week: no history still points at an expired payload.
+      // The longest run (SubscriptionRenewal, 35 days), 30 days of retention, plus a week: no history still
+      // points at an expired payload (test/infra/payload-expiry.test.ts).
       LifecycleConfiguration: {
         Rules: [
           Match.objectLike({
             Prefix: 'payloads/',
-            ExpirationInDays: 37,
+            ExpirationInDays: 72,
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
             Status: 'Enabled',
           }),
@@ -114,18 +115,24 @@ describe('the payload bucket', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 
-  it('lets the starter and the decider put, the activity worker put and get, operations get, each under payloads/ only', () => {
+  it('lets the starter and the decider put, the activity worker put and get, operations get, each under payloads/ only, and the readers list', () => {
     const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/payloads/*']] };
     const s3 = (role: string) =>
       statementsOf(template, role)
         .filter((s) => JSON.stringify(s.Action).includes('s3:'))
         .map((s) => [s.Action, s.Resource]);
     expect(s3('ApiStarterRole')).toEqual([['s3:PutObject', objects]]);
+    // Readers may list the bucket: a missing key then answers 404, not 403 (test/integration/payload-reads.test.ts).
+    const bucket = { 'Fn::GetAtt': [bucketId, 'Arn'] };
     expect(s3('PollersActivityWorkerRole')).toEqual([
       ['s3:PutObject', objects],
       ['s3:GetObject', objects],
+      ['s3:ListBucket', bucket],
     ]);
-    expect(s3('ApiOperationsRole')).toEqual([['s3:GetObject', objects]]);
+    expect(s3('ApiOperationsRole')).toEqual([
+      ['s3:GetObject', objects],
+      ['s3:ListBucket', bucket],
+    ]);
     // The decider stores close results and details too large for SWF; it never reads payloads.
     expect(s3('PollersDeciderRole')).toEqual([['s3:PutObject', objects]]);
     for (const role of ['ApiMonitorRole', 'RegistrationHandlerRole']) expect(s3(role)).toEqual([]);
@@ -195,6 +202,7 @@ describe('least-privilege IAM', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:GetObject',
+      's3:ListBucket',
       's3:PutObject',
       'sns:Publish',
       'swf:PollForActivityTask',
@@ -278,9 +286,13 @@ describe('least-privilege IAM', () => {
     const everything = JSON.stringify(template.toJSON());
     expect(everything).not.toMatch(/"swf:\*"/);
     // One role per function: six functions, six roles of our own, and the Provider framework's (ours too, so
-    // it carries no managed policy with logs:* on every group).
+    // it carries no managed policy with logs:* on every group); on dev, CDK's bucket auto-delete provider's.
     const roles = Object.keys(template.findResources('AWS::IAM::Role'));
-    expect(roles.map((id) => id.replace(/Role[0-9A-F]{8}$/, ''))).toEqual([
+    expect(
+      roles
+        .filter((id) => !id.startsWith('CustomS3AutoDeleteObjects'))
+        .map((id) => id.replace(/Role[0-9A-F]{8}$/, '')),
+    ).toEqual([
       'RegistrationHandler',
       'RegistrationProvider',
       'PollersDecider',
@@ -431,7 +443,8 @@ describe('order effects', () => {
   it('logs at INFO without source maps in production, DEBUG with them elsewhere', () => {
     const variables = (t: typeof template) =>
       Object.values(t.findResources('AWS::Lambda::Function'))
-        .filter((f) => f.Properties.Handler === 'index.handler')
+        // Ours, not CDK's auto-delete provider for the dev bucket.
+        .filter((f) => f.Properties.Environment?.Variables?.SWF_DOMAIN)
         .map((f) => f.Properties.Environment.Variables);
     for (const v of variables(buildStack({ stage: 'prod' }).template))
       expect([v.POWERTOOLS_LOG_LEVEL, v.NODE_OPTIONS]).toEqual(['INFO', undefined]);
@@ -552,14 +565,15 @@ describe('pollers', () => {
   });
 
   it('invokes pollerConcurrency pollers per tick and reserves concurrency only when asked', () => {
-    const scaled = buildStack({ pollerConcurrency: 3, reservedConcurrency: 3 }).template;
+    // 3 per tick × (15 min + 1): the overlap (test/infra/reserved-concurrency.test.ts).
+    const scaled = buildStack({ pollerConcurrency: 3, reservedConcurrency: 48 }).template;
     scaled.hasResourceProperties('AWS::Events::Rule', {
       Description: 'Invokes 3 ActivityWorker poller(s) every minute',
       Targets: Match.arrayWith([Match.objectLike({ Id: 'Target2' })]),
     });
     scaled.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
-      ReservedConcurrentExecutions: 3,
+      ReservedConcurrentExecutions: 48,
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('decision tasks'),
