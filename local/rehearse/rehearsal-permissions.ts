@@ -30,11 +30,6 @@ export const UNEXERCISED_GRANTS: UnexercisedGrant[] = [
     why: 'a deprecated type registered again',
   },
   {
-    caller: 'RegistrationHandler',
-    action: 'swf:DeprecateDomain',
-    why: 'a stack deleted with retainDomain=false',
-  },
-  {
     caller: 'RegistrationProviderframeworkonEvent',
     action: 'lambda:GetFunction',
     why: 'the CDK provider framework waits with GetFunction while Lambda reports the handler not yet active',

@@ -241,7 +241,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
 
     print('5/6 registering the catalog through the custom resource handler…');
     for (const [id, resource] of Object.entries(assembly.resources)) {
-      if (!resource.Type.startsWith('Custom::')) continue;
+      // CDK's bucket auto-delete provider (dev stages) acts only when the stack is deleted.
+      if (!resource.Type.startsWith('Custom::') || resource.Type === 'Custom::S3AutoDeleteObjects') continue;
       const { ServiceToken, ...properties } = resource.Properties ?? {};
       const provider = (ServiceToken as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0] as string;
       const userFunction = assembly.functions.get(provider)?.environment.USER_ON_EVENT_FUNCTION_ARN as {
