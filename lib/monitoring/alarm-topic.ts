@@ -10,12 +10,25 @@ export interface AlarmTopicProps {
   alertPhone?: string;
 }
 
-/** This account's CloudWatch alarms, and nobody else's: the conditions on every grant to CloudWatch. */
+/**
+ * Every alarm of the stack is named `<stack name>-<id>` (ASCII construct ids: AWS warns that an alarm ARN with
+ * non-ASCII characters cannot be matched by aws:SourceArn).
+ */
+export function alarmNamePrefix(scope: Construct): string {
+  return `${Stack.of(scope).stackName}-`;
+}
+
+/**
+ * This stack's CloudWatch alarms, and nobody else's: the conditions on every grant to CloudWatch. Another
+ * account's alarms, and this account's other alarms, cannot publish to the stack's pager.
+ */
 export function ownAlarmsCondition(scope: Construct) {
   const stack = Stack.of(scope);
   return {
     StringEquals: { 'aws:SourceAccount': stack.account },
-    ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+    ArnLike: {
+      'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${stack.region}:${stack.account}:alarm:${alarmNamePrefix(scope)}*`,
+    },
   };
 }
 

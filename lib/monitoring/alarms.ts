@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { Catalog } from '../../lambda/workflow/module.js';
 import { EFFECTS_OPERATIONS } from '../constructs/order-effects.js';
 import { type FunctionName, hasHeartbeat, type PollerName } from './alarm-count.js';
+import { alarmNamePrefix } from './alarm-topic.js';
 import type { MetricFactory } from './metric-factory.js';
 
 /** Alarm thresholds, each a named prop so a team can tune it (`new OrderWorkflowStack(..., { thresholds })`). */
@@ -77,6 +78,8 @@ export class OrderAlarms extends Construct {
       options: { comparison?: cloudwatch.ComparisonOperator; missing?: cloudwatch.TreatMissingData } = {},
     ) => {
       const created = new cloudwatch.Alarm(this, name, {
+        // Named after the stack, so the alarm topic and its key take deliveries from this stack's alarms only.
+        alarmName: `${alarmNamePrefix(this)}${name}`,
         metric,
         threshold,
         evaluationPeriods: 1,

@@ -184,7 +184,8 @@ function matches(pattern: string, action: string): boolean {
 /**
  * CloudWatch publishes an alarm to its topic as `cloudwatch.amazonaws.com`, with the alarm as `aws:SourceArn`
  * and its account as `aws:SourceAccount` (and, for an encrypted topic, SNS calls KMS on its behalf): every
- * alarm's delivery must be allowed, and the same delivery for another account's alarm refused.
+ * alarm's delivery must be allowed, and the same delivery refused for another account's alarm and for an
+ * alarm of this account that is not the stack's.
  */
 async function alarmDelivery(deliveries: ServiceRequest[], stack: StackPolicies): Promise<string[]> {
   const problems: string[] = [];
@@ -192,16 +193,25 @@ async function alarmDelivery(deliveries: ServiceRequest[], stack: StackPolicies)
     const own = await evaluate(request, stack);
     if (own.decision !== 'Allowed')
       problems.push(`refused: ${describeRequest(request)} (${own.problem ?? own.decision})`);
-    const foreign: ServiceRequest = {
-      ...request,
-      context: {
-        ...request.context,
-        'aws:SourceAccount': '999999999999',
-        'aws:SourceArn': String(request.context['aws:SourceArn']).replace(stack.account, '999999999999'),
-      },
-    };
-    if ((await evaluate(foreign, stack)).decision === 'Allowed')
-      problems.push(`allowed for another account's alarm: ${describeRequest(foreign)}`);
+    const sourceArn = String(request.context['aws:SourceArn']);
+    const strangers: [string, Record<string, string>][] = [
+      [
+        "another account's alarm",
+        {
+          'aws:SourceAccount': '999999999999',
+          'aws:SourceArn': sourceArn.replace(stack.account, '999999999999'),
+        },
+      ],
+      [
+        'another alarm of this account',
+        { 'aws:SourceArn': sourceArn.replace(/:alarm:.*$/, ':alarm:someone-elses-alarm') },
+      ],
+    ];
+    for (const [who, context] of strangers) {
+      const foreign: ServiceRequest = { ...request, context: { ...request.context, ...context } };
+      if ((await evaluate(foreign, stack)).decision === 'Allowed')
+        problems.push(`allowed for ${who}: ${describeRequest(foreign)}`);
+    }
   }
   return problems;
 }

@@ -164,7 +164,7 @@ export function permissionChecks(
       ok: audit.delivery.length === 0 && counts.deliveries > 0,
       detail: audit.delivery.length
         ? sample(audit.delivery)
-        : `${counts.deliveries} deliveries allowed for this account's alarms, refused for another's`,
+        : `${counts.deliveries} deliveries allowed for this stack's alarms, refused for another account's and for another alarm of this account`,
     },
   ];
 }

@@ -490,14 +490,23 @@ describe('alarm delivery', () => {
             { Ref: 'AWS::Region' },
             ':',
             { Ref: 'AWS::AccountId' },
-            ':alarm:*',
+            ':alarm:SwfOrders-dev-*',
           ],
         ],
       },
     },
   };
 
-  it("lets every alarm's action topic, and its key, take CloudWatch's publish from this account's alarms only", () => {
+  it('names every alarm after the stack, in ASCII, so the conditions can match it', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties.AlarmName as string,
+    );
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/^SwfOrders-dev-[\x21-\x7e]{1,240}$/);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("lets every alarm's action topic, and its key, take CloudWatch's publish from this stack's alarms only", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const topics = new Set(
       alarms.flatMap((a) => (a.Properties.AlarmActions as { Ref: string }[]).map((r) => r.Ref)),
