@@ -76,12 +76,12 @@ type Staged<T> = { ok: true; value: T } | { ok: false; outcome: ActivityFailed }
 type RunEnd = { returned: Json } | { threw: unknown };
 
 /** A failed outcome. */
-export function failed(options: { reason: string; details: string; nonRetryable: boolean }): ActivityFailed {
-  return { kind: 'failed', ...options };
+export function failed(failure: Omit<ActivityFailed, 'kind'>): ActivityFailed {
+  return { kind: 'failed', ...failure };
 }
 
-const stopped = (options: { reason: string; details: string; nonRetryable: boolean }) =>
-  ({ ok: false, outcome: failed(options) }) as const;
+/** Ends the attempt at this stage. */
+const stopped = (failure: Omit<ActivityFailed, 'kind'>) => ({ ok: false, outcome: failed(failure) }) as const;
 
 /** Finds the attempt's activity in the catalog and parses its input. */
 export function decodeAttempt(
