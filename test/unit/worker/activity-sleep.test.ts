@@ -4,33 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { handleActivityTask } from '../../../lambda/worker/activity-worker.js';
 import { NO_DEADLINE } from '../../../lambda/worker/deadline.js';
 import { silentTelemetry } from '../../../lambda/worker/telemetry.js';
-import { defineCatalog } from '../../../lambda/workflow/catalog.js';
+import { activitiesCatalog } from '../../support/activity-catalog.js';
 
 /** One activity that sleeps `sleeps` times through its context, then reports the abort listeners left behind. */
 function sleepyCatalog(sleeps: number) {
-  return defineCatalog({
-    domain: { name: 'sleep-domain', retentionDays: 1 },
-    workflows: [
-      {
-        name: 'Sleepy',
-        version: '1',
-        taskList: 'decisions',
-        executionStartToCloseTimeout: '600',
-        taskStartToCloseTimeout: '10',
-        defaults: { activityTaskList: 'activities' },
-        steps: [
-          {
-            name: 'Nap',
-            activity: {
-              run: async (_payload, context) => {
-                for (let i = 0; i < sleeps; i++) await context.sleep(0);
-                return { listeners: getEventListeners(context.signal, 'abort').length };
-              },
-            },
-          },
-        ],
-      },
-    ],
+  return activitiesCatalog({
+    Nap: async (_payload, context) => {
+      for (let i = 0; i < sleeps; i++) await context.sleep(0);
+      return { listeners: getEventListeners(context.signal, 'abort').length };
+    },
   });
 }
 
@@ -55,7 +37,7 @@ describe('the activity context', () => {
         {
           swf: swf as unknown as S.SWFClient,
           catalog,
-          domain: 'sleep-domain',
+          domain: 'activities-domain',
           taskList: 'activities',
           identity: 'test',
           deadline: NO_DEADLINE,
