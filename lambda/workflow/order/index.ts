@@ -19,6 +19,7 @@ export const orderModule: WorkflowModule = {
   // versions.lock.json: 2 adds the fraud check and the approval of large orders, 3 makes the approval count only
   // answers sent while the order waits. A change is a new version appended here.
   definitions: (config) => [orderWorkflowV1(config), orderWorkflowV2(config), orderWorkflowV3(config)],
+  versionLock: 'lambda/workflow/order/versions.lock.json',
   currentVersion: (config) => config.workflowVersions[ORDER_WORKFLOW_NAME] ?? config.workflowVersion,
   parseInput: (input, options) => parseOrder(input, options) as unknown as JsonObject,
   workflowId: (input) => workflowIdFor(String(input.orderId)),

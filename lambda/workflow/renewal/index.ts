@@ -9,6 +9,7 @@ export const renewalModule: WorkflowModule = {
   name: RENEWAL_WORKFLOW_NAME,
   summary: 'Reminds, sleeps until the renewal, charges, extends and confirms a subscription',
   definitions: (config) => [renewalWorkflowV1(config)],
+  versionLock: 'lambda/workflow/renewal/versions.lock.json',
   currentVersion: (config) => config.workflowVersions[RENEWAL_WORKFLOW_NAME] ?? '1',
   parseInput: (input) => parseRenewal(input) as unknown as JsonObject,
   workflowId: (input) => `renewal-${String(input.subscriptionId)}`,
