@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { defineCatalog } from './catalog.js';
 import type { FlowEntrySpec, WorkflowSpec } from './spec.js';
-import type { ActivityType, FlowNode, Json, JsonObject, RetryPolicy, Step } from './types.js';
+import type { ActivityType, FlowNode, Json, JsonObject, RetryPolicy, SignalChoice, Step } from './types.js';
 
 /** A version's shape: its workflow type's settings and its flow, node by node. */
 export interface VersionShape {
@@ -45,26 +45,16 @@ function nodeShape(node: FlowNode, entry: FlowEntrySpec | undefined): JsonObject
       return { kind: 'step', ...stepShape(node.step), ...when };
     case 'parallel':
       return { kind: 'parallel', name: node.name, steps: node.steps.map(stepShape), ...when };
-    case 'signal': {
-      const declared = entry && 'waitForSignal' in entry ? entry.signals : {};
+    case 'signal':
       return {
         kind: 'wait',
         name: node.name,
-        signals: Object.fromEntries(
-          Object.entries(node.signals).map(([signal, choice]) => [
-            signal,
-            {
-              payload: payloadShape(declared[signal]?.payload),
-              ...(choice.fails ? { fails: choice.fails } : {}),
-            } as JsonObject,
-          ]),
-        ),
+        signals: signalsShape(node.signals, entry && 'waitForSignal' in entry ? entry.signals : {}),
         earlySignals: node.earlySignals,
         timeoutSeconds: node.timeoutSeconds,
         onTimeout: node.onTimeout === 'continue' ? 'continue' : { fails: node.onTimeout.fails },
         ...when,
       };
-    }
     case 'sleep': {
       const duration = entry && 'sleep' in entry ? entry.duration : undefined;
       return {
@@ -75,6 +65,20 @@ function nodeShape(node: FlowNode, entry: FlowEntrySpec | undefined): JsonObject
       };
     }
   }
+}
+
+/** Each signal a wait accepts: its payload's schema (from the spec: the resolved wait keeps only a parser) and its effect. */
+function signalsShape(
+  signals: Record<string, SignalChoice>,
+  declared: Record<string, { payload?: unknown }>,
+): JsonObject {
+  const shape: JsonObject = {};
+  for (const [signal, choice] of Object.entries(signals))
+    shape[signal] = {
+      payload: payloadShape(declared[signal]?.payload),
+      ...(choice.fails ? { fails: choice.fails } : {}),
+    };
+  return shape;
 }
 
 function stepShape(step: Step): JsonObject {

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { StepSpec } from '../catalog.js';
 import { frozen } from '../frozen.js';
 import type { FlowEntrySpec } from '../spec.js';
-import type { FlowPredicate, Json } from '../types.js';
+import type { ActivityFunction, FlowPredicate, Json } from '../types.js';
 import {
   deleteSavedResults,
   enrichData,
@@ -19,6 +19,7 @@ import {
   saveResults,
   validateInput,
 } from './activities.js';
+import type { OrderPorts } from './ports.js';
 import { withCompensationSimulation, withSimulation } from './simulate.js';
 
 /**
@@ -45,6 +46,12 @@ export const reviewSchema = z.strictObject({
   note: z.string().max(2_000).optional(),
 });
 
+/** A step's compensation: its activity, retried as every order compensation is (five attempts, from 2 s apart). */
+const compensatedBy = (name: string, run: ActivityFunction<OrderPorts>): StepSpec['compensation'] => ({
+  activity: { name, run },
+  retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
+});
+
 export const VALIDATE_INPUT: StepSpec = frozen({
   name: 'ValidateInput',
   activity: { run: ORDER_ACTIVITIES.validateInput, timeouts: { startToClose: '30s' } },
@@ -58,10 +65,7 @@ export const PROCESS_DATA: StepSpec = frozen({
     run: ORDER_ACTIVITIES.processData,
     timeouts: { startToClose: '5m', scheduleToClose: '10m', heartbeat: '30s' },
   },
-  compensation: {
-    activity: { name: 'ReleaseProcessData', run: ORDER_ACTIVITIES.releaseProcessData },
-    retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
-  },
+  compensation: compensatedBy('ReleaseProcessData', ORDER_ACTIVITIES.releaseProcessData),
 });
 
 export const ENRICH_DATA: StepSpec = frozen({
@@ -78,10 +82,7 @@ export const SAVE_RESULTS: StepSpec = frozen({
   name: 'SaveResults',
   activity: { run: ORDER_ACTIVITIES.saveResults },
   retry: { maximumAttempts: 5 },
-  compensation: {
-    activity: { name: 'DeleteSavedResults', run: ORDER_ACTIVITIES.deleteSavedResults },
-    retry: { maximumAttempts: 5, initialIntervalSeconds: 2 },
-  },
+  compensation: compensatedBy('DeleteSavedResults', ORDER_ACTIVITIES.deleteSavedResults),
 });
 
 export const NOTIFY_COMPLETION: StepSpec = frozen({
@@ -109,9 +110,11 @@ export const inlineTotalAboveThreshold: FlowPredicate = (_input, results: Record
   return total > APPROVAL_THRESHOLD;
 };
 
-const APPROVAL_SIGNALS = frozen({
-  Approve: { payload: reviewSchema },
-  Reject: { payload: reviewSchema, fails: 'Rejected' },
+/** What every approval wait shares: Approve goes on; Reject, or no answer in time, fails the order as Rejected. */
+const APPROVAL = frozen({
+  waitForSignal: 'Approval',
+  signals: { Approve: { payload: reviewSchema }, Reject: { payload: reviewSchema, fails: 'Rejected' } },
+  onTimeout: { fails: 'Rejected' },
 });
 
 /**
@@ -120,14 +123,7 @@ const APPROVAL_SIGNALS = frozen({
  * counts.
  */
 export function approvalKeepingEarlyAnswers(timeout: string): FlowEntrySpec {
-  return frozen({
-    waitForSignal: 'Approval',
-    signals: APPROVAL_SIGNALS,
-    earlySignals: 'keep',
-    timeout,
-    onTimeout: { fails: 'Rejected' },
-    when: pricedTotalAboveThreshold,
-  });
+  return frozen({ ...APPROVAL, earlySignals: 'keep', timeout, when: pricedTotalAboveThreshold });
 }
 
 /**
@@ -136,12 +132,5 @@ export function approvalKeepingEarlyAnswers(timeout: string): FlowEntrySpec {
  * so a large order, whose priced lines are stored, still waits.
  */
 export function approvalOfAnswersWhileWaiting(timeout: string): FlowEntrySpec {
-  return frozen({
-    waitForSignal: 'Approval',
-    signals: APPROVAL_SIGNALS,
-    earlySignals: 'ignore',
-    timeout,
-    onTimeout: { fails: 'Rejected' },
-    when: inlineTotalAboveThreshold,
-  });
+  return frozen({ ...APPROVAL, earlySignals: 'ignore', timeout, when: inlineTotalAboveThreshold });
 }
