@@ -15,6 +15,11 @@ export interface WorkflowModule {
   summary: string;
   /** Every version the catalog registers, oldest first. */
   definitions(config: WorkflowConfig): WorkflowSpec[];
+  /**
+   * Where the lock of its released versions lives, from the repository root (`versions.lock.json` in the
+   * module's folder): `npm run versions:lock` adds new versions there, and a test fails when a released one changes.
+   */
+  versionLock: string;
   /** The version `start` uses (settable per module: SWF_WORKFLOW_VERSIONS=Name=2,…). */
   currentVersion(config: WorkflowConfig): string;
   /** Validates a start input, returning what the run is started with; throws `ValidationError` listing every problem. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSwfClient } from '../../lambda/worker/swf-client.js';
 import { defineCatalog, loadConfig } from '../../lambda/workflow/index.js';
 import { buildCatalog } from '../../lambda/workflow/modules.js';
-import { orderWorkflow } from '../../lambda/workflow/order/workflow.js';
+import { orderWorkflowV1 } from '../../lambda/workflow/order/workflow.js';
 import type { RunningServer } from '../../local/server/server.js';
 import { startLocal } from '../support/swf-local.js';
 
@@ -57,10 +57,7 @@ describe('the registration custom resource handler, against swf-local', () => {
   it('registers a new workflow version on update', async () => {
     const both = defineCatalog({
       domain: { name: 'cr-domain', retentionDays: 30 },
-      workflows: [
-        orderWorkflow(config),
-        orderWorkflow(loadConfig({ SWF_DOMAIN: 'cr-domain', SWF_WORKFLOW_VERSION: '7' })),
-      ],
+      workflows: [orderWorkflowV1(config), { ...orderWorkflowV1(config), version: '7' }],
     });
     const result = await registration.onEvent(
       { RequestType: 'Update', PhysicalResourceId: 'cr-domain' },
@@ -82,8 +79,8 @@ describe('the registration custom resource handler, against swf-local', () => {
       domain: { name: 'cr-domain', retentionDays: 30 },
       workflows: [
         {
-          ...orderWorkflow(config),
-          steps: orderWorkflow(config).steps.map((step) =>
+          ...orderWorkflowV1(config),
+          steps: orderWorkflowV1(config).steps.map((step) =>
             'name' in step && step.name === 'EnrichData'
               ? { ...step, activity: { ...step.activity, timeouts: { startToClose: '3m' } } }
               : step,
@@ -98,7 +95,7 @@ describe('the registration custom resource handler, against swf-local', () => {
     );
     const longer = defineCatalog({
       domain: { name: 'cr-domain', retentionDays: 60 },
-      workflows: [orderWorkflow(config)],
+      workflows: [orderWorkflowV1(config)],
     });
     await expect(
       registration.onEvent({ RequestType: 'Update', PhysicalResourceId: 'cr-domain' }, swf, longer),

@@ -5,7 +5,7 @@ import { ValidationError } from '../../lambda/workflow/errors.js';
 import type { Catalog } from '../../lambda/workflow/module.js';
 import { startOrder, workflowIdFor } from '../../lambda/workflow/order/operations.js';
 import type { OrderPorts } from '../../lambda/workflow/order/ports.js';
-import { ORDER_ACTIVITIES } from '../../lambda/workflow/order/workflow.js';
+import { ORDER_ACTIVITIES } from '../../lambda/workflow/order/steps.js';
 import type { ActivityFunction } from '../../lambda/workflow/types.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { eventually, startWorkers, useOrderWorkers } from '../support/workers.js';

@@ -8,7 +8,7 @@ import { defineCatalog, loadConfig } from '../../lambda/workflow/index.js';
 import type { Catalog } from '../../lambda/workflow/module.js';
 import { orderModule } from '../../lambda/workflow/order/index.js';
 import { startOrder } from '../../lambda/workflow/order/operations.js';
-import { orderWorkflow } from '../../lambda/workflow/order/workflow.js';
+import { orderWorkflowV1 } from '../../lambda/workflow/order/workflow.js';
 import type { ActivityFunction } from '../../lambda/workflow/types.js';
 import { anOrder } from '../support/order-fixtures.js';
 import { closeStatusOf, orderEnvironment, startWorkers } from '../support/workers.js';
@@ -80,8 +80,8 @@ describe('workflow versions side by side', () => {
 
   /** Version 2 adds an AuditTrail step; version 1 stays in the catalog until its runs finish. */
   function bothVersions(): Catalog {
-    const v1 = orderWorkflow(loadConfig({ SWF_WORKFLOW_VERSION: '1' }));
-    const v2 = orderWorkflow(loadConfig({ SWF_WORKFLOW_VERSION: '2' }));
+    const v1 = orderWorkflowV1(loadConfig({}));
+    const v2 = { ...orderWorkflowV1(loadConfig({})), version: '2' };
     v2.steps = [...v2.steps, { name: 'AuditTrail', activity: { run: auditTrail } }];
     return defineCatalog(
       { domain: { name: 'order-processing-dev', retentionDays: 1 }, workflows: [v1, v2] },
@@ -132,7 +132,7 @@ describe('workflow versions side by side', () => {
     await startOrder(env.context, anOrder({ orderId: 'ORPHAN' }));
     const v2Only = defineCatalog({
       domain: { name: 'order-processing-dev', retentionDays: 1 },
-      workflows: [{ ...orderWorkflow(loadConfig({ SWF_WORKFLOW_VERSION: '2' })) }],
+      workflows: [{ ...orderWorkflowV1(loadConfig({})), version: '2' }],
     });
     const recorder = recordingTelemetry();
     const result = await runDecider({

@@ -6,7 +6,7 @@ import { parseOrder } from './schema.js';
 import {
   DEFAULT_APPROVAL_TIMEOUT,
   ORDER_WORKFLOW_NAME,
-  orderWorkflow,
+  orderWorkflowV1,
   orderWorkflowV2,
   orderWorkflowV3,
 } from './workflow.js';
@@ -15,13 +15,11 @@ import {
 export const orderModule: WorkflowModule = {
   name: ORDER_WORKFLOW_NAME,
   summary: 'Validates, prices, enriches, saves and confirms an order; compensates on failure',
-  // Versions 1 and 2 stay for runs in flight; 2 adds the fraud check and the approval of large orders, 3 makes
-  // the approval count only answers sent while the order waits.
-  definitions: (config) => [
-    orderWorkflow({ ...config, workflowVersion: '1' }),
-    orderWorkflowV2(config),
-    orderWorkflowV3(config),
-  ],
+  // Every released version stays for runs in flight, each its own literal flow (workflow.ts), frozen by
+  // versions.lock.json: 2 adds the fraud check and the approval of large orders, 3 makes the approval count only
+  // answers sent while the order waits. A change is a new version appended here.
+  definitions: (config) => [orderWorkflowV1(config), orderWorkflowV2(config), orderWorkflowV3(config)],
+  versionLock: 'lambda/workflow/order/versions.lock.json',
   currentVersion: (config) => config.workflowVersions[ORDER_WORKFLOW_NAME] ?? config.workflowVersion,
   parseInput: (input, options) => parseOrder(input, options) as unknown as JsonObject,
   workflowId: (input) => workflowIdFor(String(input.orderId)),

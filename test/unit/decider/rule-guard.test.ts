@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryPayloadStore } from '../../../lambda/adapters/file-payloads.js';
 import { RuleReadPayload, ruleView } from '../../../lambda/decider/rule-view.js';
 import { offloadValue } from '../../../lambda/worker/payload-codec.js';
-import { ORDER_ACTIVITIES } from '../../../lambda/workflow/order/workflow.js';
+import { ORDER_ACTIVITIES } from '../../../lambda/workflow/order/steps.js';
 import { isPayloadRef } from '../../../lambda/workflow/payloads.js';
 import type { Json } from '../../../lambda/workflow/types.js';
 import { payload, testContext } from '../../support/activity-context.js';
