@@ -82,6 +82,8 @@ export class OrderWorkflowStack extends Stack {
     this.payloads.grantWrite(this.pollers.activityWorker.role);
     this.payloads.grantRead(this.pollers.activityWorker.role);
     this.payloads.grantRead(this.api.operations.role);
+    // A resume stores again the bodies it carries from its source run, so they live as long as the new run.
+    this.payloads.grantWrite(this.api.operations.role);
     // The decider stores close results and details too large for SWF.
     this.payloads.grantWrite(this.pollers.decider.role);
     // Pollers and starters come up once the domain and types exist.

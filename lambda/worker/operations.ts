@@ -3,14 +3,19 @@ import { buildTimeline, type HistoryEvent, type Timeline } from '../decider/inde
 import { checkCallerInput } from '../workflow/caller-input.js';
 import type { WorkflowConfig } from '../workflow/config.js';
 import type { Catalog } from '../workflow/module.js';
-import type { PayloadStore } from '../workflow/payloads.js';
+import { PayloadCorrupt, PayloadForeign, PayloadMissing, type PayloadStore } from '../workflow/payloads.js';
 import type { RunClaims } from '../workflow/run-claims.js';
 import type { Json } from '../workflow/types.js';
 import { errorName } from './errors.js';
 import { readEvents } from './history-pages.js';
 import { maskedForView } from './history-view.js';
 import { type ClaimTiming, claimNewRun } from './new-run-claim.js';
-import { PayloadResolver, type ShownPayload, VIEW_PAYLOAD_BUDGET_CHARS } from './payload-codec.js';
+import {
+  PayloadResolver,
+  restorePayloads,
+  type ShownPayload,
+  VIEW_PAYLOAD_BUDGET_CHARS,
+} from './payload-codec.js';
 import { resumeSource } from './resume-source.js';
 
 /** What every operation needs: a client, the configuration and the catalog. */
@@ -44,7 +49,8 @@ export class OperationError extends Error {
       | 'UnknownType'
       | 'NotWaiting'
       | 'AlreadyResumed'
-      | 'EmptyFilter',
+      | 'EmptyFilter'
+      | 'PayloadUnavailable',
     message: string,
   ) {
     super(message);
@@ -244,6 +250,10 @@ export async function resumeRun(
   }
   const { resume: _previous, ...order } = original;
   if (request.clearSimulation) delete order.simulate;
+  // The new run carries the source's references: their bodies are stored again, so they live as long as it does
+  // (the bucket expires a body a fixed time after it was last stored). A body already gone refuses the resume.
+  if (context.payloads)
+    await restoreCarried(context.payloads, request.workflowId, { order, previousResults });
   const input = JSON.stringify({ ...order, resume: { fromStep, previousResults, sourceRunId, lineageId } });
   // One new run per source run, however many operators or bulk resumes ask at once.
   const outcome = await claimNewRun(
@@ -369,4 +379,17 @@ export async function listRuns(
   return runs
     .sort((a, b) => (b.startTimestamp?.getTime() ?? 0) - (a.startTimestamp?.getTime() ?? 0))
     .slice(0, limit);
+}
+
+async function restoreCarried(store: PayloadStore, workflowId: string, carried: unknown): Promise<void> {
+  try {
+    await restorePayloads(store, carried);
+  } catch (error) {
+    if (error instanceof PayloadMissing || error instanceof PayloadForeign || error instanceof PayloadCorrupt)
+      throw new OperationError(
+        'PayloadUnavailable',
+        `Cannot resume ${workflowId}: a payload its source run stored cannot be carried on. ${error.message}`,
+      );
+    throw error;
+  }
 }

@@ -42,6 +42,34 @@ export async function loadPayload(store: PayloadStore, ref: PayloadRef): Promise
 }
 
 /**
+ * Stores again every body a value references, at any depth, so each one's age starts over: a run that carries
+ * another run's references (a resume) then keeps its bodies as long as a run of its own, however long ago the
+ * source stored them. Each body is checked first as `loadPayload` checks it: a foreign, missing or changed body
+ * throws its error and nothing is stored. Returns how many bodies were stored again.
+ */
+export async function restorePayloads(store: PayloadStore, value: unknown): Promise<number> {
+  const refs = new Map<string, PayloadRef>();
+  const walk = (node: unknown): void => {
+    if (isPayloadRef(node)) refs.set(node.$payload.sha256, node);
+    else if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') Object.values(node).forEach(walk);
+  };
+  walk(value);
+  const bodies: [string, string][] = [];
+  for (const ref of refs.values()) {
+    const own = store.address(ref.$payload.sha256);
+    if (ref.$payload.address !== own) throw new PayloadForeign(ref, own);
+    const body = await store.get(ref.$payload.sha256);
+    if (body === undefined) throw new PayloadMissing(ref);
+    if (body.length !== ref.$payload.size || sha256Of(body) !== ref.$payload.sha256)
+      throw new PayloadCorrupt(ref, 'its size or SHA-256 differs from the reference');
+    bodies.push([ref.$payload.sha256, body]);
+  }
+  for (const [sha256, body] of bodies) await store.put(sha256, body);
+  return bodies.length;
+}
+
+/**
  * A JSON value as it travels through SWF: itself when its JSON fits within `threshold` characters; else, for an
  * object, its largest fields stored one by one (so small fields, which rules may read, stay in the history)
  * until the rest fits; else the whole value stored. Without a store, the value itself.

@@ -63,6 +63,11 @@ export const UNEXERCISED_GRANTS: UnexercisedGrant[] = [
     why: 'a claim released after a resume SWF refused',
   },
   { caller: 'ApiOperations', action: 'swf:TerminateWorkflowExecution', why: 'swfctl terminate' },
+  {
+    caller: 'ApiOperations',
+    action: 's3:PutObject',
+    why: 'a resume of a run whose input or results are stored stores those bodies again',
+  },
 ];
 
 export interface RehearsalPermissions {

@@ -115,7 +115,7 @@ describe('the payload bucket', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 
-  it('lets the starter and the decider put, the activity worker put and get, operations get, each under payloads/ only, and the readers list', () => {
+  it('lets the starter and the decider put, the activity worker and operations put and get, each under payloads/ only, and the readers list', () => {
     const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/payloads/*']] };
     const s3 = (role: string) =>
       statementsOf(template, role)
@@ -129,9 +129,11 @@ describe('the payload bucket', () => {
       ['s3:GetObject', objects],
       ['s3:ListBucket', bucket],
     ]);
+    // Operations stores again the bodies a resume carries (test/integration/large-payloads.test.ts).
     expect(s3('ApiOperationsRole')).toEqual([
       ['s3:GetObject', objects],
       ['s3:ListBucket', bucket],
+      ['s3:PutObject', objects],
     ]);
     // The decider stores close results and details too large for SWF; it never reads payloads.
     expect(s3('PollersDeciderRole')).toEqual([['s3:PutObject', objects]]);

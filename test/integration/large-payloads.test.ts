@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as S from '@aws-sdk/client-swf';
@@ -141,5 +141,46 @@ describe('an order of 10,000 lines', () => {
     expect(validate?.attempts[0]?.details).toMatch(
       /^The payload local:payloads\/[0-9a-f]{64} \(\d+ characters\) is missing/,
     );
+  }, 120_000);
+
+  it('re-stores the bodies a resume carries, so they live as long as the new run; a body already gone refuses it', async () => {
+    const order = largeOrder('BIG-3', 0.09);
+    const run = await startWorkflow(context, { input: order });
+    expect(await closed(run)).toBe('COMPLETED');
+    const events = await readEvents(context, run);
+    const started = JSON.parse(events[0]?.workflowExecutionStartedEventAttributes?.input ?? '{}');
+    const file = join(directory, 'payloads', started.items.$payload.sha256);
+    // The lines were stored 60 days ago, as far as the store's clock can tell.
+    const old = new Date(Date.now() - 60 * 86_400_000);
+    utimesSync(file, old, old);
+    const resumed = await resumeRun(context, { workflowId: run.workflowId, fromStep: 'NotifyCompletion' });
+    expect(await closed(resumed)).toBe('COMPLETED');
+    expect(Date.now() - statSync(file).mtimeMs).toBeLessThan(3_600_000);
+
+    // Gone before the next resume: refused as an answer, before any run starts.
+    rmSync(file);
+    const again = resumeRun(context, { workflowId: run.workflowId, fromStep: 'NotifyCompletion' });
+    await expect(again).rejects.toMatchObject({
+      code: 'PayloadUnavailable',
+      message: expect.stringMatching(
+        /^Cannot resume order-BIG-3: a payload its source run stored cannot be carried on\. The payload local:payloads\/[0-9a-f]{64} .* is missing/,
+      ),
+    });
+    const open = await env.swf.send(
+      new S.ListOpenWorkflowExecutionsCommand({
+        domain: env.config.domain,
+        startTimeFilter: { oldestDate: new Date(0) },
+        executionFilter: { workflowId: run.workflowId },
+      }),
+    );
+    expect(open.executionInfos ?? []).toEqual([]);
+    const latest = await env.swf.send(
+      new S.ListClosedWorkflowExecutionsCommand({
+        domain: env.config.domain,
+        startTimeFilter: { oldestDate: new Date(0) },
+        executionFilter: { workflowId: run.workflowId },
+      }),
+    );
+    expect(latest.executionInfos).toHaveLength(2);
   }, 120_000);
 });
