@@ -86,6 +86,13 @@ describe('documentation links', () => {
     ]);
   });
 
+  it('leave the README a short map: at most 250 lines, the guides in docs/', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(250);
+    expect(readme).toContain('npm start');
+    expect(readme).toContain('npm test');
+  });
+
   it.each(markdownFiles())('in %s lead to a file and a heading that exist', (file) => {
     expect(brokenLinks(file)).toEqual([]);
   });
