@@ -109,7 +109,7 @@ describe('the entry check on every send path', () => {
 });
 
 describe('refusals say what was wrong', () => {
-  it('swfctl: a bad option or command is one line and exit code 2, as the README says', async () => {
+  it('swfctl: a bad option or command is one line and exit code 2, as docs/operate.md says', async () => {
     for (const args of [
       ['list', '--status', 'bogus'],
       ['frobnicate'],

@@ -152,7 +152,7 @@ describe('swfctl resume-failed', () => {
     expect(lines[1]).toBe(
       'So the new run starts at ProcessData and does ProcessData, EnrichData, SaveResults again before NotifyCompletion.',
     );
-    // An option swfctl cannot read is input to fix: one line, exit code 2 (the README's promise).
+    // An option swfctl cannot read is input to fix: one line, exit code 2 (the promise in docs/operate.md, "When swfctl refuses").
     expect(await swfctl('resume-failed', '--since', 'yesterday')).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(

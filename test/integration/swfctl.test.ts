@@ -70,7 +70,8 @@ describe('swfctl', () => {
     );
     const terminated = (await swfctl('describe', 'order-CLI-1')).stdout;
     expect(terminated).toMatch(/^outcome +Terminated: test$/m);
-    // The README's failed-order example, exactly as written: swf-local allows the demo's failure injection.
+    // The README tour's failed order (docs/operate.md too), exactly as written: swf-local allows the demo's
+    // failure injection.
     expect(process.env.SWF_ALLOW_FAILURE_INJECTION).toBeUndefined();
     const example = await swfctl('start', '--order', 'examples/order-fails.json');
     expect(example.stdout, example.stderr).toMatch(/^started order-A-1002 \(run \S+\)/);

@@ -56,7 +56,7 @@ describe('the cost model', () => {
     ).toBeCloseTo(10 * PRICES.sms + 2, 6);
   });
 
-  it('gives the README example: about $52 a month for 1,000 orders a day', () => {
+  it('gives the example of docs/cost.md: about $52 a month for 1,000 orders a day', () => {
     const result = forOrders(1000);
     // The dev template's 88 alarms at $0.10 (test/infra/alarm-count.test.ts).
     expect(result.monthly).toBeGreaterThan(51);

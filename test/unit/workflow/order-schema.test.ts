@@ -147,7 +147,7 @@ describe('looksLikeCardNumber', () => {
 });
 
 describe('the shipped examples', () => {
-  it('are valid orders; order-fails.json needs failure injection, as the README says', () => {
+  it('are valid orders; order-fails.json needs failure injection, as docs/operate.md says', () => {
     const read = (name: string) =>
       JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), 'utf8')) as unknown;
     expect(parseOrder(read('order.json'), { allowFailureInjection: false }).orderId).toBe('A-1001');
